@@ -30,7 +30,7 @@ let package = Package(
     .testTarget(
       name: "GitStateTests",
       dependencies: ["GitState", "ChildProcess"],
-      resources: [.copy("Resources")],
+      exclude: ["Support/mlflow_git_info.py"],
       swiftSettings: strictSettings
     ),
   ],

@@ -49,7 +49,8 @@ public enum ChildProcess {
   /// Runs `executable` and waits for it to exit.
   ///
   /// - Parameters:
-  ///   - executable: A program name looked up on the `PATH` of this process, or a path with a `/`.
+  ///   - executable: A path with a `/`, or a program name looked up on the `PATH` of
+  ///     `environment` (of this process when `environment` is `nil`).
   ///   - arguments: The arguments, without the program name.
   ///   - environment: The child's complete environment. `nil` inherits this process's.
   ///   - standardInput: Bytes fed to the child's standard input; `nil` connects `/dev/null`.
@@ -100,6 +101,9 @@ public enum ChildProcess {
     posix_spawnattr_setsigmask(&attributes, &emptyMask)
     posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
+    guard let path = resolve(executable, environment: environment) else {
+      throw ChildProcessError(code: .executableNotFound, executable: executable, errno: ENOENT)
+    }
     let argv = [executable] + arguments
     let envp = environment.map { $0.map { "\($0.key)=\($0.value)" } }
 
@@ -107,10 +111,10 @@ public enum ChildProcess {
     let spawnStatus = withCStringArray(argv) { argvPointer in
       if let envp {
         return withCStringArray(envp) { envPointer in
-          posix_spawnp(&pid, executable, &fileActions, &attributes, argvPointer, envPointer)
+          posix_spawn(&pid, path, &fileActions, &attributes, argvPointer, envPointer)
         }
       }
-      return posix_spawnp(&pid, executable, &fileActions, &attributes, argvPointer, environ)
+      return posix_spawn(&pid, path, &fileActions, &attributes, argvPointer, environ)
     }
     for fd in childEnds { close(fd) }
     guard spawnStatus == 0 else {
@@ -122,6 +126,10 @@ public enum ChildProcess {
     var stderrBytes: [UInt8] = []
     var limitExceeded = false
     var pending = standardInput.map { $0[...] }
+    if let stdinPipe {
+      // Never block on a full pipe while the child waits for us to read its output.
+      _ = fcntl(stdinPipe.write, F_SETFL, fcntl(stdinPipe.write, F_GETFL) | O_NONBLOCK)
+    }
     if let stdinPipe, pending?.isEmpty ?? true {
       close(stdinPipe.write)
       parentEnds[2] = -1
@@ -187,6 +195,23 @@ public enum ChildProcess {
       exitStatus = 128 + (status & 0x7f)
     }
     return Output(exitStatus: exitStatus, standardOutput: stdoutBytes, standardError: stderrBytes)
+  }
+
+  /// The path of `executable`: itself when it contains a `/`, else the first executable file of
+  /// that name in the `PATH` of `environment` (or of this process).
+  public static func resolve(_ executable: String, environment: [String: String]? = nil) -> String? {
+    if executable.contains("/") { return executable }
+    let searchPath: String
+    if let environment {
+      searchPath = environment["PATH"] ?? ""
+    } else {
+      searchPath = getenv("PATH").map { String(cString: $0) } ?? ""
+    }
+    for directory in searchPath.split(separator: ":", omittingEmptySubsequences: true) {
+      let candidate = directory + "/" + executable
+      if access(candidate, X_OK) == 0 { return candidate }
+    }
+    return nil
   }
 
   private static func makePipe(_ executable: String) throws(ChildProcessError) -> (read: Int32, write: Int32) {

@@ -1,0 +1,89 @@
+import ChildProcess
+import Foundation
+import Testing
+
+/// A scratch folder with a private git configuration, where tests build real repositories with
+/// the real `git` executable. Removed when the test ends (call ``remove()`` in a `defer`).
+struct Scratch {
+  let root: String
+  /// The environment every git, Swift and Python call of the test uses: no system or user
+  /// config but the scratch `.gitconfig`, a fixed identity, `main` as the initial branch.
+  let environment: [String: String]
+
+  init() throws {
+    let template = NSTemporaryDirectory() + "mlflow-git-test-XXXXXX"
+    var bytes = Array(template.utf8CString)
+    guard let made = mkdtemp(&bytes) else { throw TestFailure("mkdtemp failed") }
+    root = String(cString: made)
+    let home = root + "/home"
+    try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+    try """
+      [user]
+      \tname = Test User
+      \temail = test@example.com
+      [init]
+      \tdefaultBranch = main
+      [protocol "file"]
+      \tallow = always
+      [advice]
+      \tdetachedHead = false
+      [core]
+      \tautocrlf = false
+      [gc]
+      \tauto = 0
+      """.write(toFile: home + "/.gitconfig", atomically: true, encoding: .utf8)
+    var environment: [String: String] = [:]
+    environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    environment["HOME"] = home
+    environment["GIT_CONFIG_NOSYSTEM"] = "1"
+    environment["LANG"] = "C.UTF-8"
+    environment["MLFLOW_DISABLE_TELEMETRY"] = "true"
+    environment["DO_NOT_TRACK"] = "true"
+    self.environment = environment
+  }
+
+  func remove() { try? FileManager.default.removeItem(atPath: root) }
+
+  /// Creates a repository at `root/name` with one commit of `files` (path → content).
+  @discardableResult
+  func repository(_ name: String = "repo", files: [String: String] = ["app.py": "def app():\n    return \"v1\"\n"]) throws -> String {
+    let path = root + "/" + name
+    try git(["init", "-q", path])
+    for (file, content) in files { try write(content, to: path + "/" + file) }
+    if !files.isEmpty {
+      try git(["-C", path, "add", "-A"])
+      try git(["-C", path, "commit", "-q", "-m", "first"])
+    }
+    return path
+  }
+
+  /// Runs `git arguments`, fails the test on a non-zero exit, and returns standard output
+  /// without its trailing newline.
+  @discardableResult
+  func git(_ arguments: [String], environment extra: [String: String] = [:]) throws -> String {
+    let output = try ChildProcess.run("git", arguments: arguments, environment: environment.merging(extra) { $1 })
+    guard output.succeeded else {
+      throw TestFailure("git \(arguments.joined(separator: " ")) failed: \(output.standardErrorText)")
+    }
+    var text = output.standardOutputText
+    if text.hasSuffix("\n") { text.removeLast() }
+    return text
+  }
+
+  func write(_ content: String, to path: String) throws {
+    try write(Array(content.utf8), to: path)
+  }
+
+  func write(_ bytes: [UInt8], to path: String) throws {
+    let directory = (path as NSString).deletingLastPathComponent
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+      throw TestFailure("cannot write \(path)")
+    }
+  }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
+}
