@@ -30,10 +30,15 @@ public enum CIBranch {
 
   /// The branch and the variable it came from, or `nil` when no CI variable names one.
   public static func find(in environment: [String: String]) -> (branch: String, variable: String)? {
+    find { environment[$0] }
+  }
+
+  /// The branch and the variable it came from, reading variables through `lookup`.
+  static func find(lookup: (String) -> String?) -> (branch: String, variable: String)? {
     for variable in variables {
-      guard let value = environment[variable]?.trimmingWhitespace(), !value.isEmpty else { continue }
-      if variable == "GITHUB_REF_NAME", environment["GITHUB_REF_TYPE"] == "tag" { continue }
-      if variable == "CI_COMMIT_REF_NAME", !(environment["CI_COMMIT_TAG"] ?? "").isEmpty { continue }
+      guard let value = lookup(variable)?.trimmingWhitespace(), !value.isEmpty else { continue }
+      if variable == "GITHUB_REF_NAME", lookup("GITHUB_REF_TYPE") == "tag" { continue }
+      if variable == "CI_COMMIT_REF_NAME", !(lookup("CI_COMMIT_TAG") ?? "").isEmpty { continue }
       return (value, variable)
     }
     return nil

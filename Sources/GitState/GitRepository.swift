@@ -27,11 +27,15 @@ public struct GitRepository: Sendable, Hashable {
   public let gitDirectory: String
   /// The Git directory shared by all worktrees of the repository: refs, config, hooks, objects.
   public let commonDirectory: String
-  /// The environment child `git` processes start from (repository-local variables removed).
-  let environment: [String: String]
+  /// The caller's environment, or `nil` for this process's (read only when needed: building
+  /// the whole dictionary costs more than reading HEAD). Child `git` processes start from it,
+  /// minus repository-local variables.
+  let environment: [String: String]?
 
   /// Creates a repository value from known locations, without checking them.
-  public init(workTree: String, gitDirectory: String, commonDirectory: String, environment: [String: String]) {
+  ///
+  /// - Parameter environment: What child `git` processes start from; `nil` means this process's.
+  public init(workTree: String, gitDirectory: String, commonDirectory: String, environment: [String: String]? = nil) {
     self.workTree = workTree
     self.gitDirectory = gitDirectory
     self.commonDirectory = commonDirectory
@@ -42,37 +46,26 @@ public struct GitRepository: Sendable, Hashable {
   ///
   /// - Parameters:
   ///   - directory: Where to start looking; `nil` means the current directory.
-  ///   - environment: The caller's environment. `GIT_DIR` and `GIT_WORK_TREE` in it are honoured
-  ///     as `git` honours them; child `git` processes start from it, minus repository-local
-  ///     variables.
+  ///   - environment: The caller's environment; `nil` means this process's. `GIT_DIR` and
+  ///     `GIT_WORK_TREE` in it are honoured as `git` honours them; child `git` processes start
+  ///     from it, minus repository-local variables.
   /// - Throws: ``GitStateError`` with code `.notARepository`, `.bareRepository`,
   ///   `.unreadableRepository`, or (only when `GIT_DIR` is set) `.gitNotFound` / `.gitFailed`.
   public static func discover(
     from directory: String? = nil,
-    environment: [String: String] = ProcessInfo.processInfo.environment
+    environment: [String: String]? = nil
   ) throws(GitStateError) -> GitRepository {
     let start = directory.map { FileSystem.absolute($0, relativeTo: FileSystem.currentDirectory()) }
       ?? FileSystem.currentDirectory()
-    if let gitDir = environment["GIT_DIR"], !gitDir.isEmpty {
-      return try discoverWithGit(from: start, environment: environment)
+    if let gitDir = Environment.value("GIT_DIR", in: environment), !gitDir.isEmpty {
+      return try discoverWithGit(from: start, environment: environment ?? ProcessInfo.processInfo.environment)
     }
+    // The common case, starting at the top of the work tree, needs no `realpath`; walking up
+    // must follow the physical parents, as git does.
+    if let found = try repository(at: start, environment: environment) { return found }
     guard var candidate = FileSystem.realPath(start) else { throw GitStateError.notARepository(start) }
     while true {
-      let dotGit = candidate == "/" ? "/.git" : candidate + "/.git"
-      switch FileSystem.kind(of: dotGit) {
-      case .directory:
-        if let common = commonDirectory(ofGitDirectory: dotGit) {
-          return GitRepository(workTree: candidate, gitDirectory: dotGit, commonDirectory: common, environment: environment)
-        }
-      case .file:
-        let gitDir = try gitDirectory(fromGitFile: dotGit, in: candidate)
-        guard let common = commonDirectory(ofGitDirectory: gitDir) else {
-          throw GitStateError.unreadable(dotGit, "it points to '\(gitDir)', which is not a Git directory")
-        }
-        return GitRepository(workTree: candidate, gitDirectory: gitDir, commonDirectory: common, environment: environment)
-      default:
-        break
-      }
+      if let found = try repository(at: candidate, environment: environment) { return found }
       if commonDirectory(ofGitDirectory: candidate) != nil {
         // A Git directory with no work tree above it: a bare repository, or the inside of `.git`.
         throw GitStateError.bareRepository(candidate)
@@ -82,15 +75,39 @@ public struct GitRepository: Sendable, Hashable {
     }
   }
 
+  /// The repository whose work tree's top is `directory`, or `nil` when it has no `.git`.
+  static func repository(at directory: String, environment: [String: String]?) throws(GitStateError) -> GitRepository? {
+    let dotGit = directory == "/" ? "/.git" : directory + "/.git"
+    switch FileSystem.kind(of: dotGit) {
+    case .directory:
+      guard let common = commonDirectory(ofGitDirectory: dotGit, validating: false) else { return nil }
+      return GitRepository(workTree: directory, gitDirectory: dotGit, commonDirectory: common, environment: environment)
+    case .file:
+      let gitDir = try gitDirectory(fromGitFile: dotGit, in: directory)
+      guard let common = commonDirectory(ofGitDirectory: gitDir) else {
+        throw GitStateError.unreadable(dotGit, "it points to '\(gitDir)', which is not a Git directory")
+      }
+      return GitRepository(workTree: directory, gitDirectory: gitDir, commonDirectory: common, environment: environment)
+    default:
+      return nil
+    }
+  }
+
   /// The common directory of `gitDirectory` when it is a Git directory (it has `HEAD`, and its
   /// common directory has `objects/` and `refs/`), else `nil`.
-  static func commonDirectory(ofGitDirectory gitDirectory: String) -> String? {
+  ///
+  /// - Parameter validating: Check `objects/` and `refs/` too. A folder named `.git` with a
+  ///   `HEAD` is taken on trust (two `stat` calls saved on every start); a folder that might
+  ///   be any directory (a bare repository candidate, a `.git` file's target) is checked.
+  static func commonDirectory(ofGitDirectory gitDirectory: String, validating: Bool = true) -> String? {
     guard FileSystem.kind(of: gitDirectory + "/HEAD") == .file else { return nil }
     var common = gitDirectory
     if let pointer = FileSystem.trimmedText(of: gitDirectory + "/commondir"), !pointer.isEmpty {
       common = FileSystem.absolute(pointer, relativeTo: gitDirectory)
     }
-    guard FileSystem.isDirectory(common + "/objects"), FileSystem.isDirectory(common + "/refs") else { return nil }
+    if validating || common != gitDirectory {
+      guard FileSystem.isDirectory(common + "/objects"), FileSystem.isDirectory(common + "/refs") else { return nil }
+    }
     return common
   }
 
@@ -133,7 +150,9 @@ public struct GitRepository: Sendable, Hashable {
   }
 
   /// The runner for `git` commands about this repository.
-  var git: GitCommand { GitCommand(gitDirectory: gitDirectory, workTree: workTree, environment: environment) }
+  var git: GitCommand {
+    GitCommand(gitDirectory: gitDirectory, workTree: workTree, environment: environment ?? ProcessInfo.processInfo.environment)
+  }
 
   /// Whether a merge, rebase, cherry-pick, revert or bisect is in progress in this work tree.
   ///

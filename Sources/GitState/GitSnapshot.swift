@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// A repository's version as MLflow records it: branch, commit, dirty flag, diff and remote URL.
 ///
 /// This is what `mlflow.genai.enable_git_model_versioning()` reads through GitPython, with the
@@ -62,13 +56,14 @@ public struct GitSnapshot: Sendable, Hashable {
   /// - Parameters:
   ///   - directory: Any directory inside the work tree; `nil` means the current directory.
   ///   - options: Remote name, diff and CI settings.
-  ///   - environment: The caller's environment (CI variables, `GIT_DIR`, `PATH`, `HOME`).
+  ///   - environment: The caller's environment (CI variables, `GIT_DIR`, `PATH`, `HOME`);
+  ///     `nil` means this process's.
   /// - Throws: ``GitStateError``: not a repository, bare, no commits yet, detached without a CI
   ///   branch variable, or git missing or failing.
   public static func read(
     from directory: String? = nil,
     options: Options = Options(),
-    environment: [String: String] = ProcessInfo.processInfo.environment
+    environment: [String: String]? = nil
   ) throws(GitStateError) -> GitSnapshot {
     let repository = try GitRepository.discover(from: directory, environment: environment)
     return try repository.snapshot(options: options)
@@ -87,7 +82,7 @@ extension GitRepository {
     case .unborn(let name):
       throw GitStateError.noCommits(branch: name)
     case .detached(let id):
-      guard options.usesCIBranchVariables, let found = CIBranch.find(in: environment) else {
+      guard options.usesCIBranchVariables, let found = CIBranch.find(lookup: { Environment.value($0, in: environment) }) else {
         throw GitStateError.detachedHead(commit: id)
       }
       (branch, source, commit) = (found.branch, .environment(variable: found.variable), id)

@@ -163,3 +163,30 @@ struct DiscoveryTests {
     #expect(repository.operationInProgress == "merge")
   }
 }
+
+@Suite("Paths")
+struct PathTests {
+  @Test("a symlink into a repository's subdirectory walks up the physical parents, as git does")
+  func symlinkedSubdirectory() throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let repo = try scratch.repository(files: ["src/app.py": "x\n"])
+    try FileManager.default.createSymbolicLink(atPath: scratch.root + "/link", withDestinationPath: repo + "/src")
+    let repository = try GitRepository.discover(from: scratch.root + "/link", environment: scratch.environment)
+    let physicalRepo = try #require(FileSystem.realPath(repo))
+    #expect(repository.workTree == physicalRepo)
+    #expect(try repository.head().branch == "main")
+  }
+
+  @Test("paths are normalised only when they need it")
+  func normalisation() {
+    #expect(FileSystem.isNormalized("/a/b"))
+    #expect(FileSystem.isNormalized("/"))
+    #expect(FileSystem.isNormalized("/a/.hidden/b..c"))
+    for path in ["a/b", "/a/../b", "/a/./b", "/a//b", "/a/b/", "/..", "/a/."] {
+      #expect(!FileSystem.isNormalized(path), "\(path)")
+    }
+    #expect(FileSystem.absolute("../x/./y", relativeTo: "/r/s") == "/r/x/y")
+    #expect(FileSystem.absolute("/already/clean", relativeTo: "/ignored") == "/already/clean")
+  }
+}
