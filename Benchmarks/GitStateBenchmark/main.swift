@@ -114,7 +114,7 @@ let root = shell("mktemp -d /tmp/mlflow-git-bench-XXXXXX").trimmingWhitespace()
 defer { shell("rm -rf '\(root)'") }
 
 print("GitStateBenchmark: reading branch + commit + dirty, in-process, vs the git processes it replaces")
-print("rounds \(options.rounds) × iterations \(options.iterations), interleaved; medians")
+print("rounds \(options.rounds) × iterations \(options.iterations) per candidate, rounds interleaved; medians")
 print("")
 
 for (label, fileCount) in [("20 files", 20), ("\(options.largeFileCount) files", options.largeFileCount)] {
@@ -125,12 +125,21 @@ for (label, fileCount) in [("20 files", 20), ("\(options.largeFileCount) files",
   var statusProcess = Measurement(name: "git status --porcelain -uno (process)")
   var cleanRead = Measurement(name: "clean state: branch+commit+dirty+remote")
 
+  // Each round runs every candidate as one block of iterations, so one candidate's cache
+  // footprint (git status walks 20,000 files) is not charged to the next; rounds alternate to
+  // spread the machine's noise over all candidates.
   for _ in 0..<options.rounds {
     for _ in 0..<options.iterations {
       headRead.samples.append(measure { _ = try GitRepository.discover(from: path).head() })
+    }
+    for _ in 0..<options.iterations {
       revParse.samples.append(measure { try runGit(["-C", path, "rev-parse", "HEAD"]) })
+    }
+    for _ in 0..<options.iterations {
       statusProcess.samples.append(
         measure { try runGit(["-C", path, "status", "--porcelain", "--untracked-files=no"]) })
+    }
+    for _ in 0..<options.iterations {
       cleanRead.samples.append(
         measure {
           let snapshot = try GitSnapshot.read(from: path)
