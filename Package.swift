@@ -13,26 +13,37 @@ let package = Package(
   name: "mlflow-git",
   products: [
     .library(name: "GitState", targets: ["GitState"]),
+    .library(name: "MLflowStore", targets: ["MLflowStore"]),
   ],
   targets: [
     // Spawning child processes with posix_spawn (Foundation's Process costs ~50 ms a wait).
     .target(name: "ChildProcess", swiftSettings: strictSettings),
     // A repository's version as MLflow sees it: branch, commit, dirty, diff, remote. Knows nothing of MLflow.
     .target(name: "GitState", dependencies: ["ChildProcess"], swiftSettings: strictSettings),
+    // The system's SQLite 3 C library (Debian: libsqlite3-dev), for the embedded MLflow store.
+    .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    // MLflow's tracking store: logged models and traces in MLflow's own mlflow.db. Knows nothing of Git.
+    .target(name: "MLflowStore", dependencies: ["CSQLite", "ChildProcess"], swiftSettings: strictSettings),
 
+    // Benchmarks: each prints medians and ratios against baselines measured in the same run.
+    .target(
+      name: "BenchmarkSupport", dependencies: ["ChildProcess"], path: "Benchmarks/BenchmarkSupport",
+      swiftSettings: strictSettings),
     .executableTarget(
-      name: "GitStateBenchmark",
-      dependencies: ["GitState", "ChildProcess"],
-      path: "Benchmarks/GitStateBenchmark",
-      swiftSettings: strictSettings
-    ),
+      name: "GitStateBenchmark", dependencies: ["GitState", "ChildProcess", "BenchmarkSupport"],
+      path: "Benchmarks/GitStateBenchmark", swiftSettings: strictSettings),
+    .executableTarget(
+      name: "StoreBenchmark", dependencies: ["MLflowStore", "ChildProcess"], path: "Benchmarks/StoreBenchmark",
+      swiftSettings: strictSettings),
 
+    // Tests: real git repositories, the real Python MLflow 3.17.2, real `mlflow server`.
+    .target(name: "TestSupport", dependencies: ["ChildProcess"], path: "Tests/TestSupport", swiftSettings: strictSettings),
     .testTarget(
-      name: "GitStateTests",
-      dependencies: ["GitState", "ChildProcess"],
-      exclude: ["Support/mlflow_git_info.py"],
-      swiftSettings: strictSettings
-    ),
+      name: "GitStateTests", dependencies: ["GitState", "ChildProcess", "TestSupport"],
+      exclude: ["Support/mlflow_git_info.py"], swiftSettings: strictSettings),
+    .testTarget(
+      name: "MLflowStoreTests", dependencies: ["MLflowStore", "ChildProcess", "CSQLite"], exclude: ["Python"],
+      swiftSettings: strictSettings),
   ],
   swiftLanguageModes: [.v6]
 )

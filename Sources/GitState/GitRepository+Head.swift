@@ -19,6 +19,18 @@ extension GitRepository {
     return try readHeadWithGit()
   }
 
+  /// The commit at the tip of branch `name` (short name, e.g. `feature/x`), or `nil` when the
+  /// branch does not exist. Read from the ref files; `git` is asked only when they cannot say.
+  public func commit(ofBranch name: String) throws(GitStateError) -> String? {
+    switch resolve("refs/heads/" + name) {
+    case .commit(let id): return id
+    case .missing: return nil
+    case .unknown:
+      let output = try git.output(["rev-parse", "-q", "--verify", "refs/heads/\(name)^{commit}"])
+      return output.succeeded ? output.standardOutputText.trimmingWhitespace() : nil
+    }
+  }
+
   /// `nil` when the files cannot answer and `git` must be asked.
   func readHeadFromFiles() -> GitHead? {
     guard let text = FileSystem.trimmedText(of: gitDirectory + "/HEAD") else { return nil }

@@ -1,5 +1,3 @@
-import ChildProcess
-
 /// A remote's URL as configured, and the same URL with any credentials removed.
 ///
 /// `https://user:token@host/org/app.git` becomes `https://host/org/app.git`; `ssh://git@host/x`
@@ -50,20 +48,6 @@ extension GitRepository {
   /// Read from the repository's config file (no process); asks `git config` only when the file
   /// includes other files or uses syntax this reader does not know.
   public func remoteURL(named name: String = "origin") throws(GitStateError) -> RemoteURL? {
-    let path = commonDirectory + "/config"
-    if let bytes = FileSystem.contents(of: path),
-      let config = GitConfigFile(text: String(decoding: bytes, as: UTF8.self)),
-      !config.hasIncludes, !FileSystem.exists(gitDirectory + "/config.worktree")
-    {
-      return config.lastValue(section: "remote", subsection: name, key: "url").map(RemoteURL.init)
-    }
-    let output = try git.output(["config", "--get", "remote.\(name).url"])
-    guard output.succeeded else {
-      if output.exitStatus == 1 { return nil }
-      throw GitStateError.gitFailed(["config", "--get", "remote.\(name).url"], output)
-    }
-    var text = output.standardOutput
-    if text.last == UInt8(ascii: "\n") { text.removeLast() }
-    return RemoteURL(String(decoding: text, as: UTF8.self))
+    try configValue("remote.\(name).url").map(RemoteURL.init)
   }
 }

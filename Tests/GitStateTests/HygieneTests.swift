@@ -1,6 +1,7 @@
 import ChildProcess
 import Foundation
 import Testing
+import TestSupport
 
 @testable import GitState
 

@@ -1,7 +1,7 @@
-import ChildProcess
 import Foundation
 import GitState
 import Testing
+import TestSupport
 
 /// What Python MLflow 3.17.2's own git versioning (`GitInfo.from_env`, GitPython) reads for a
 /// directory: the oracle the Swift reader is checked against.
@@ -18,13 +18,9 @@ struct MLflowGitInfo: Decodable {
 
   /// Runs MLflow's algorithm in `directory` with the scratch environment.
   static func read(in directory: String, remote: String = "origin", scratch: Scratch) throws -> MLflowGitInfo {
-    let script = packageRoot + "/Tests/GitStateTests/Support/mlflow_git_info.py"
-    let output = try ChildProcess.run(
-      try pythonPath(), arguments: [script, directory, remote], environment: scratch.environment)
-    guard output.succeeded else {
-      throw TestFailure("MLflow reference failed: \(output.standardErrorText)")
-    }
-    return try JSONDecoder().decode(MLflowGitInfo.self, from: Data(output.standardOutput))
+    let script = ReferenceMLflow.packageRoot + "/Tests/GitStateTests/Support/mlflow_git_info.py"
+    let output = try ReferenceMLflow.runScript(script, [directory, remote], environment: scratch.environment)
+    return try JSONDecoder().decode(MLflowGitInfo.self, from: Data(output))
   }
 
   /// Checks that a Swift snapshot records exactly what MLflow records for the same state.
@@ -35,22 +31,5 @@ struct MLflowGitInfo: Decodable {
     #expect(snapshot.isDirty == reference.dirty, sourceLocation: sourceLocation)
     #expect(snapshot.remoteURL?.raw == reference.repo_url, sourceLocation: sourceLocation)
     #expect(snapshot.diff?.bytes == reference.diff, "diff differs from MLflow's", sourceLocation: sourceLocation)
-  }
-
-  static let packageRoot: String = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<4 { url.deleteLastPathComponent() }
-    return url.path
-  }()
-
-  /// The Python with MLflow 3.17.2: `$MLFLOW_GIT_PYTHON` (set by scripts/test.sh), else what
-  /// scripts/setup-python.sh installs or finds.
-  static func pythonPath() throws -> String {
-    if let python = ProcessInfo.processInfo.environment["MLFLOW_GIT_PYTHON"], !python.isEmpty { return python }
-    let output = try ChildProcess.run(packageRoot + "/scripts/setup-python.sh", arguments: [])
-    guard output.succeeded else {
-      throw TestFailure("scripts/setup-python.sh failed: \(output.standardErrorText)")
-    }
-    return output.standardOutputText.trimmingCharacters(in: .whitespacesAndNewlines)
   }
 }

@@ -1,16 +1,15 @@
 import ChildProcess
 import Foundation
-import Testing
 
 /// A scratch folder with a private git configuration, where tests build real repositories with
 /// the real `git` executable. Removed when the test ends (call ``remove()`` in a `defer`).
-struct Scratch {
-  let root: String
+public struct Scratch: Sendable {
+  public let root: String
   /// The environment every git, Swift and Python call of the test uses: no system or user
   /// config but the scratch `.gitconfig`, a fixed identity, `main` as the initial branch.
-  let environment: [String: String]
+  public let environment: [String: String]
 
-  init() throws {
+  public init() throws {
     let template = NSTemporaryDirectory() + "mlflow-git-test-XXXXXX"
     var bytes = Array(template.utf8CString)
     guard let made = mkdtemp(&bytes) else { throw TestFailure("mkdtemp failed") }
@@ -42,11 +41,11 @@ struct Scratch {
     self.environment = environment
   }
 
-  func remove() { try? FileManager.default.removeItem(atPath: root) }
+  public func remove() { try? FileManager.default.removeItem(atPath: root) }
 
   /// Creates a repository at `root/name` with one commit of `files` (path → content).
   @discardableResult
-  func repository(_ name: String = "repo", files: [String: String] = ["app.py": "def app():\n    return \"v1\"\n"]) throws -> String {
+  public func repository(_ name: String = "repo", files: [String: String] = ["app.py": "def app():\n    return \"v1\"\n"]) throws -> String {
     let path = root + "/" + name
     try git(["init", "-q", path])
     for (file, content) in files { try write(content, to: path + "/" + file) }
@@ -60,7 +59,7 @@ struct Scratch {
   /// Runs `git arguments`, fails the test on a non-zero exit, and returns standard output
   /// without its trailing newline.
   @discardableResult
-  func git(_ arguments: [String], environment extra: [String: String] = [:]) throws -> String {
+  public func git(_ arguments: [String], environment extra: [String: String] = [:]) throws -> String {
     let output = try ChildProcess.run("git", arguments: arguments, environment: environment.merging(extra) { $1 })
     guard output.succeeded else {
       throw TestFailure("git \(arguments.joined(separator: " ")) failed: \(output.standardErrorText)")
@@ -70,11 +69,11 @@ struct Scratch {
     return text
   }
 
-  func write(_ content: String, to path: String) throws {
+  public func write(_ content: String, to path: String) throws {
     try write(Array(content.utf8), to: path)
   }
 
-  func write(_ bytes: [UInt8], to path: String) throws {
+  public func write(_ bytes: [UInt8], to path: String) throws {
     let directory = (path as NSString).deletingLastPathComponent
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
@@ -83,7 +82,8 @@ struct Scratch {
   }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-  let description: String
-  init(_ description: String) { self.description = description }
+/// A failed step of a test's setup, with what went wrong.
+public struct TestFailure: Error, CustomStringConvertible {
+  public let description: String
+  public init(_ description: String) { self.description = description }
 }

@@ -1,0 +1,21 @@
+/// Helpers for the JSON texts MLflow keeps as span attribute values.
+///
+/// # Usage
+/// ```swift
+/// JSONText.string("CHAT_MODEL")        // "\"CHAT_MODEL\""
+/// JSONText.isValid(#"{"q": "hi"}"#)    // true
+/// ```
+public enum JSONText {
+  /// `value` as a JSON string literal, escaped as Python's `json.dumps(value, ensure_ascii=False)`
+  /// escapes it.
+  public static func string(_ value: String) -> String {
+    var output = ""
+    JSONValue.writeString(value, to: &output)
+    return output
+  }
+
+  /// `true` when `text` is one complete JSON value.
+  public static func isValid(_ text: String) -> Bool {
+    JSONValue.parse(text) != nil
+  }
+}
