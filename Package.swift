@@ -14,16 +14,25 @@ let package = Package(
   products: [
     .library(name: "GitState", targets: ["GitState"]),
     .library(name: "MLflowStore", targets: ["MLflowStore"]),
+    .library(name: "GitVersioning", targets: ["GitVersioning"]),
+    .executable(name: "mlflow-git", targets: ["mlflow-git"]),
   ],
   targets: [
     // Spawning child processes with posix_spawn (Foundation's Process costs ~50 ms a wait).
     .target(name: "ChildProcess", swiftSettings: strictSettings),
+    // Private local state files: locks, append-only logs, atomic replacement (mode 0600/0700).
+    .target(name: "LocalFiles", swiftSettings: strictSettings),
     // A repository's version as MLflow sees it: branch, commit, dirty, diff, remote. Knows nothing of MLflow.
     .target(name: "GitState", dependencies: ["ChildProcess"], swiftSettings: strictSettings),
     // The system's SQLite 3 C library (Debian: libsqlite3-dev), for the embedded MLflow store.
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
     // MLflow's tracking store: logged models and traces in MLflow's own mlflow.db. Knows nothing of Git.
     .target(name: "MLflowStore", dependencies: ["CSQLite", "ChildProcess"], swiftSettings: strictSettings),
+    // Git-based model versioning for Swift apps: joins GitState and MLflowStore.
+    .target(
+      name: "GitVersioning", dependencies: ["GitState", "MLflowStore", "LocalFiles"], swiftSettings: strictSettings),
+    // The command-line tool: thin commands over GitVersioning.
+    .executableTarget(name: "mlflow-git", dependencies: ["GitVersioning", "MLflowStore"], swiftSettings: strictSettings),
 
     // Benchmarks: each prints medians and ratios against baselines measured in the same run.
     .target(
@@ -35,6 +44,9 @@ let package = Package(
     .executableTarget(
       name: "StoreBenchmark", dependencies: ["MLflowStore", "ChildProcess"], path: "Benchmarks/StoreBenchmark",
       swiftSettings: strictSettings),
+    .executableTarget(
+      name: "VersioningBenchmark", dependencies: ["GitVersioning", "ChildProcess", "BenchmarkSupport"],
+      path: "Benchmarks/VersioningBenchmark", exclude: ["python_enable.py"], swiftSettings: strictSettings),
 
     // Tests: real git repositories, the real Python MLflow 3.17.2, real `mlflow server`.
     .target(name: "TestSupport", dependencies: ["ChildProcess"], path: "Tests/TestSupport", swiftSettings: strictSettings),
@@ -43,6 +55,10 @@ let package = Package(
       exclude: ["Support/mlflow_git_info.py"], swiftSettings: strictSettings),
     .testTarget(
       name: "MLflowStoreTests", dependencies: ["MLflowStore", "ChildProcess", "CSQLite"], exclude: ["Python"],
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "GitVersioningTests",
+      dependencies: ["GitVersioning", "GitState", "MLflowStore", "ChildProcess", "TestSupport"],
       swiftSettings: strictSettings),
   ],
   swiftLanguageModes: [.v6]

@@ -1,0 +1,149 @@
+// Measures what an app pays at start-up for Git-based versioning, in one run, next to the
+// baselines: one `git status` process (the dirty check nobody can skip) and Python MLflow's
+// enable_git_model_versioning() on the same repository and mlflow.db.
+//
+//   swift run -c release VersioningBenchmark [--rounds N] [--iterations N] [--python-processes N]
+//
+// Run from the package root. Medians; each round runs every candidate as one block.
+
+import BenchmarkSupport
+import ChildProcess
+import GitVersioning
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+var rounds = 5
+var iterations = 20
+var pythonProcesses = 5
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let argument = arguments.next() {
+  switch (argument, arguments.next().flatMap { Int($0) }) {
+  case ("--rounds", let value?): rounds = value
+  case ("--iterations", let value?): iterations = value
+  case ("--python-processes", let value?): pythonProcesses = value
+  default:
+    print("usage: VersioningBenchmark [--rounds N] [--iterations N] [--python-processes N]")
+    exit(2)
+  }
+}
+
+let python = referencePython()
+let mlflow = String(python.dropLast("python".count)) + "mlflow"
+let benchmarkDirectory = packageRoot() + "/Benchmarks/VersioningBenchmark"
+let cli: String = {
+  let path = String(CommandLine.arguments[0].dropLast("VersioningBenchmark".count)) + "mlflow-git"
+  return path.hasPrefix("/") ? path : packageRoot() + "/" + path
+}()
+let root = setupShell("mktemp -d /tmp/mlflow-git-versioning-bench-XXXXXX").trimmingWhitespace()
+defer { setupShell("rm -rf '\(root)'") }
+
+let environment: [String: String] = {
+  var environment: [String: String] = [:]
+  for name in ["PATH", "HOME", "LANG"] { environment[name] = getenv(name).map { String(cString: $0) } }
+  environment["MLFLOW_DISABLE_TELEMETRY"] = "true"
+  environment["DO_NOT_TRACK"] = "true"
+  environment["MLFLOW_GIT_QUIET"] = "1"
+  environment["MLFLOW_GIT_MLFLOW_EXECUTABLE"] = mlflow
+  return environment
+}()
+
+/// A 20-file repository with an origin remote and MLflow's database at its top.
+func makeRepository(_ name: String) -> String {
+  let path = root + "/" + name
+  setupShell(
+    "git init -q '\(path)' && cd '\(path)' && for i in $(seq 1 20); do echo \"line $i\" > file$i.txt; done"
+      + " && git add -A && git -c user.name=b -c user.email=b@b commit -q -m init"
+      + " && git remote add origin https://git.example.com/acme/app.git"
+      + " && '\(mlflow)' db upgrade sqlite:///\(path)/mlflow.db > /dev/null 2>&1",
+    environment: environment)
+  return path
+}
+
+let clean = makeRepository("clean")
+let dirty = makeRepository("dirty")
+setupShell("echo 'uncommitted change' >> '\(dirty)/file1.txt'")
+
+func options(_ directory: String) -> GitVersioningOptions {
+  GitVersioningOptions(directory: directory, environment: environment, indexVerification: .never)
+}
+
+// Register both states first, as the hooks would have.
+for directory in [clean, dirty] { _ = try await VersionResolution.resolve(options: options(directory)) }
+
+var statusProcess = Measurement("git status --porcelain -uno (process)")
+var enableClean = Measurement("Swift enable, clean, registered (in-process)")
+var enableDirty = Measurement("Swift enable, dirty, registered (in-process)")
+var enableVerified = Measurement("Swift enable, clean, checked against mlflow.db")
+var statusCLI = Measurement("mlflow-git status (whole process)")
+var pythonWarmClean = Measurement("Python enable_git_model_versioning(), warm, clean")
+var pythonWarmDirty = Measurement("Python enable_git_model_versioning(), warm, dirty")
+var pythonProcess = Measurement("python -c 'import mlflow; enable…()' (whole process)")
+
+func mustRun(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) -> [UInt8] {
+  guard let output = try? ChildProcess.run(executable, arguments: arguments, environment: environment),
+    output.succeeded
+  else {
+    print("\(executable) \(arguments.joined(separator: " ")) failed")
+    exit(1)
+  }
+  return output.standardOutput
+}
+
+func pythonWarm(_ directory: String, iterations: Int) -> [Double] {
+  var pythonEnvironment = environment
+  pythonEnvironment["MLFLOW_TRACKING_URI"] = "sqlite:///\(directory)/mlflow.db"
+  let output = mustRun(
+    python, [benchmarkDirectory + "/python_enable.py", directory, String(iterations)], environment: pythonEnvironment)
+  let text = String(decoding: output, as: UTF8.self)
+  guard let start = text.firstIndex(of: "["), let end = text.lastIndex(of: "]") else { return [] }
+  return text[text.index(after: start)..<end].split(separator: ",").compactMap {
+    Double(String($0).trimmingWhitespace())
+  }
+}
+
+print("VersioningBenchmark: start-up cost of Git-based versioning, Swift vs Python MLflow 3.17.2")
+print("\(rounds) rounds × \(iterations) iterations (Python whole process: \(pythonProcesses) runs); medians")
+print("")
+for _ in 0..<rounds {
+  for _ in 0..<iterations {
+    statusProcess.time { _ = mustRun("git", ["-C", clean, "status", "--porcelain", "--untracked-files=no"]) }
+  }
+  for _ in 0..<iterations {
+    enableClean.add([try await timed { _ = try await VersionResolution.resolve(options: options(clean)) }])
+  }
+  for _ in 0..<iterations {
+    enableDirty.add([try await timed { _ = try await VersionResolution.resolve(options: options(dirty)) }])
+  }
+  for _ in 0..<iterations {
+    var checked = options(clean)
+    checked.indexVerification = .beforeReturning
+    enableVerified.add([try await timed { _ = try await VersionResolution.resolve(options: checked) }])
+  }
+  for _ in 0..<iterations {
+    statusCLI.time { _ = mustRun("sh", ["-c", "cd '\(clean)' && exec '\(cli)' status --json"], environment: environment) }
+  }
+  pythonWarmClean.add(pythonWarm(clean, iterations: iterations))
+  pythonWarmDirty.add(pythonWarm(dirty, iterations: iterations))
+}
+for _ in 0..<pythonProcesses {
+  var pythonEnvironment = environment
+  pythonEnvironment["MLFLOW_TRACKING_URI"] = "sqlite:///\(clean)/mlflow.db"
+  pythonProcess.time {
+    _ = mustRun(
+      "sh", ["-c", "cd '\(clean)' && exec '\(python)' -c 'import mlflow; mlflow.genai.enable_git_model_versioning()'"],
+      environment: pythonEnvironment)
+  }
+}
+
+for measurement in [
+  statusProcess, enableClean, enableDirty, enableVerified, statusCLI, pythonWarmClean, pythonWarmDirty, pythonProcess,
+] {
+  print(measurement.line)
+}
+print("")
+printRatio("Swift enable (clean, registered) / one git status", enableClean.median / statusProcess.median, target: "≤ 1.2×")
+printRatio("Python warm enable / Swift enable (clean)", pythonWarmClean.median / enableClean.median, target: "≥ 10×")
+printRatio("Python warm enable / Swift enable (dirty)", pythonWarmDirty.median / enableDirty.median, target: "≥ 10×")
+printRatio("Python whole process / mlflow-git status", pythonProcess.median / statusCLI.median, target: "≥ 500×")

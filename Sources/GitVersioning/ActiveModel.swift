@@ -1,0 +1,65 @@
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The version traces are linked to: a LoggedModel in a tracking store and experiment.
+public struct ActiveModel: Sendable, Hashable {
+  /// The LoggedModel's ID (`m-` and 32 hex digits); traces carry it as `mlflow.modelId`.
+  public var modelID: String
+  /// Where the model lives, e.g. `sqlite:////src/app/mlflow.db`.
+  public var trackingURI: String
+  /// The experiment the model belongs to, or `nil` when it was found in the index by an
+  /// experiment name that has not been looked up.
+  public var experimentID: String?
+
+  public init(modelID: String, trackingURI: String, experimentID: String?) {
+    self.modelID = modelID
+    self.trackingURI = trackingURI
+    self.experimentID = experimentID
+  }
+
+  /// The variables that make an MLflow app in a child process (Python, TypeScript, …) link its
+  /// traces to this model: `MLFLOW_ACTIVE_MODEL_ID`, `MLFLOW_TRACKING_URI` and, when known,
+  /// `MLFLOW_EXPERIMENT_ID`.
+  public var environment: [String: String] {
+    var variables = ["MLFLOW_ACTIVE_MODEL_ID": modelID, "MLFLOW_TRACKING_URI": trackingURI]
+    if let experimentID { variables["MLFLOW_EXPERIMENT_ID"] = experimentID }
+    return variables
+  }
+
+  /// The active model of the current task: the innermost ``withGitModelVersioning`` scope,
+  /// else the process-wide one set by ``enableGitModelVersioning(remoteName:options:)``, else
+  /// `MLFLOW_ACTIVE_MODEL_ID` (then `_MLFLOW_ACTIVE_MODEL_ID`) from the environment, as Python
+  /// MLflow reads it.
+  public static var current: ActiveModel? {
+    switch ActiveState.scoped {
+    case .inherit: break
+    case .set(let context): return context.activeModel
+    }
+    if let context = ActiveState.global.withLock({ $0 }) { return context.activeModel }
+    for variable in ["MLFLOW_ACTIVE_MODEL_ID", "_MLFLOW_ACTIVE_MODEL_ID"] {
+      if let value = getenv(variable).map({ String(cString: $0) }), !value.isEmpty {
+        let uri = getenv("MLFLOW_TRACKING_URI").map { String(cString: $0) } ?? ""
+        let experiment = getenv("MLFLOW_EXPERIMENT_ID").map { String(cString: $0) }
+        return ActiveModel(modelID: value, trackingURI: uri, experimentID: experiment)
+      }
+    }
+    return nil
+  }
+}
+
+/// Where the active versioning context lives: a task-local scope for ``withGitModelVersioning``
+/// and one process-wide value for the plain call.
+enum ActiveState {
+  enum Scope: Sendable {
+    /// No scope in this task: fall back to the process-wide context.
+    case inherit
+    /// A ``withGitModelVersioning`` scope set this context.
+    case set(GitVersioningContext)
+  }
+
+  @TaskLocal static var scoped: Scope = .inherit
+  static let global = Mutex<GitVersioningContext?>(nil)
+}

@@ -1,0 +1,100 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns on Git-based versioning for this process, like Python's
+/// `mlflow.genai.enable_git_model_versioning()`: finds (or creates) the LoggedModel for the
+/// current Git state and makes it the active model that traces link to.
+///
+/// A start whose version the hooks already registered reads the Git state (one `git status`)
+/// and the local index, and makes no store request. The diff is computed only when the tree is
+/// dirty. It never throws: outside a repository, with no commits yet, detached without a CI
+/// branch variable, or with the store unavailable, it prints one warning, returns a context
+/// whose `info` and `activeModel` are `nil` (``GitVersioningContext/problem`` says why), and
+/// the app keeps running. Unlike Python, a failure leaves the previous context in place.
+///
+/// # Usage
+/// ```swift
+/// let context = await enableGitModelVersioning()
+/// print(context.info?.branch ?? "-", context.activeModel?.modelID ?? "not versioned")
+/// ```
+///
+/// - Parameters:
+///   - remoteName: The remote whose URL identifies the repository (MLflow's default: `origin`).
+///   - options: Where to look, how dirty trees become versions, diff exclusions, …
+/// - Returns: The context, which also becomes the process-wide one.
+@discardableResult
+public func enableGitModelVersioning(
+  remoteName: String = "origin",
+  options: GitVersioningOptions = GitVersioningOptions()
+) async -> GitVersioningContext {
+  let context = await resolveContext(remoteName: remoteName, options: options)
+  guard context.activeModel != nil else { return context }
+  ActiveState.global.withLock { $0 = context }
+  return context
+}
+
+/// Runs `body` with Git versioning on for the current task and its child tasks only; when
+/// `body` returns, what was active before is active again. Concurrent scopes do not see each
+/// other's model.
+///
+/// # Usage
+/// ```swift
+/// try await withGitModelVersioning { context in
+///   try await agent.answer(question)   // traces link to context.activeModel
+/// }
+/// ```
+public func withGitModelVersioning<Result: Sendable>(
+  remoteName: String = "origin",
+  options: GitVersioningOptions = GitVersioningOptions(),
+  _ body: (GitVersioningContext) async throws -> Result
+) async rethrows -> Result {
+  let context = await resolveContext(remoteName: remoteName, options: options)
+  return try await ActiveState.$scoped.withValue(.set(context)) {
+    try await body(context)
+  }
+}
+
+/// Turns process-wide Git versioning off: no model is active any more (outside
+/// ``withGitModelVersioning`` scopes, which end with their closures).
+public func disableGitModelVersioning() {
+  ActiveState.global.withLock { $0 = nil }
+}
+
+/// Resolves the version for a context, warning once on failure, and starts the background
+/// check of an indexed model when asked to.
+func resolveContext(remoteName: String, options: GitVersioningOptions) async -> GitVersioningContext {
+  do {
+    let resolution = try await VersionResolution.resolve(remoteName: remoteName, options: options)
+    let context = GitVersioningContext(
+      info: resolution.version, activeModel: resolution.activeModel, problem: nil,
+      foundInIndex: resolution.foundInIndex)
+    if resolution.foundInIndex && options.indexVerification == .background {
+      Task.detached(priority: .utility) { await healInBackground(resolution, replacing: context) }
+    }
+    return context
+  } catch {
+    warn("Git model versioning is disabled: \(error)")
+    return GitVersioningContext(info: nil, activeModel: nil, problem: error, foundInIndex: false)
+  }
+}
+
+/// Verifies an indexed model; when MLflow no longer has it, the version gets its model back
+/// and, if the stale context is still the process-wide one, the fresh one replaces it.
+func healInBackground(_ resolution: VersionResolution, replacing stale: GitVersioningContext) async {
+  guard let fresh = try? await resolution.verified(), fresh.modelID != resolution.modelID else { return }
+  let healed = GitVersioningContext(
+    info: fresh.version, activeModel: fresh.activeModel, problem: nil, foundInIndex: false)
+  ActiveState.global.withLock { current in
+    if current?.activeModel == stale.activeModel { current = healed }
+  }
+}
+
+/// Prints a warning to standard error (MLflow logs the same events as warnings), unless
+/// `MLFLOW_GIT_QUIET` is set.
+func warn(_ message: String) {
+  if let quiet = getenv("MLFLOW_GIT_QUIET"), quiet.pointee != 0 { return }
+  let line = Array("mlflow-git: warning: \(message)\n".utf8)
+  _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+}

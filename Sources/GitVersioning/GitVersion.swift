@@ -1,0 +1,71 @@
+import GitState
+
+/// One version of an app: the Git state a LoggedModel stands for.
+///
+/// Its identity is MLflow's — (branch, commit, dirty, repository URL) within an experiment —
+/// plus, for a dirty tree under ``DirtyVersionPolicy/perDiff``, the SHA-256 of the diff, so two
+/// different sets of uncommitted changes are two versions.
+///
+/// # Usage
+/// ```swift
+/// let version = GitVersion(snapshot: try GitSnapshot.read())
+/// print(version.displayName)   // main-93be08f, or main-93be08f-dirty-3a2c1b
+/// ```
+public struct GitVersion: Sendable, Hashable {
+  /// The branch's short name.
+  public var branch: String
+  /// The full hex commit id.
+  public var commit: String
+  /// `true` when tracked files had uncommitted changes.
+  public var isDirty: Bool
+  /// The remote URL with credentials removed, or `nil` when there is no such remote.
+  public var repoURL: String?
+  /// The exact diff (MLflow's format) when dirty.
+  public var diff: [UInt8]?
+
+  public init(branch: String, commit: String, isDirty: Bool = false, repoURL: String? = nil, diff: [UInt8]? = nil) {
+    self.branch = branch
+    self.commit = commit
+    self.isDirty = isDirty
+    self.repoURL = repoURL
+    self.diff = isDirty ? (diff ?? []) : nil
+  }
+
+  /// The version a snapshot stands for (credentials stripped from the remote URL).
+  public init(snapshot: GitSnapshot) {
+    self.init(
+      branch: snapshot.branch, commit: snapshot.commit, isDirty: snapshot.isDirty,
+      repoURL: snapshot.remoteURL?.withoutCredentials, diff: snapshot.diff?.bytes)
+  }
+
+  /// The SHA-256 of the diff in lowercase hex, when dirty.
+  public var diffDigest: String? { diff.map(SHA256.hexDigest) }
+
+  /// A name for MLflow's version list that reads like `git log`: `<branch>-<commit7>`, plus
+  /// `-dirty-<digest6>` for uncommitted changes. MLflow forbids `/ : . % " '` in names; they
+  /// become `-`.
+  public var displayName: String {
+    var branchPart = String(branch.map { "/:.%\"'".contains($0) ? "-" : $0 })
+    if branchPart.count > 200 { branchPart = String(branchPart.prefix(200)) }
+    var name = branchPart + "-" + commit.prefix(7)
+    if isDirty { name += "-dirty-" + (diffDigest ?? "").prefix(6) }
+    return name
+  }
+
+  /// The key this version is indexed under: a digest of its identity fields.
+  func stateKey(policy: DirtyVersionPolicy) -> String {
+    var identity = [branch, commit, isDirty ? "true" : "false", repoURL ?? "\u{0}none"].joined(separator: "\u{0}")
+    if isDirty && policy == .perDiff { identity += "\u{0}" + (diffDigest ?? "") }
+    return SHA256.hexDigest(Array(identity.utf8))
+  }
+}
+
+/// How dirty work trees map to versions.
+public enum DirtyVersionPolicy: String, Sendable, Hashable {
+  /// Each distinct diff is its own version (mlflow-git's default): a trace's recorded diff is
+  /// the code that produced it.
+  case perDiff
+  /// One dirty version per commit whose diff tag is overwritten by the latest diff, as Python's
+  /// `enable_git_model_versioning()` does.
+  case perCommit
+}

@@ -1,0 +1,185 @@
+import GitState
+import LocalFiles
+import MLflowStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Delivers the hooks' journal to the tracking store: every journaled state becomes a
+/// registered version (a READY LoggedModel in the index), exactly once.
+///
+/// One delivery runs at a time per repository (a `flock` on `mlflow-git/worker.lock`). A
+/// background worker that finds another one running leaves the work to it; the running one
+/// reads the journal again before it stops, so nothing appended meanwhile is left behind. When
+/// the store is unavailable (no `mlflow.db` yet, a server down), the entries stay journaled and
+/// the next hook, app start or `mlflow-git sync` delivers them.
+///
+/// # Usage
+/// ```swift
+/// let report = await JournalDelivery.deliver(from: repository, options: .init())
+/// print("\(report.registered) registered, \(report.pending) waiting")
+/// ```
+public enum JournalDelivery {
+  /// What a delivery did.
+  public struct Report: Sendable {
+    /// Journaled states that now have a model (registered now, or found already registered).
+    public var delivered = 0
+    /// Of those, the ones whose model this delivery created.
+    public var created = 0
+    /// Entries that stand for no version: detached `HEAD` (a rebase's intermediate commits,
+    /// whose final commits come from `post-rewrite`), or a branch that no longer exists.
+    public var skipped = 0
+    /// Lines that could not be read (each also logged to `mlflow-git/worker.log`).
+    public var malformed = 0
+    /// Entries still waiting for the store.
+    public var pending = 0
+    /// `true` when another delivery was running, so this one did nothing.
+    public var deferredToRunningWorker = false
+    /// Why entries are still pending, when they are.
+    public var problem: GitVersioningError?
+  }
+
+  /// Delivers what the journal of `repository` holds.
+  ///
+  /// - Parameters:
+  ///   - repository: Any worktree of the repository.
+  ///   - remoteName: The remote whose URL identifies versions.
+  ///   - options: The store, experiment and policy settings (the environment in them matters:
+  ///     `MLFLOW_TRACKING_URI`, `MLFLOW_EXPERIMENT_NAME`/`_ID`).
+  ///   - waitForRunningWorker: Wait for a running delivery to finish and then deliver (the CLI's
+  ///     `sync`), instead of leaving the work to it (the hooks' background worker).
+  ///   - progress: Called with (done, total) while versions are registered.
+  public static func deliver(
+    from repository: GitRepository,
+    remoteName: String = "origin",
+    options: GitVersioningOptions = GitVersioningOptions(),
+    waitForRunningWorker: Bool = false,
+    progress: (Int, Int) -> Void = { _, _ in }
+  ) async -> Report {
+    let directory = VersionResolution.stateDirectory(of: repository)
+    var report = Report()
+    while true {
+      let lock: FileLock?
+      do {
+        try PrivateFiles.createDirectory(directory)
+        lock = try FileLock.acquire(at: directory + "/worker.lock", waiting: waitForRunningWorker)
+      } catch {
+        report.problem = GitVersioningError(.localState(error))
+        return report
+      }
+      guard let lock else {
+        report.deferredToRunningWorker = true
+        return report
+      }
+      await drain(repository, remoteName: remoteName, options: options, into: &report, progress: progress)
+      lock.release()
+      // An entry appended after the last read, while a worker that found the lock taken gave
+      // up, would wait for the next hook: look once more now that the lock is free.
+      let journal = Journal(stateDirectory: directory)
+      guard report.problem == nil, let batch = try? journal.pending(), !batch.entries.isEmpty || !batch.malformed.isEmpty
+      else { return report }
+    }
+  }
+
+  /// Delivers batches until the journal is empty or the store fails. Call with the worker lock.
+  static func drain(
+    _ repository: GitRepository, remoteName: String, options: GitVersioningOptions, into report: inout Report,
+    progress: (Int, Int) -> Void
+  ) async {
+    let directory = VersionResolution.stateDirectory(of: repository)
+    let journal = Journal(stateDirectory: directory)
+    let environment = options.environment ?? ProcessInfo.processInfo.environment
+    var registrar: Registrar?
+    while true {
+      let batch: Journal.Batch
+      do {
+        batch = try journal.pending()
+      } catch {
+        report.problem = GitVersioningError(.localState(error))
+        return
+      }
+      guard !batch.entries.isEmpty || !batch.malformed.isEmpty else { return }
+      for bad in batch.malformed {
+        log("skipped an unreadable journal line: \(bad.text)", in: directory)
+      }
+      report.malformed += batch.malformed.count
+      var versions: [GitVersion] = []
+      var seen = Set<GitVersion>()
+      var skipped = 0
+      let repoURL = (try? repository.remoteURL(named: remoteName))??.withoutCredentials
+      for entry in batch.entries {
+        guard let version = version(of: entry, in: repository, repoURL: repoURL) else {
+          skipped += 1
+          continue
+        }
+        if seen.insert(version).inserted { versions.append(version) }
+      }
+      if !versions.isEmpty {
+        do {
+          if registrar == nil {
+            registrar = try await openRegistrar(repository, environment: environment, options: options)
+          }
+          let outcomes = try await registrar!.register(versions) { done in progress(done, versions.count) }
+          report.created += outcomes.filter(\.created).count
+        } catch {
+          report.problem = error
+          report.pending = batch.entries.count
+          log("\(batch.entries.count) journaled versions wait for the store: \(error)", in: directory)
+          return
+        }
+      }
+      report.delivered += batch.entries.count - skipped
+      report.skipped += skipped
+      do {
+        try journal.markDelivered(upTo: batch.endOffset)
+        try journal.compact()
+      } catch {
+        report.problem = GitVersioningError(.localState(error))
+        return
+      }
+    }
+  }
+
+  static func openRegistrar(_ repository: GitRepository, environment: [String: String], options: GitVersioningOptions)
+    async throws(GitVersioningError) -> Registrar
+  {
+    let configuredURI: String?
+    do {
+      configuredURI = try repository.configValue("mlflow.trackingUri")
+    } catch {
+      throw GitVersioningError(.git(error))
+    }
+    let trackingURI: TrackingURI
+    do {
+      trackingURI = try TrackingURI.resolve(
+        environment: environment, repositorySetting: configuredURI,
+        repositorySettingName: "git config mlflow.trackingUri", defaultDirectory: repository.workTree)
+    } catch {
+      throw GitVersioningError(.store(error))
+    }
+    return try await Registrar.open(
+      repository: repository, trackingURI: trackingURI, environment: environment, options: options)
+  }
+
+  /// The clean version a journal entry stands for, or `nil` (detached, or a branch whose tip
+  /// cannot be read any more).
+  static func version(of entry: Journal.Entry, in repository: GitRepository, repoURL: String?) -> GitVersion? {
+    guard let branch = entry.branch else { return nil }
+    guard let commit = entry.commit ?? (try? repository.commit(ofBranch: branch)) ?? nil else { return nil }
+    return GitVersion(branch: branch, commit: commit, isDirty: false, repoURL: repoURL)
+  }
+
+  /// Appends a line to `mlflow-git/worker.log`: hooks never print, so problems go here (and
+  /// `mlflow-git doctor` shows them).
+  static func log(_ message: String, in directory: String) {
+    var time = timespec()
+    clock_gettime(CLOCK_REALTIME, &time)
+    try? PrivateFiles.append(Array("\(time.tv_sec) \(message)\n".utf8), to: directory + "/worker.log")
+  }
+}

@@ -1,0 +1,195 @@
+import GitState
+import LocalFiles
+import MLflowStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The current Git version and the LoggedModel that stands for it, in the tracking store and
+/// experiment MLflow would use.
+///
+/// This is the work behind ``enableGitModelVersioning(remoteName:options:)``, the CLI's
+/// `status` and the hooks. A version the local index knows costs the Git state read and no
+/// store request; otherwise the model is looked up, or created, under a per-repository lock.
+///
+/// # Usage
+/// ```swift
+/// let resolution = try await VersionResolution.resolve(options: GitVersioningOptions())
+/// print(resolution.version.displayName, resolution.modelID)
+/// ```
+public struct VersionResolution: Sendable {
+  /// The Git state.
+  public let version: GitVersion
+  /// The repository it was read from.
+  public let repository: GitRepository
+  /// The tracking store, as MLflow resolves it (`MLFLOW_TRACKING_URI`, then
+  /// `git config mlflow.trackingUri`, then `sqlite:///mlflow.db` at the work tree's top).
+  public let trackingURI: TrackingURI
+  /// The experiment ID, or `nil` when the model came from the index under an experiment name.
+  public let experimentID: String?
+  /// The LoggedModel's ID.
+  public let modelID: String
+  /// `true` when the index answered and no store request was made.
+  public let foundInIndex: Bool
+  /// `true` when this call created the model.
+  public let created: Bool
+
+  let indexKey: VersionIndex.Key
+  let options: GitVersioningOptions
+
+  /// The model as traces and child processes should see it.
+  public var activeModel: ActiveModel {
+    ActiveModel(modelID: modelID, trackingURI: trackingURI.description, experimentID: experimentID)
+  }
+
+  /// Resolves the current version: reads the Git state, then the index, then the store.
+  ///
+  /// - Throws: ``GitVersioningError`` from Git (not a repository, detached, no commits …),
+  ///   the store (not created yet, unsupported, busy …) or the local state files.
+  public static func resolve(
+    remoteName: String = "origin",
+    options: GitVersioningOptions = GitVersioningOptions()
+  ) async throws(GitVersioningError) -> VersionResolution {
+    let repository: GitRepository
+    let snapshot: GitSnapshot
+    let configuredURI: String?
+    do {
+      repository = try GitRepository.discover(from: options.directory, environment: options.environment)
+      let configured = try repository.configValue("mlflow-git.diffExclude") ?? ""
+      let exclusions = options.diffExclusions
+        + configured.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+      snapshot = try repository.snapshot(options: .init(remoteName: remoteName, diffExclusions: exclusions))
+      configuredURI = try repository.configValue("mlflow.trackingUri")
+    } catch {
+      throw GitVersioningError(.git(error))
+    }
+    let environment = options.environment ?? ProcessInfo.processInfo.environment
+    let trackingURI: TrackingURI
+    do {
+      trackingURI = try TrackingURI.resolve(
+        environment: environment, repositorySetting: configuredURI,
+        repositorySettingName: "git config mlflow.trackingUri", defaultDirectory: repository.workTree)
+    } catch {
+      throw GitVersioningError(.store(error))
+    }
+    let version = GitVersion(snapshot: snapshot)
+    let key = VersionIndex.Key(
+      store: trackingURI.description, experiment: experimentKey(environment),
+      state: version.stateKey(policy: options.dirtyVersions))
+    let index = VersionIndex(stateDirectory: stateDirectory(of: repository))
+    if !refreshesDiffTag(version, options), let modelID = index.modelID(for: key) {
+      let resolution = VersionResolution(
+        version: version, repository: repository, trackingURI: trackingURI,
+        experimentID: key.experiment.hasPrefix("id:") ? String(key.experiment.dropFirst(3)) : nil,
+        modelID: modelID, foundInIndex: true, created: false, indexKey: key, options: options)
+      if options.indexVerification == .beforeReturning { return try await resolution.verified() }
+      return resolution
+    }
+    return try await register(
+      version, repository: repository, trackingURI: trackingURI, key: key, environment: environment, options: options)
+  }
+
+  /// Checks the indexed model against the store; when it was deleted there, forgets it and
+  /// resolves the version again (finding or creating its model).
+  public func verified() async throws(GitVersioningError) -> VersionResolution {
+    let store = try await VersionResolution.openStore(trackingURI, options: options)
+    do {
+      let model = try await store.loggedModel(id: modelID)
+      if experimentID == nil || experimentID == model.experimentID { return self }
+    } catch where error.code == .modelNotFound {
+    } catch {
+      throw GitVersioningError(.store(error))
+    }
+    do {
+      try VersionIndex(stateDirectory: VersionResolution.stateDirectory(of: repository)).remove(indexKey)
+    } catch {
+      throw GitVersioningError(.localState(error))
+    }
+    let environment = options.environment ?? ProcessInfo.processInfo.environment
+    return try await VersionResolution.register(
+      version, repository: repository, trackingURI: trackingURI, key: indexKey, environment: environment,
+      options: options, store: store)
+  }
+
+  /// Finds or creates the model under the repository's registration lock and indexes it.
+  static func register(
+    _ version: GitVersion, repository: GitRepository, trackingURI: TrackingURI, key: VersionIndex.Key,
+    environment: [String: String], options: GitVersioningOptions, store: (any TrackingStore)? = nil
+  ) async throws(GitVersioningError) -> VersionResolution {
+    let registrar = try await Registrar.open(
+      repository: repository, trackingURI: trackingURI, environment: environment, options: options, store: store)
+    let outcome = try await registrar.register([version])[0]
+    return VersionResolution(
+      version: version, repository: repository, trackingURI: trackingURI,
+      experimentID: registrar.experiment.experimentID, modelID: outcome.modelID, foundInIndex: outcome.foundInIndex,
+      created: outcome.created, indexKey: key, options: options)
+  }
+
+  /// A one-per-commit dirty version's diff tag follows the latest diff (as in Python), so its
+  /// model must be updated on every start: the index cannot answer for it.
+  static func refreshesDiffTag(_ version: GitVersion, _ options: GitVersioningOptions) -> Bool {
+    version.isDirty && options.dirtyVersions == .perCommit
+  }
+
+  /// Opens the store a tracking URI names.
+  static func openStore(_ uri: TrackingURI, options: GitVersioningOptions) async throws(GitVersioningError)
+    -> any TrackingStore
+  {
+    switch uri {
+    case .sqlite(let path):
+      do {
+        var storeOptions = SQLiteTrackingStore.Options()
+        if let environment = options.environment { storeOptions.environment = environment }
+        return try await SQLiteTrackingStore.open(databasePath: path, options: storeOptions)
+      } catch {
+        throw GitVersioningError(.store(error))
+      }
+    case .server(let url):
+      throw GitVersioningError(
+        .store(
+          MLflowStoreError(
+            code: .invalidConfiguration,
+            message: "the tracking URI is the server \(url), and mlflow-git does not talk to tracking servers yet; "
+              + "unset MLFLOW_TRACKING_URI (and git config mlflow.trackingUri) to use the embedded sqlite:///mlflow.db")))
+    case .fileStore(let path):
+      throw GitVersioningError(
+        .store(
+          MLflowStoreError(
+            code: .invalidConfiguration,
+            message: "the tracking URI is MLflow's file store at \(path), which MLflow 3.13+ keeps in maintenance "
+              + "mode; migrate it (`mlflow migrate-filestore`) or set MLFLOW_TRACKING_URI=sqlite:///mlflow.db")))
+    }
+  }
+
+  /// mlflow-git's state folder in the repository's Git common directory (shared by worktrees).
+  static func stateDirectory(of repository: GitRepository) -> String {
+    repository.commonDirectory + "/mlflow-git"
+  }
+
+  /// Which experiment the environment selects, without asking the store: by name, by ID, or
+  /// the default.
+  static func experimentKey(_ environment: [String: String]) -> String {
+    if let name = environment[ExperimentSelection.nameVariable] { return "name:" + name }
+    if let id = environment[ExperimentSelection.idVariable], !id.isEmpty { return "id:" + id }
+    return "id:" + Experiment.defaultExperimentID
+  }
+
+  static func programName() -> String {
+    let path = CommandLine.arguments.first ?? "mlflow-git"
+    return path.split(separator: "/").last.map(String.init) ?? path
+  }
+
+  static func userName(_ environment: [String: String]) -> String? {
+    if let user = environment["MLFLOW_TRACKING_USERNAME"], !user.isEmpty { return user }
+    if let user = environment["USER"] ?? environment["LOGNAME"], !user.isEmpty { return user }
+    guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return nil }
+    return String(cString: name)
+  }
+}

@@ -1,0 +1,81 @@
+/// The tag keys a version carries: MLflow's own, and mlflow-git's additions in a namespace of
+/// its own (never `mlflow.`).
+public enum VersionTagKey {
+  public static let branch = "mlflow.source.git.branch"
+  public static let commit = "mlflow.source.git.commit"
+  public static let dirty = "mlflow.source.git.dirty"
+  public static let repoURL = "mlflow.source.git.repoURL"
+  public static let diff = "mlflow.source.git.diff"
+  public static let sourceName = "mlflow.source.name"
+  public static let sourceType = "mlflow.source.type"
+  public static let user = "mlflow.user"
+  /// SHA-256 (hex) of the complete diff; identifies a dirty version under ``DirtyVersionPolicy/perDiff``.
+  public static let diffDigest = "mlflow_git.diff.sha256"
+  /// Size of the complete diff in bytes.
+  public static let diffSize = "mlflow_git.diff.bytes"
+  /// `true` when the diff tag holds only the first part of the diff.
+  public static let diffTruncated = "mlflow_git.diff.truncated"
+  /// Where the complete diff is stored, relative to the model's artifact location.
+  public static let diffArtifact = "mlflow_git.diff.artifact"
+}
+
+/// The tags of a version, built as MLflow builds them, with the diff tag kept to a bound.
+struct VersionTags {
+  /// The name of the complete diff's file in the model's artifact location.
+  static let diffArtifactName = "git.diff"
+
+  /// MLflow's git tags: branch, commit, dirty, repoURL (when known); no diff. A model matches a
+  /// version when it has these (and no repoURL when the version has none).
+  static func identity(of version: GitVersion, policy: DirtyVersionPolicy) -> [String: String] {
+    var tags = [
+      VersionTagKey.branch: version.branch,
+      VersionTagKey.commit: version.commit,
+      VersionTagKey.dirty: version.isDirty ? "true" : "false",
+    ]
+    if let repoURL = version.repoURL { tags[VersionTagKey.repoURL] = repoURL }
+    if version.isDirty && policy == .perDiff { tags[VersionTagKey.diffDigest] = version.diffDigest }
+    return tags
+  }
+
+  /// The diff's tags: the diff text (whole when it is valid UTF-8 and within `limit` bytes,
+  /// else its first part and a marker), its digest and size, and whether it was cut.
+  static func diff(of version: GitVersion, limit: Int) -> [String: String] {
+    guard let diff = version.diff else { return [:] }
+    var tags = [
+      VersionTagKey.diffDigest: SHA256.hexDigest(diff),
+      VersionTagKey.diffSize: String(diff.count),
+    ]
+    if diff.count <= limit, let text = String(validating: diff, as: UTF8.self) {
+      tags[VersionTagKey.diff] = text
+      return tags
+    }
+    let marker = "\n\n[mlflow-git: diff of \(diff.count) bytes cut to fit the tag; the complete diff is the "
+      + "model artifact '\(diffArtifactName)', SHA-256 \(tags[VersionTagKey.diffDigest]!)]"
+    let budget = max(0, limit - marker.utf8.count)
+    var head = String(decoding: diff.prefix(budget), as: UTF8.self).droppingPartialCharacter()
+    // Invalid bytes decode to U+FFFD (3 bytes each): cut again until the text fits.
+    while head.utf8.count > budget { head.removeLast() }
+    tags[VersionTagKey.diff] = head + marker
+    tags[VersionTagKey.diffTruncated] = "true"
+    tags[VersionTagKey.diffArtifact] = diffArtifactName
+    return tags
+  }
+
+  /// Every tag a newly created version gets.
+  static func all(of version: GitVersion, policy: DirtyVersionPolicy, diffLimit: Int, source: String, user: String?)
+    -> [String: String]
+  {
+    var tags = identity(of: version, policy: policy).merging(diff(of: version, limit: diffLimit)) { $1 }
+    tags[VersionTagKey.sourceName] = source
+    tags[VersionTagKey.sourceType] = "LOCAL"
+    if let user { tags[VersionTagKey.user] = user }
+    return tags
+  }
+}
+
+extension String {
+  /// Drops a trailing U+FFFD that a cut through a multi-byte character produced.
+  fileprivate func droppingPartialCharacter() -> String {
+    hasSuffix("\u{FFFD}") ? String(dropLast()) : self
+  }
+}

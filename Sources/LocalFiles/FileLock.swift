@@ -1,0 +1,74 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An exclusive `flock(2)` lock on a private lock file.
+///
+/// `flock` locks belong to the open file description: the lock excludes other threads of this
+/// process (each holder opens the file anew) as well as other processes, and the kernel
+/// releases it when its holder exits or is killed, so a crash never leaves a stale lock.
+///
+/// # Usage
+/// ```swift
+/// let id = try FileLock.withExclusiveLock(at: stateDirectory + "/register.lock") {
+///   try findOrCreateVersion()
+/// }
+/// if let lock = try FileLock.acquire(at: workerLockPath, waiting: false) {
+///   defer { lock.release() }
+///   drainJournal()
+/// }
+/// ```
+public final class FileLock: Sendable {
+  private let descriptor: Int32
+  /// The lock file.
+  public let path: String
+
+  private init(descriptor: Int32, path: String) {
+    self.descriptor = descriptor
+    self.path = path
+  }
+
+  /// Takes the lock at `path` (creating the file with mode 0600 if missing). Waits for it when
+  /// `waiting` is `true`; otherwise returns `nil` at once when another holder has it.
+  public static func acquire(at path: String, waiting: Bool = true) throws(LocalFileError) -> FileLock? {
+    let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else { throw LocalFileError(path: path, operation: "create the lock file", errno: errno) }
+    while flock(descriptor, LOCK_EX | (waiting ? 0 : LOCK_NB)) != 0 {
+      let failure = errno
+      if failure == EINTR { continue }
+      close(descriptor)
+      if failure == EWOULDBLOCK { return nil }
+      throw LocalFileError(path: path, operation: "lock", errno: failure)
+    }
+    return FileLock(descriptor: descriptor, path: path)
+  }
+
+  /// Releases the lock. Also done when the value is deallocated or the process exits.
+  public func release() {
+    flock(descriptor, LOCK_UN)
+  }
+
+  deinit {
+    close(descriptor)
+  }
+
+  /// Runs `body` while holding the exclusive lock at `path`, waiting for the lock if needed.
+  ///
+  /// - Throws: ``LocalFileError`` when the lock cannot be taken; whatever `body` throws.
+  public static func withExclusiveLock<T>(at path: String, _ body: () throws -> T) throws -> T {
+    let lock = try acquire(at: path)!
+    defer { lock.release() }
+    return try body()
+  }
+
+  /// Runs `body` while holding the exclusive lock at `path`, waiting for the lock if needed.
+  ///
+  /// The wait blocks the calling thread; locks guard short critical sections.
+  public static func withExclusiveLock<T>(at path: String, _ body: () async throws -> T) async throws -> T {
+    let lock = try acquire(at: path)!
+    defer { lock.release() }
+    return try await body()
+  }
+}

@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Local state files that only their owner may read: mlflow-git's index, journal and locks may
+/// name private repositories and commits, so they are created 0600 in 0700 folders.
+///
+/// # Usage
+/// ```swift
+/// try PrivateFiles.createDirectory(gitCommonDir + "/mlflow-git")
+/// try PrivateFiles.append(Array("entry\n".utf8), to: gitCommonDir + "/mlflow-git/journal")
+/// ```
+public enum PrivateFiles {
+  /// Creates `path` and any missing parents with mode 0700; an existing folder is kept as is.
+  public static func createDirectory(_ path: String) throws(LocalFileError) {
+    if mkdir(path, 0o700) == 0 || errno == EEXIST { return }
+    guard errno == ENOENT, let slash = path.lastIndex(of: "/"), slash != path.startIndex else {
+      throw LocalFileError(path: path, operation: "create the folder", errno: errno)
+    }
+    try createDirectory(String(path[..<slash]))
+    if mkdir(path, 0o700) != 0 && errno != EEXIST {
+      throw LocalFileError(path: path, operation: "create the folder", errno: errno)
+    }
+  }
+
+  /// Appends `bytes` to `path` in one `write` with `O_APPEND`, creating the file with mode 0600.
+  ///
+  /// Concurrent appenders never interleave within one call's bytes on a local file system.
+  public static func append(_ bytes: [UInt8], to path: String) throws(LocalFileError) {
+    let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else { throw LocalFileError(path: path, operation: "open for appending", errno: errno) }
+    defer { close(descriptor) }
+    try writeAll(bytes, to: descriptor, path: path)
+  }
+
+  /// Replaces `path` with `bytes` atomically: written to a temporary file (0600), flushed, then
+  /// renamed over it, so readers see the old or the new content, never a part.
+  public static func replace(_ path: String, with bytes: [UInt8]) throws(LocalFileError) {
+    let temporary = path + ".tmp-\(getpid())"
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else { throw LocalFileError(path: temporary, operation: "create", errno: errno) }
+    do throws(LocalFileError) {
+      try writeAll(bytes, to: descriptor, path: temporary)
+      guard fsync(descriptor) == 0 else { throw LocalFileError(path: temporary, operation: "flush", errno: errno) }
+    } catch {
+      close(descriptor)
+      unlink(temporary)
+      throw error
+    }
+    close(descriptor)
+    guard rename(temporary, path) == 0 else {
+      let failure = errno
+      unlink(temporary)
+      throw LocalFileError(path: path, operation: "replace", errno: failure)
+    }
+  }
+
+  /// The content of `path`, or `nil` when it does not exist.
+  public static func read(_ path: String) throws(LocalFileError) -> [UInt8]? {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else {
+      if errno == ENOENT { return nil }
+      throw LocalFileError(path: path, operation: "open", errno: errno)
+    }
+    defer { close(descriptor) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65_536)
+    while true {
+      let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw LocalFileError(path: path, operation: "read", errno: errno)
+      }
+      if count == 0 { return bytes }
+      bytes.append(contentsOf: chunk[0..<count])
+    }
+  }
+
+  private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(LocalFileError) {
+    var offset = 0
+    while offset < bytes.count {
+      let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+      if written < 0 {
+        if errno == EINTR { continue }
+        throw LocalFileError(path: path, operation: "write", errno: errno)
+      }
+      offset += written
+    }
+  }
+}

@@ -1,0 +1,170 @@
+import ChildProcess
+import Foundation
+import MLflowStore
+import Testing
+import TestSupport
+
+@testable import GitVersioning
+
+@Suite("No duplicates, healed index, scoped context")
+struct ConcurrencyTests {
+  /// Starts `count` `mlflow-git status --json` processes at once in `directory` and returns the
+  /// model ID each reported.
+  static func race(_ count: Int, in directories: [String], environment: [String: String]) async throws -> [String] {
+    let cli = VersioningFixture.cliPath
+    return try await withThrowingTaskGroup(of: String.self) { group in
+      for index in 0..<count {
+        let directory = directories[index % directories.count]
+        group.addTask {
+          let output = try ChildProcess.run(
+            "sh", arguments: ["-c", "cd \"$1\" && exec \"$2\" status --json", "race", directory, cli],
+            environment: environment)
+          guard output.succeeded else { throw TestFailure("mlflow-git status failed: \(output.standardErrorText)") }
+          let json = try JSONSerialization.jsonObject(with: Data(output.standardOutput)) as? [String: Any]
+          return json?["modelID"] as? String ?? "?"
+        }
+      }
+      return try await group.reduce(into: []) { $0.append($1) }
+    }
+  }
+
+  @Test("16 processes starting at once in a fresh clean state: one model, all report it")
+  func sixteenProcessesClean() async throws {
+    let fixture = try VersioningFixture()
+    defer { fixture.remove() }
+    let ids = try await Self.race(16, in: [fixture.repo], environment: fixture.environment)
+    #expect(ids.count == 16)
+    #expect(Set(ids).count == 1)
+    #expect(try await fixture.models().count == 1)
+  }
+
+  @Test("16 processes starting at once in a fresh dirty state: one model, all report it")
+  func sixteenProcessesDirty() async throws {
+    let fixture = try VersioningFixture()
+    defer { fixture.remove() }
+    try fixture.write("dirty\n", to: "app.py")
+    let ids = try await Self.race(16, in: [fixture.repo], environment: fixture.environment)
+    #expect(Set(ids).count == 1)
+    #expect(try await fixture.models().count == 1)
+  }
+
+  @Test("separate clones sharing only the store converge on one model (oldest wins)")
+  func separateClonesConverge() async throws {
+    let fixture = try VersioningFixture()
+    defer { fixture.remove() }
+    var clones: [String] = []
+    for index in 0..<4 {
+      let clone = fixture.scratch.root + "/clone\(index)"
+      try fixture.scratch.git(["clone", "-q", fixture.repo, clone])
+      try fixture.scratch.git(["-C", clone, "remote", "set-url", "origin", "https://git.example.com/acme/app.git"])
+      clones.append(clone)
+    }
+    var environment = fixture.environment
+    environment["MLFLOW_TRACKING_URI"] = "sqlite:///" + fixture.databasePath
+    let ids = try await Self.race(16, in: clones, environment: environment)
+    #expect(Set(ids).count == 1)
+    #expect(try await fixture.models().count == 1)
+  }
+
+  @Test("an index entry whose model was deleted in MLflow is detected and healed")
+  func staleIndexHealed() async throws {
+    let fixture = try VersioningFixture()
+    defer { fixture.remove() }
+    let original = try await fixture.resolve()
+    try await fixture.store().deleteLoggedModel(id: original.modelID)
+
+    let trusted = try await fixture.resolve()
+    #expect(trusted.foundInIndex && trusted.modelID == original.modelID, "the index answers without the store")
+
+    let healed = try await VersionResolution.resolve(options: fixture.options(verification: .beforeReturning))
+    #expect(healed.modelID != original.modelID)
+    #expect(try await fixture.store().loggedModel(id: healed.modelID).status == .ready)
+    let afterwards = try await fixture.resolve()
+    #expect(afterwards.modelID == healed.modelID)
+    #expect(afterwards.foundInIndex)
+  }
+}
+
+@Suite("Active model and scopes", .serialized)
+struct ActiveModelTests {
+  @Test("the background check replaces a deleted model in the process-wide context")
+  func backgroundHealing() async throws {
+    let fixture = try VersioningFixture()
+    defer { fixture.remove() }
+    defer { disableGitModelVersioning() }
+    let original = try await fixture.resolve()
+    try await fixture.store().deleteLoggedModel(id: original.modelID)
+    let context = await enableGitModelVersioning(options: fixture.options(verification: .background))
+    #expect(context.activeModel?.modelID == original.modelID)
+    var healedID: String?
+    for _ in 0..<200 {
+      if let current = GitVersioningContext.current?.activeModel?.modelID, current != original.modelID {
+        healedID = current
+        break
+      }
+      try await Task.sleep(for: .milliseconds(25))
+    }
+    let healed = try #require(healedID)
+    #expect(try await fixture.store().loggedModel(id: healed).lifecycleStage == .active)
+  }
+
+  @Test("enable sets the process-wide model; disable clears it; failures warn and leave it nil")
+  func enableAndDisable() async throws {
+    let fixture = try VersioningFixture()
+    defer { fixture.remove() }
+    defer { disableGitModelVersioning() }
+    let context = await enableGitModelVersioning(options: fixture.options())
+    let model = try #require(context.activeModel)
+    #expect(ActiveModel.current == model)
+    #expect(context.info?.branch == "main")
+    #expect(context.environment["MLFLOW_ACTIVE_MODEL_ID"] == model.modelID)
+    #expect(context.environment["MLFLOW_TRACKING_URI"] == "sqlite:///" + fixture.databasePath)
+    #expect(context.environment["MLFLOW_EXPERIMENT_ID"] == "0")
+    disableGitModelVersioning()
+    #expect(GitVersioningContext.current == nil)
+
+    var outside = fixture.options()
+    outside.directory = fixture.scratch.root
+    let failed = await enableGitModelVersioning(options: outside)
+    #expect(failed.info == nil)
+    #expect(failed.activeModel == nil)
+    #expect(failed.problem?.description.contains("not inside a Git work tree") == true)
+  }
+
+  @Test("a scope sets its model for its task only and restores the previous one")
+  func scopedRestores() async throws {
+    let fixture = try VersioningFixture()
+    defer { fixture.remove() }
+    defer { disableGitModelVersioning() }
+    let outer = await enableGitModelVersioning(options: fixture.options())
+    try fixture.git("switch", "-q", "-c", "scoped")
+    let inner = await withGitModelVersioning(options: fixture.options()) { context in
+      #expect(ActiveModel.current == context.activeModel)
+      #expect(ActiveModel.current != outer.activeModel)
+      return context
+    }
+    #expect(inner.info?.branch == "scoped")
+    #expect(ActiveModel.current == outer.activeModel)
+  }
+
+  @Test("nested scopes in concurrent tasks do not see each other's model")
+  func concurrentScopesIsolated() async throws {
+    let fixture = try VersioningFixture()
+    defer { fixture.remove() }
+    let other = try VersioningFixture()
+    defer { other.remove() }
+    try other.git("switch", "-q", "-c", "other")
+    async let first: (String?, String?) = withGitModelVersioning(options: fixture.options()) { context in
+      try? await Task.sleep(for: .milliseconds(100))
+      return (context.activeModel?.modelID, ActiveModel.current?.modelID)
+    }
+    async let second: (String?, String?) = withGitModelVersioning(options: other.options()) { context in
+      try? await Task.sleep(for: .milliseconds(100))
+      return (context.activeModel?.modelID, ActiveModel.current?.modelID)
+    }
+    let (a, b) = await (first, second)
+    #expect(a.0 != nil && a.0 == a.1)
+    #expect(b.0 != nil && b.0 == b.1)
+    #expect(a.0 != b.0)
+  }
+}

@@ -1,0 +1,80 @@
+import ChildProcess
+import Foundation
+import MLflowStore
+import TestSupport
+
+@testable import GitVersioning
+
+/// A real repository with an MLflow database (MLflow's own schema) at its top, and the
+/// environment that points mlflow-git and Python MLflow at them.
+struct VersioningFixture {
+  let scratch: Scratch
+  let repo: String
+  var environment: [String: String]
+
+  var databasePath: String { repo + "/mlflow.db" }
+
+  init(files: [String: String] = ["app.py": "def app():\n    return \"v1\"\n"], remote: String? = "https://git.example.com/acme/app.git") throws {
+    scratch = try Scratch()
+    repo = try scratch.repository(files: files)
+    if let remote { try scratch.git(["-C", repo, "remote", "add", "origin", remote]) }
+    try MLflowDatabaseTemplate.copy(to: repo + "/mlflow.db")
+    environment = scratch.environment
+    environment["MLFLOW_GIT_MLFLOW_EXECUTABLE"] = try ReferenceMLflow.mlflowExecutable()
+    environment["MLFLOW_GIT_QUIET"] = "1"
+  }
+
+  func remove() { scratch.remove() }
+
+  func options(_ policy: DirtyVersionPolicy = .perDiff, verification: GitVersioningOptions.IndexVerification = .never)
+    -> GitVersioningOptions
+  {
+    GitVersioningOptions(
+      directory: repo, environment: environment, dirtyVersions: policy, indexVerification: verification)
+  }
+
+  func resolve(_ policy: DirtyVersionPolicy = .perDiff) async throws -> VersionResolution {
+    try await VersionResolution.resolve(options: options(policy))
+  }
+
+  func git(_ arguments: String...) throws { try scratch.git(["-C", repo] + arguments) }
+
+  func write(_ content: String, to file: String) throws { try scratch.write(content, to: repo + "/" + file) }
+
+  func store() throws -> SQLiteTrackingStore {
+    try SQLiteTrackingStore(databasePath: databasePath, options: .init(createIfMissing: false))
+  }
+
+  /// Every active model in the default experiment, newest first.
+  func models() async throws -> [LoggedModel] {
+    try await store().searchLoggedModels(LoggedModelSearch(experimentIDs: ["0"], maxResults: 1000)).models
+  }
+
+  /// Runs Python code in the repository with MLflow pointed at its database; returns the JSON
+  /// printed last.
+  func python(_ code: String) throws -> Any {
+    var environment = self.environment
+    environment["MLFLOW_TRACKING_URI"] = "sqlite:///" + databasePath
+    let script = "import os, json\nos.chdir(\(pythonString(repo)))\n" + code
+    return try ReferenceMLflow.runJSON(script, environment: environment)
+  }
+
+  /// The built `mlflow-git` executable next to the test bundle.
+  static var cliPath: String {
+    let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    var directory = bundle
+    while directory.path != "/" {
+      let candidate = directory.appendingPathComponent("mlflow-git").path
+      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+      directory.deleteLastPathComponent()
+    }
+    return bundle.appendingPathComponent("mlflow-git").path
+  }
+}
+
+/// `value` as a Python string literal.
+func pythonString(_ value: String) -> String {
+  let data = try! JSONSerialization.data(withJSONObject: [value], options: [.withoutEscapingSlashes])
+  let array = String(decoding: data, as: UTF8.self)
+  return String(array.dropFirst().dropLast())
+}
