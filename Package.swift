@@ -14,6 +14,7 @@ let package = Package(
   products: [
     .library(name: "GitState", targets: ["GitState"]),
     .library(name: "MLflowStore", targets: ["MLflowStore"]),
+    .library(name: "MLflowServerStore", targets: ["MLflowServerStore"]),
     .library(name: "GitVersioning", targets: ["GitVersioning"]),
     .executable(name: "mlflow-git", targets: ["mlflow-git"]),
   ],
@@ -28,11 +29,17 @@ let package = Package(
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
     // MLflow's tracking store: logged models and traces in MLflow's own mlflow.db. Knows nothing of Git.
     .target(name: "MLflowStore", dependencies: ["CSQLite", "ChildProcess"], swiftSettings: strictSettings),
+    // The same tracking store on an MLflow tracking server, over its REST API (URLSession). Its own target, so
+    // programs that only use the embedded store do not load FoundationNetworking.
+    .target(name: "MLflowServerStore", dependencies: ["MLflowStore"], swiftSettings: strictSettings),
+    // Installs and removes the hooks that journal new Git states (a POSIX shell hook), chaining users' hooks.
+    .target(name: "GitHooks", dependencies: ["GitState", "LocalFiles"], swiftSettings: strictSettings),
     // Git-based model versioning for Swift apps: joins GitState and MLflowStore.
     .target(
-      name: "GitVersioning", dependencies: ["GitState", "MLflowStore", "LocalFiles"], swiftSettings: strictSettings),
+      name: "GitVersioning", dependencies: ["GitState", "MLflowStore", "MLflowServerStore", "LocalFiles"], swiftSettings: strictSettings),
     // The command-line tool: thin commands over GitVersioning.
-    .executableTarget(name: "mlflow-git", dependencies: ["GitVersioning", "MLflowStore"], swiftSettings: strictSettings),
+    .executableTarget(
+      name: "mlflow-git", dependencies: ["GitVersioning", "GitHooks", "GitState", "MLflowStore", "ChildProcess"], swiftSettings: strictSettings),
 
     // Benchmarks: each prints medians and ratios against baselines measured in the same run.
     .target(
@@ -45,8 +52,14 @@ let package = Package(
       name: "StoreBenchmark", dependencies: ["MLflowStore", "ChildProcess"], path: "Benchmarks/StoreBenchmark",
       swiftSettings: strictSettings),
     .executableTarget(
+      name: "ServerStoreBenchmark", dependencies: ["MLflowServerStore", "MLflowStore", "ChildProcess", "BenchmarkSupport"],
+      path: "Benchmarks/ServerStoreBenchmark", swiftSettings: strictSettings),
+    .executableTarget(
       name: "VersioningBenchmark", dependencies: ["GitVersioning", "ChildProcess", "BenchmarkSupport"],
       path: "Benchmarks/VersioningBenchmark", exclude: ["python_enable.py"], swiftSettings: strictSettings),
+    .executableTarget(
+      name: "HooksBenchmark", dependencies: ["ChildProcess", "BenchmarkSupport"], path: "Benchmarks/HooksBenchmark",
+      swiftSettings: strictSettings),
 
     // Tests: real git repositories, the real Python MLflow 3.17.2, real `mlflow server`.
     .target(name: "TestSupport", dependencies: ["ChildProcess"], path: "Tests/TestSupport", swiftSettings: strictSettings),
@@ -54,11 +67,15 @@ let package = Package(
       name: "GitStateTests", dependencies: ["GitState", "ChildProcess", "TestSupport"],
       exclude: ["Support/mlflow_git_info.py"], swiftSettings: strictSettings),
     .testTarget(
-      name: "MLflowStoreTests", dependencies: ["MLflowStore", "ChildProcess", "CSQLite"], exclude: ["Python"],
+      name: "MLflowStoreTests", dependencies: ["MLflowStore", "MLflowServerStore", "ChildProcess", "CSQLite"],
+      exclude: ["Python"],
       swiftSettings: strictSettings),
     .testTarget(
       name: "GitVersioningTests",
       dependencies: ["GitVersioning", "GitState", "MLflowStore", "ChildProcess", "TestSupport"],
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "HooksTests", dependencies: ["GitHooks", "MLflowStore", "ChildProcess", "TestSupport"],
       swiftSettings: strictSettings),
   ],
   swiftLanguageModes: [.v6]

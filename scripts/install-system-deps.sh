@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian packages mlflow-git builds and tests with, when they are missing:
-# git, the SQLite headers (the embedded store links the system sqlite3), python3-venv.
+# git, the SQLite and curl development files (the embedded store links the system sqlite3; a
+# static-stdlib build links libcurl), python3-venv, and the
+# PostgreSQL server and sqlite3 shell the tests run MLflow against.
 set -euo pipefail
 missing=()
 command -v git >/dev/null || missing+=(git)
 [ -f /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
+# A statically linked Swift standard library links FoundationNetworking against libcurl.so.
+[ -e /usr/lib/x86_64-linux-gnu/libcurl.so ] || [ -e /usr/lib/aarch64-linux-gnu/libcurl.so ] || missing+=(libcurl4-openssl-dev)
 python3 -c "import ensurepip, venv" 2>/dev/null || missing+=(python3-venv)
+command -v sqlite3 >/dev/null || missing+=(sqlite3)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "Installing ${missing[*]} with apt-get..." >&2
 sudo_cmd=""

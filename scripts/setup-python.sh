@@ -1,24 +1,27 @@
 #!/usr/bin/env bash
-# Installs the Python MLflow the tests and benchmarks compare against (mlflow==3.17.2 from PyPI)
-# into a virtual environment shared by every clone on this machine, and prints its python path.
-# Idempotent and safe to run concurrently: a complete environment is reused (first install:
-# about 2 minutes, 850 MB). Override the location with MLFLOW_GIT_VENV.
+# Installs the Python MLflow the tests and benchmarks compare against (mlflow 3.17.2 from PyPI,
+# with its basic-auth extra, and psycopg2 for `mlflow server` on PostgreSQL) into a virtual
+# environment shared by every clone on this machine, and prints its python path.
+# Idempotent and safe to run concurrently: an environment with these requirements is reused
+# (first install: about 2 minutes, 850 MB). Override the location with MLFLOW_GIT_VENV.
 set -euo pipefail
 version="${MLFLOW_GIT_MLFLOW_VERSION:-3.17.2}"
 venv="${MLFLOW_GIT_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/mlflow-git/venv-mlflow-$version}"
+requirements="mlflow[auth]==$version psycopg2-binary"
 marker="$venv/.mlflow-git-complete"
-if [ ! -f "$marker" ]; then
+installed() { [ -f "$marker" ] && [ "$(cat "$marker")" = "$requirements" ]; }
+if ! installed; then
   command -v python3 >/dev/null || { echo "python3 is missing: apt-get install python3 python3-venv" >&2; exit 1; }
   mkdir -p "$(dirname "$venv")"
   exec 9>"$venv.lock"
   flock 9
-  if [ ! -f "$marker" ]; then
-    echo "Installing mlflow==$version into $venv (first time only, about 2 minutes)..." >&2
-    rm -rf "$venv"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "mlflow==$version" >&2
+  if ! installed; then
+    echo "Installing $requirements into $venv (first time only, about 2 minutes)..." >&2
+    [ -x "$venv/bin/pip" ] || { rm -rf "$venv"; python3 -m venv "$venv"; }
+    # shellcheck disable=SC2086
+    "$venv/bin/pip" install --quiet --disable-pip-version-check $requirements >&2
     "$venv/bin/python" -c "import mlflow, sys; sys.exit(mlflow.__version__ != '$version')"
-    touch "$marker"
+    printf '%s' "$requirements" > "$marker"
   fi
 fi
 echo "$venv/bin/python"

@@ -119,3 +119,14 @@ func isObjectID(_ text: String) -> Bool {
   guard utf8.count == 40 || utf8.count == 64 else { return false }
   return utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
 }
+
+extension GitRepository {
+  /// The commits of `range` (anything `git rev-list` takes: `main`, `v1.0..HEAD`), oldest
+  /// first, following first parents only (the commits made on that line of history).
+  ///
+  /// - Parameter limit: The most commits returned: the newest ones.
+  public func commits(in range: String, limit: Int) throws(GitStateError) -> [String] {
+    let output = try git.run(["rev-list", "--first-parent", "--max-count=\(limit)", range, "--"])
+    return String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init).reversed()
+  }
+}

@@ -95,7 +95,7 @@ public enum JournalDelivery {
     let directory = VersionResolution.stateDirectory(of: repository)
     let journal = Journal(stateDirectory: directory)
     let environment = options.environment ?? ProcessInfo.processInfo.environment
-    var registrar: Registrar?
+    var registrars: [String: Registrar] = [:]
     while true {
       let batch: Journal.Batch
       do {
@@ -109,8 +109,10 @@ public enum JournalDelivery {
         log("skipped an unreadable journal line: \(bad.text)", in: directory)
       }
       report.malformed += batch.malformed.count
-      var versions: [GitVersion] = []
-      var seen = Set<GitVersion>()
+      // Each worktree has its own default store (MLflow's mlflow.db is relative to where the
+      // app runs), so versions go to the store of the worktree whose hook journaled them.
+      var groups: [(worktree: GitRepository, versions: [GitVersion])] = []
+      var seen = Set<[String]>()
       var skipped = 0
       let repoURL = (try? repository.remoteURL(named: remoteName))??.withoutCredentials
       for entry in batch.entries {
@@ -118,14 +120,27 @@ public enum JournalDelivery {
           skipped += 1
           continue
         }
-        if seen.insert(version).inserted { versions.append(version) }
+        let worktree = worktree(of: entry, in: repository)
+        guard seen.insert([worktree.workTree, version.branch, version.commit]).inserted else { continue }
+        if let index = groups.firstIndex(where: { $0.worktree.workTree == worktree.workTree }) {
+          groups[index].versions.append(version)
+        } else {
+          groups.append((worktree, [version]))
+        }
       }
-      if !versions.isEmpty {
+      let total = groups.reduce(0) { $0 + $1.versions.count }
+      var done = 0
+      for group in groups {
         do {
-          if registrar == nil {
-            registrar = try await openRegistrar(repository, environment: environment, options: options)
+          let registrar: Registrar
+          if let opened = registrars[group.worktree.workTree] {
+            registrar = opened
+          } else {
+            registrar = try await openRegistrar(group.worktree, environment: environment, options: options)
+            registrars[group.worktree.workTree] = registrar
           }
-          let outcomes = try await registrar!.register(versions) { done in progress(done, versions.count) }
+          let outcomes = try await registrar.register(group.versions) { count in progress(done + count, total) }
+          done += group.versions.count
           report.created += outcomes.filter(\.created).count
         } catch {
           report.problem = error
@@ -149,22 +164,26 @@ public enum JournalDelivery {
   static func openRegistrar(_ repository: GitRepository, environment: [String: String], options: GitVersioningOptions)
     async throws(GitVersioningError) -> Registrar
   {
-    let configuredURI: String?
-    do {
-      configuredURI = try repository.configValue("mlflow.trackingUri")
-    } catch {
-      throw GitVersioningError(.git(error))
-    }
-    let trackingURI: TrackingURI
-    do {
-      trackingURI = try TrackingURI.resolve(
-        environment: environment, repositorySetting: configuredURI,
-        repositorySettingName: "git config mlflow.trackingUri", defaultDirectory: repository.workTree)
-    } catch {
-      throw GitVersioningError(.store(error))
-    }
+    let trackingURI = try VersionResolution.trackingURI(of: repository, environment: environment)
     return try await Registrar.open(
       repository: repository, trackingURI: trackingURI, environment: environment, options: options)
+  }
+
+  /// The worktree whose hook journaled `entry`: the one with that Git directory, found through
+  /// the `gitdir` file a linked worktree's Git directory keeps.
+  static func worktree(of entry: Journal.Entry, in repository: GitRepository) -> GitRepository {
+    if entry.gitDirectory == repository.gitDirectory { return repository }
+    var workTree: String?
+    if let pointer = (try? PrivateFiles.read(entry.gitDirectory + "/gitdir")) ?? nil {
+      let dotGit = String(decoding: pointer, as: UTF8.self).trimmingSpaces()
+      if dotGit.hasSuffix("/.git") { workTree = String(dotGit.dropLast("/.git".count)) }
+    } else if entry.gitDirectory == repository.commonDirectory, entry.gitDirectory.hasSuffix("/.git") {
+      workTree = String(entry.gitDirectory.dropLast("/.git".count))
+    }
+    guard let workTree else { return repository }
+    return GitRepository(
+      workTree: workTree, gitDirectory: entry.gitDirectory, commonDirectory: repository.commonDirectory,
+      environment: nil)
   }
 
   /// The clean version a journal entry stands for, or `nil` (detached, or a branch whose tip
@@ -181,5 +200,40 @@ public enum JournalDelivery {
     var time = timespec()
     clock_gettime(CLOCK_REALTIME, &time)
     try? PrivateFiles.append(Array("\(time.tv_sec) \(message)\n".utf8), to: directory + "/worker.log")
+  }
+}
+
+/// A state the hooks journaled that has not been delivered to the store yet.
+public struct PendingVersion: Sendable, Hashable {
+  /// The hook that saw it.
+  public var event: String
+  /// The branch; `nil` for detached `HEAD` (such entries are skipped at delivery).
+  public var branch: String?
+  /// The commit, when the hook could read it.
+  public var commit: String?
+}
+
+extension JournalDelivery {
+  /// The journaled states of `repository` not delivered yet, oldest first.
+  public static func pending(in repository: GitRepository) -> [PendingVersion] {
+    let journal = Journal(stateDirectory: VersionResolution.stateDirectory(of: repository))
+    guard let batch = try? journal.pending() else { return [] }
+    return batch.entries.map { PendingVersion(event: $0.event, branch: $0.branch, commit: $0.commit) }
+  }
+}
+
+extension JournalDelivery {
+  /// Journals past commits of `branch` for delivery (what `mlflow-git backfill` registers).
+  public static func journal(commits: [String], branch: String, in repository: GitRepository) throws(GitVersioningError) {
+    let journal = Journal(stateDirectory: VersionResolution.stateDirectory(of: repository))
+    do {
+      try PrivateFiles.createDirectory(VersionResolution.stateDirectory(of: repository))
+      try journal.append(
+        commits.map {
+          Journal.Entry(event: "backfill", head: "ref: refs/heads/" + branch, commit: $0, gitDirectory: repository.gitDirectory)
+        })
+    } catch {
+      throw GitVersioningError(.localState(error))
+    }
   }
 }

@@ -31,7 +31,7 @@ struct Registrar: Sendable {
     if let existingStore {
       store = existingStore
     } else {
-      store = try await VersionResolution.openStore(trackingURI, options: options)
+      store = try await VersionResolution.openStore(trackingURI, options: options, repository: repository)
     }
     let experiment: Experiment
     do {

@@ -1,3 +1,4 @@
+import GitState
 import LocalFiles
 
 /// The local version index: which LoggedModel stands for which Git state in which store and
@@ -74,5 +75,21 @@ struct VersionIndex: Sendable {
         : Entry(key: key, modelID: fields[4], branch: fields[5], commit: fields[6], isDirty: fields[7] == "dirty")
     }
     return order.compactMap { latest[$0] ?? nil }
+  }
+}
+
+/// Read-only views of the local state for diagnostics (`mlflow-git doctor`).
+public enum VersionIndexReport {
+  /// The model IDs the index holds for `store` (a tracking URI).
+  public static func entries(of repository: GitRepository, store: String) -> [String] {
+    VersionIndex(stateDirectory: VersionResolution.stateDirectory(of: repository)).entries()
+      .filter { $0.key.store == store }.map(\.modelID)
+  }
+
+  /// The last `lines` lines of the background worker's log, or `nil` when there is none.
+  public static func workerLogTail(of repository: GitRepository, lines: Int) -> [String]? {
+    let path = VersionResolution.stateDirectory(of: repository) + "/worker.log"
+    guard let bytes = (try? PrivateFiles.read(path)) ?? nil else { return nil }
+    return String(decoding: bytes, as: UTF8.self).split(separator: "\n").suffix(lines).map(String.init)
   }
 }

@@ -1,5 +1,6 @@
 import GitState
 import LocalFiles
+import MLflowServerStore
 import MLflowStore
 
 #if canImport(Glibc)
@@ -59,26 +60,17 @@ public struct VersionResolution: Sendable {
   ) async throws(GitVersioningError) -> VersionResolution {
     let repository: GitRepository
     let snapshot: GitSnapshot
-    let configuredURI: String?
     do {
       repository = try GitRepository.discover(from: options.directory, environment: options.environment)
       let configured = try repository.configValue("mlflow-git.diffExclude") ?? ""
       let exclusions = options.diffExclusions
         + configured.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
       snapshot = try repository.snapshot(options: .init(remoteName: remoteName, diffExclusions: exclusions))
-      configuredURI = try repository.configValue("mlflow.trackingUri")
     } catch {
       throw GitVersioningError(.git(error))
     }
     let environment = options.environment ?? ProcessInfo.processInfo.environment
-    let trackingURI: TrackingURI
-    do {
-      trackingURI = try TrackingURI.resolve(
-        environment: environment, repositorySetting: configuredURI,
-        repositorySettingName: "git config mlflow.trackingUri", defaultDirectory: repository.workTree)
-    } catch {
-      throw GitVersioningError(.store(error))
-    }
+    let trackingURI = try trackingURI(of: repository, environment: environment)
     let version = GitVersion(snapshot: snapshot)
     let key = VersionIndex.Key(
       store: trackingURI.description, experiment: experimentKey(environment),
@@ -99,7 +91,7 @@ public struct VersionResolution: Sendable {
   /// Checks the indexed model against the store; when it was deleted there, forgets it and
   /// resolves the version again (finding or creating its model).
   public func verified() async throws(GitVersioningError) -> VersionResolution {
-    let store = try await VersionResolution.openStore(trackingURI, options: options)
+    let store = try await VersionResolution.openStore(trackingURI, options: options, repository: repository)
     do {
       let model = try await store.loggedModel(id: modelID)
       if experimentID == nil || experimentID == model.experimentID { return self }
@@ -138,26 +130,50 @@ public struct VersionResolution: Sendable {
     version.isDirty && options.dirtyVersions == .perCommit
   }
 
+  /// The tracking store MLflow would use for this repository: `MLFLOW_TRACKING_URI`, then
+  /// `git config mlflow.trackingUri`, then `sqlite:///mlflow.db` at the work tree's top.
+  static func trackingURI(of repository: GitRepository, environment: [String: String]) throws(GitVersioningError)
+    -> TrackingURI
+  {
+    let configured: String?
+    do {
+      configured = try repository.configValue("mlflow.trackingUri")
+    } catch {
+      throw GitVersioningError(.git(error))
+    }
+    do {
+      return try TrackingURI.resolve(
+        environment: environment, repositorySetting: configured,
+        repositorySettingName: "git config mlflow.trackingUri", defaultDirectory: repository.workTree)
+    } catch {
+      throw GitVersioningError(.store(error))
+    }
+  }
+
   /// Opens the store a tracking URI names.
-  static func openStore(_ uri: TrackingURI, options: GitVersioningOptions) async throws(GitVersioningError)
-    -> any TrackingStore
+  static func openStore(_ uri: TrackingURI, options: GitVersioningOptions, repository: GitRepository)
+    async throws(GitVersioningError) -> any TrackingStore
   {
     switch uri {
     case .sqlite(let path):
       do {
         var storeOptions = SQLiteTrackingStore.Options()
         if let environment = options.environment { storeOptions.environment = environment }
+        if storeOptions.environment["MLFLOW_GIT_MLFLOW_EXECUTABLE"] == nil {
+          // `mlflow-git install --mlflow-executable` records one for hooks run without it on PATH.
+          storeOptions.mlflowExecutable = try? repository.configValue("mlflow-git.mlflowExecutable")
+        }
         return try await SQLiteTrackingStore.open(databasePath: path, options: storeOptions)
       } catch {
         throw GitVersioningError(.store(error))
       }
     case .server(let url):
-      throw GitVersioningError(
-        .store(
-          MLflowStoreError(
-            code: .invalidConfiguration,
-            message: "the tracking URI is the server \(url), and mlflow-git does not talk to tracking servers yet; "
-              + "unset MLFLOW_TRACKING_URI (and git config mlflow.trackingUri) to use the embedded sqlite:///mlflow.db")))
+      do {
+        return try RESTTrackingStore(
+          serverURL: url, environment: options.environment ?? ProcessInfo.processInfo.environment)
+      } catch {
+        throw GitVersioningError(.store(error))
+      }
     case .fileStore(let path):
       throw GitVersioningError(
         .store(

@@ -5,30 +5,30 @@ import Foundation
 #endif
 
 /// MLflow's ID formats: model IDs, trace IDs, span IDs, and the base64 form span content uses.
-enum Identifiers {
+package enum Identifiers {
   /// A new model ID as MLflow makes one: `m-` and a UUID4's 32 lowercase hex digits.
-  static func newModelID() -> String {
+  package static func newModelID() -> String {
     "m-" + String(UUID().uuidString.lowercased().filter { $0 != "-" })
   }
 
   /// `bytes` random bytes as lowercase hex.
-  static func randomHex(bytes count: Int) -> String {
+  package static func randomHex(bytes count: Int) -> String {
     var generator = SystemRandomNumberGenerator()
     return hex((0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
   }
 
   /// `true` when `text` is exactly `digits` lowercase hex digits.
-  static func isLowercaseHex(_ text: some StringProtocol, digits: Int) -> Bool {
+  package static func isLowercaseHex(_ text: some StringProtocol, digits: Int) -> Bool {
     text.utf8.count == digits && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
   }
 
   /// `true` for a trace ID this store writes: `tr-` and 32 lowercase hex digits.
-  static func isTraceID(_ text: String) -> Bool {
+  package static func isTraceID(_ text: String) -> Bool {
     text.hasPrefix("tr-") && isLowercaseHex(text.dropFirst(3), digits: 32)
   }
 
   /// The base64 text of the bytes a hex string spells (MLflow's span content keeps IDs so).
-  static func base64(fromHex hexText: some StringProtocol) -> String {
+  package static func base64(fromHex hexText: some StringProtocol) -> String {
     var bytes: [UInt8] = []
     var high: UInt8?
     for byte in hexText.utf8 {

@@ -30,6 +30,11 @@ public struct MLflowStoreError: Error, Sendable, Hashable, CustomStringConvertib
       case databaseBusy = "database busy"
       case readOnlyDatabase = "read-only database"
       case databaseError = "database error"
+      case unauthenticated = "unauthenticated"
+      case permissionDenied = "permission denied"
+      case storeUnavailable = "store unavailable"
+      case serverError = "server error"
+      case unexpectedResponse = "unexpected response"
     }
     fileprivate let storage: Storage
 
@@ -68,6 +73,23 @@ public struct MLflowStoreError: Error, Sendable, Hashable, CustomStringConvertib
     public static let readOnlyDatabase = Code(storage: .readOnlyDatabase)
     /// Any other SQLite failure (disk full, I/O error, …); the message has SQLite's words.
     public static let databaseError = Code(storage: .databaseError)
+    /// The tracking server wants credentials and got none, or wrong ones (HTTP 401,
+    /// `UNAUTHENTICATED`); set `MLFLOW_TRACKING_USERNAME` and `MLFLOW_TRACKING_PASSWORD`, or
+    /// `MLFLOW_TRACKING_TOKEN`.
+    public static let unauthenticated = Code(storage: .unauthenticated)
+    /// The credentials are valid but lack the permission for this operation (HTTP 403,
+    /// `PERMISSION_DENIED`).
+    public static let permissionDenied = Code(storage: .permissionDenied)
+    /// The tracking server could not be reached or did not answer in time (connection refused,
+    /// timeout, HTTP 502/503/504 or 429 after the retries). Nothing is known to have been
+    /// written; try again later.
+    public static let storeUnavailable = Code(storage: .storeUnavailable)
+    /// The tracking server answered that it failed (HTTP 500, `INTERNAL_ERROR`); the message
+    /// has the server's words.
+    public static let serverError = Code(storage: .serverError)
+    /// The answer is not MLflow's: an HTML page, a body that is not complete JSON, or an
+    /// endpoint the server does not have (not an MLflow tracking server, or too old a one).
+    public static let unexpectedResponse = Code(storage: .unexpectedResponse)
 
     public var description: String { storage.rawValue }
   }

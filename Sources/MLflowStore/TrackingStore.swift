@@ -35,8 +35,9 @@ public protocol TrackingStore: Sendable {
   ///
   /// - Parameters:
   ///   - experimentID: An active experiment.
-  ///   - name: The display name; it must not contain `/ : . % " '`. `nil` gives
-  ///     `model-` and the first 8 hex digits of the new model ID.
+  ///   - name: The display name; it must not contain `/ : . % " '`. `nil` lets the store
+  ///     choose: the SQLite store gives `model-` and the first 8 hex digits of the new model ID,
+  ///     a tracking server a random name such as `gentle-wren-24`, as MLflow does.
   ///   - tags: Tags to set, e.g. the `mlflow.source.git.*` tags.
   ///   - params: Parameters to log.
   ///   - modelType: A free-form type, e.g. `agent`.

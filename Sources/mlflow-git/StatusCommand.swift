@@ -3,33 +3,37 @@ import MLflowStore
 
 /// `mlflow-git status`: the current version and its model, registering it if needed.
 enum StatusCommand {
+  static let help = """
+    usage: mlflow-git status [--json] [--remote NAME]
+
+    Shows the current Git state (branch, commit, dirty, remote) and the MLflow version
+    (LoggedModel) that stands for it, registering the version when the hooks have not.
+    The model found in the local index is checked against the store.
+
+    --json   one JSON object: branch, commit, dirty, repoURL, modelID, name, experimentID,
+             trackingURI, created, foundInIndex, diffSHA256 (dirty only)
+    """
+
   static func run(_ arguments: [String]) async -> Int32 {
-    var json = false
-    for argument in arguments {
-      switch argument {
-      case "--json": json = true
-      case "-h", "--help":
-        print("usage: mlflow-git status [--json]\n\nShows the current Git state and the MLflow version (LoggedModel) it maps to,\nregistering the version when the hooks have not.")
-        return 0
-      default:
-        printError("status: unknown option '\(argument)'")
-        return 2
-      }
-    }
+    let (parsed, code) = parse(arguments, command: "status", help: help, flags: ["--json"], options: ["--remote"])
+    guard let parsed else { return code }
     let resolution: VersionResolution
     do {
-      resolution = try await VersionResolution.resolve(options: .init(indexVerification: .beforeReturning))
+      resolution = try await VersionResolution.resolve(
+        remoteName: parsed.options["--remote"] ?? "origin",
+        options: .init(indexVerification: .beforeReturning, sourceName: "mlflow-git"))
     } catch {
       printError(error.description)
       return 1
     }
     let version = resolution.version
-    if json {
+    if parsed.json {
       var fields: [(String, JSONField)] = [
         ("branch", .string(version.branch)), ("commit", .string(version.commit)), ("dirty", .bool(version.isDirty)),
         ("repoURL", version.repoURL.map(JSONField.string) ?? .null), ("modelID", .string(resolution.modelID)),
+        ("name", .string(version.displayName)),
         ("experimentID", resolution.experimentID.map(JSONField.string) ?? .null),
-        ("trackingURI", .string(resolution.trackingURI.description)), ("name", .string(version.displayName)),
+        ("trackingURI", .string(resolution.trackingURI.description)),
         ("created", .bool(resolution.created)), ("foundInIndex", .bool(resolution.foundInIndex)),
       ]
       if let digest = version.diffDigest { fields.append(("diffSHA256", .string(digest))) }

@@ -2,8 +2,9 @@
 /// and the order of object keys.
 ///
 /// Rendered with ``pythonJSON``, it reads as Python's `json.dumps(…, ensure_ascii=False)` would
-/// write it, the format of MLflow's span content and trace metadata.
-enum JSONValue: Sendable, Equatable {
+/// write it, the format of MLflow's span content and trace metadata. The REST store reads and
+/// writes MLflow's API bodies with it too.
+package enum JSONValue: Sendable, Equatable {
   case null
   case bool(Bool)
   case integer(Int64)
@@ -12,7 +13,7 @@ enum JSONValue: Sendable, Equatable {
   case array([JSONValue])
   case object([(key: String, value: JSONValue)])
 
-  static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+  package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
     switch (lhs, rhs) {
     case (.null, .null): true
     case (.bool(let a), .bool(let b)): a == b
@@ -26,19 +27,19 @@ enum JSONValue: Sendable, Equatable {
   }
 
   /// The value for `key` when this is an object.
-  subscript(key: String) -> JSONValue? {
+  package subscript(key: String) -> JSONValue? {
     guard case .object(let members) = self else { return nil }
     return members.first { $0.key == key }?.value
   }
 
   /// The string, when this is a JSON string.
-  var stringValue: String? {
+  package var stringValue: String? {
     if case .string(let text) = self { return text }
     return nil
   }
 
   /// The text Python's `json.dumps(value, ensure_ascii=False)` produces for this value.
-  var pythonJSON: String {
+  package var pythonJSON: String {
     var output = ""
     write(to: &output)
     return output
@@ -79,7 +80,7 @@ enum JSONValue: Sendable, Equatable {
 
   /// Writes `text` as a JSON string the way Python does with `ensure_ascii=False`: only `"`,
   /// `\` and control characters are escaped.
-  static func writeString(_ text: String, to output: inout String) {
+  package static func writeString(_ text: String, to output: inout String) {
     output += "\""
     for scalar in text.unicodeScalars {
       switch scalar {
@@ -101,7 +102,7 @@ enum JSONValue: Sendable, Equatable {
 
   /// Parses one JSON text (a whole document: object, array or scalar); `nil` when it is not
   /// valid JSON. Accepts `NaN` and `Infinity`, which Python writes.
-  static func parse(_ text: String) -> JSONValue? {
+  package static func parse(_ text: String) -> JSONValue? {
     var parser = Parser(bytes: Array(text.utf8))
     guard let value = parser.parseValue() else { return nil }
     parser.skipWhitespace()

@@ -34,11 +34,7 @@ enum ExperimentRows {
   /// Inserts an active experiment and gives it the artifact location `<artifactRoot>/<id>`,
   /// as MLflow does (insert, then set the location once the ID is known).
   static func insert(name: String, artifactRoot: String, in connection: SQLiteConnection) throws(MLflowStoreError) -> Experiment {
-    guard !name.isEmpty, name.unicodeScalars.count <= 500 else {
-      throw MLflowStoreError(
-        code: .invalidArgument,
-        message: "invalid experiment name '\(name)': it must have 1 to 500 characters")
-    }
+    try EntityValidation.validate(experimentName: name)
     return try connection.writeTransaction { () throws(MLflowStoreError) -> Experiment in
       let now = Clock.nowMilliseconds()
       do throws(MLflowStoreError) {
@@ -67,12 +63,7 @@ enum ExperimentRows {
 
   /// An experiment ID as the integer MLflow stores.
   static func parseID(_ id: String) throws(MLflowStoreError) -> Int64 {
-    guard let number = Int64(id) else {
-      throw MLflowStoreError(
-        code: .invalidArgument,
-        message: "invalid experiment ID '\(id)': MLflow experiment IDs are integers such as \"0\"")
-    }
-    return number
+    try EntityValidation.experimentNumber(id)
   }
 
   static func notFound(id: String) -> MLflowStoreError {

@@ -97,16 +97,6 @@ enum LoggedModelRows {
     ])
   }
 
-  /// Checks a model name as MLflow does: not empty, none of `/ : . % " '`.
-  static func validate(name: String) throws(MLflowStoreError) {
-    let forbidden: Set<Character> = ["/", ":", ".", "%", "\"", "'"]
-    guard !name.isEmpty, !name.contains(where: forbidden.contains) else {
-      throw MLflowStoreError(
-        code: .invalidArgument,
-        message: "invalid model name '\(name)': it must be non-empty and contain none of / : . % \" '")
-    }
-  }
-
   static func notFound(id: String) -> MLflowStoreError {
     MLflowStoreError(
       code: .modelNotFound,

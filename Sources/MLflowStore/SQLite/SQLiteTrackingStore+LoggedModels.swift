@@ -7,7 +7,7 @@ extension SQLiteTrackingStore {
     modelType: String?,
     sourceRunID: String?
   ) async throws(MLflowStoreError) -> LoggedModel {
-    if let name { try LoggedModelRows.validate(name: name) }
+    if let name { try EntityValidation.validate(modelName: name) }
     let experimentNumber = try ExperimentRows.parseID(experimentID)
     return try await withConnection { (connection) throws(MLflowStoreError) -> LoggedModel in
       try connection.writeTransaction { () throws(MLflowStoreError) -> LoggedModel in

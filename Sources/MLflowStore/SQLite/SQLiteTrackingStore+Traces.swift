@@ -1,6 +1,6 @@
 extension SQLiteTrackingStore {
   public func logTrace(_ trace: Trace) async throws(MLflowStoreError) -> TraceInfo {
-    try TraceRows.validate(trace)
+    try EntityValidation.validate(trace)
     let analytics = try TraceAnalytics(metadata: trace.info.metadata)
     return try await withConnection { (connection) throws(MLflowStoreError) -> TraceInfo in
       try connection.writeTransaction { () throws(MLflowStoreError) -> TraceInfo in

@@ -9,45 +9,6 @@ enum TraceRows {
   static let systemTags: Set<String> = [
     artifactLocationTag, spansLocationTag, "mlflow.trace.archiveLocation", "mlflow.trace.archivalFailure",
   ]
-  /// MLflow's longest stored preview (OSS).
-  static let previewLimit = 1000
-
-  /// Checks what MLflow would refuse or misread before anything is written.
-  static func validate(_ trace: Trace) throws(MLflowStoreError) {
-    let traceID = trace.info.traceID
-    guard Identifiers.isTraceID(traceID) else {
-      throw invalid("the trace ID '\(traceID)' is not `tr-` followed by 32 lowercase hex digits; use TraceInfo.newTraceID()")
-    }
-    guard !trace.spans.isEmpty else {
-      throw invalid("trace \(traceID) has no spans; log at least its root span")
-    }
-    if let name = trace.info.tags[TraceInfo.traceNameKey], name.unicodeScalars.count > 4096 {
-      throw invalid("the trace name of \(traceID) has \(name.unicodeScalars.count) characters; MLflow allows at most 4096")
-    }
-    var seen: Set<String> = []
-    for span in trace.spans {
-      guard span.traceID == traceID else {
-        throw invalid("span '\(span.name)' belongs to trace \(span.traceID), not \(traceID)")
-      }
-      guard Identifiers.isLowercaseHex(span.spanID, digits: 16) else {
-        throw invalid("the span ID '\(span.spanID)' of span '\(span.name)' is not 16 lowercase hex digits; use Span.newSpanID()")
-      }
-      if let parent = span.parentSpanID, !Identifiers.isLowercaseHex(parent, digits: 16) {
-        throw invalid("the parent span ID '\(parent)' of span '\(span.name)' is not 16 lowercase hex digits")
-      }
-      guard seen.insert(span.spanID).inserted else {
-        throw invalid("two spans of trace \(traceID) have the ID \(span.spanID)")
-      }
-      for (key, value) in span.attributes where !JSONText.isValid(value) {
-        throw invalid("attribute '\(key)' of span '\(span.name)' is not a JSON text; encode strings with JSONText.string(_:)")
-      }
-      for event in span.events {
-        for (key, value) in event.attributes where !JSONText.isValid(value) {
-          throw invalid("attribute '\(key)' of event '\(event.name)' in span '\(span.name)' is not a JSON text")
-        }
-      }
-    }
-  }
 
   /// Inserts all rows of a validated trace into an active experiment.
   static func insert(
@@ -72,7 +33,7 @@ enum TraceRows {
         [
           .text(traceID), .integer(experimentNumber), .integer(info.requestTime),
           .optionalInteger(info.executionDuration), .text(info.state.rawValue), .optionalText(info.clientRequestID),
-          .optionalText(info.requestPreview.map(preview)), .optionalText(info.responsePreview.map(preview)),
+          .optionalText(info.requestPreview.map(EntityValidation.preview)), .optionalText(info.responsePreview.map(EntityValidation.preview)),
           .optionalText(info.tags[TraceInfo.traceNameKey]), .optionalText(analytics.sessionID),
         ] + analytics.tokens.map(SQLiteValue.optionalInteger) + analytics.costs.map(SQLiteValue.optionalReal))
     } catch where error.code == .alreadyExists {
@@ -99,8 +60,8 @@ enum TraceRows {
     }
     var stored = info
     stored.experimentID = experiment.experimentID
-    stored.requestPreview = info.requestPreview.map(preview)
-    stored.responsePreview = info.responsePreview.map(preview)
+    stored.requestPreview = info.requestPreview.map(EntityValidation.preview)
+    stored.responsePreview = info.responsePreview.map(EntityValidation.preview)
     stored.tags = tags.merging(info.tags.filter { $0.key == TraceInfo.traceNameKey }) { current, _ in current }
     stored.metadata = metadata.merging(analytics.metadata) { current, _ in current }
     return stored
@@ -236,11 +197,6 @@ enum TraceRows {
     MLflowStoreError(code: .traceNotFound, message: "no trace with ID '\(id)' exists")
   }
 
-  /// A preview cut to MLflow's limit the way MLflow cuts it (in code points, `...` appended).
-  private static func preview(_ text: String) -> String {
-    text.unicodeScalars.count <= previewLimit ? text : prefix(text, previewLimit - 3) + "..."
-  }
-
   /// A model name or provider column value as MLflow derives it from the span attribute: the
   /// decoded string when the attribute is a JSON string, else its text; at most 500 characters.
   private static func modelDimension(_ attribute: String?) -> String? {
@@ -252,9 +208,5 @@ enum TraceRows {
   /// The first `count` code points of `text`, as Python's `text[:count]`.
   private static func prefix(_ text: String, _ count: Int) -> String {
     String(String.UnicodeScalarView(text.unicodeScalars.prefix(count)))
-  }
-
-  private static func invalid(_ message: String) -> MLflowStoreError {
-    MLflowStoreError(code: .invalidArgument, message: message)
   }
 }

@@ -52,7 +52,13 @@ final class BackgroundProcess {
     for _ in 0..<30 where !groupMembers().isEmpty { usleep(100_000) }
   }
 
-  deinit { stopGroup() }
+  private var detached = false
+
+  /// Leaves the group running when this object goes away (it is stopped another way, e.g. by
+  /// ``ProcessGroups`` at exit).
+  func detach() { detached = true }
+
+  deinit { if !detached { stopGroup() } }
 
   /// A TCP port on 127.0.0.1 that nothing listens on right now.
   static func freePort() throws -> Int {

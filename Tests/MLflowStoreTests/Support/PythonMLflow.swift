@@ -51,11 +51,16 @@ enum PythonMLflow {
   /// Runs `operations` (see Python/oracle.py) in one Python process against the database at
   /// `databasePath` and returns one result per operation.
   static func run(_ operations: [[String: Any]], databasePath: String) throws -> [Any] {
+    try run(operations, trackingURI: TrackingURI.sqlite(path: databasePath).description)
+  }
+
+  /// Runs `operations` against any tracking URI (e.g. a server's), with `extra` variables.
+  static func run(_ operations: [[String: Any]], trackingURI: String, extra: [String: String] = [:]) throws -> [Any] {
     let script = packageRoot + "/Tests/MLflowStoreTests/Python/oracle.py"
     let input = try JSONSerialization.data(withJSONObject: ["operations": operations])
     let output = try ChildProcess.run(
       python, arguments: [script],
-      environment: environment(trackingURI: TrackingURI.sqlite(path: databasePath).description),
+      environment: environment(trackingURI: trackingURI).merging(extra) { $1 },
       standardInput: Array(input))
     guard output.succeeded else {
       throw TestFailure("oracle.py exited with \(output.exitStatus): \(output.standardErrorText.suffix(3000))")

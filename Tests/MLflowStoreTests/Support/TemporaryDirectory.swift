@@ -16,8 +16,19 @@ final class TemporaryDirectory {
   /// `path` + "/" + `name`.
   func appending(_ name: String) -> String { path + "/" + name }
 
+  private var kept = false
+
+  /// Keeps the directory until the test process exits (for state shared by tests, like a
+  /// server's), and returns its path.
+  func keep() -> String {
+    kept = true
+    let path = path
+    ProcessGroups.atExit { try? FileManager.default.removeItem(atPath: path) }
+    return path
+  }
+
   deinit {
-    try? FileManager.default.removeItem(atPath: path)
+    if !kept { try? FileManager.default.removeItem(atPath: path) }
   }
 }
 

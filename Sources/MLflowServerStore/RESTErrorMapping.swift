@@ -1,0 +1,104 @@
+import Foundation
+import MLflowStore
+
+/// Turns an answer that is not a success into an ``MLflowStoreError`` that says what happened
+/// and what to do: MLflow's `error_code` and message when the body is MLflow's JSON, the HTTP
+/// status otherwise.
+enum RESTErrorMapping {
+  /// The error for a non-2xx answer to `request` from `server`.
+  static func error(for response: HTTPResponse, of request: RESTRequest, server: ServerURL) -> MLflowStoreError {
+    let text = String(decoding: response.body, as: UTF8.self)
+    let json = JSONValue.parse(text)
+    let errorCode = json?["error_code"]?.stringValue
+    let serverMessage = json?["message"]?.stringValue ?? json?["detail"]?.stringValue
+    let said = serverMessage.map { ": \($0)" } ?? (json == nil ? ": " + snippet(of: text) : "")
+    let context = "could not \(request.action) (HTTP \(response.status) from \(server)\(errorCode.map { ", " + $0 } ?? ""))"
+    switch (errorCode, response.status) {
+    case ("UNAUTHENTICATED"?, _), (nil, 401):
+      return MLflowStoreError(
+        code: .unauthenticated,
+        message: "\(context): the server wants valid credentials\(said); set MLFLOW_TRACKING_USERNAME and "
+          + "MLFLOW_TRACKING_PASSWORD (or MLFLOW_TRACKING_TOKEN) to an account of this server")
+    case ("PERMISSION_DENIED"?, _), (nil, 403):
+      return MLflowStoreError(
+        code: .permissionDenied,
+        message: "\(context)\(said); ask the server's admin for permission on this experiment, or use other credentials")
+    case ("RESOURCE_DOES_NOT_EXIST"?, _):
+      return MLflowStoreError(code: request.notFound, message: "\(context)\(said)")
+    case ("RESOURCE_ALREADY_EXISTS"?, _), ("ALREADY_EXISTS"?, _):
+      return MLflowStoreError(code: .alreadyExists, message: "\(context)\(said)")
+    case ("INVALID_STATE"?, _):
+      return MLflowStoreError(code: .invalidState, message: "\(context)\(said)")
+    case ("ENDPOINT_NOT_FOUND"?, _), (nil, 404), (nil, 405):
+      return MLflowStoreError(
+        code: .unexpectedResponse,
+        message: "\(context): the server has no such endpoint\(said); check that the tracking URI is the root of an "
+          + "MLflow tracking server of version 3.4 or later")
+    case ("TEMPORARILY_UNAVAILABLE"?, _), (_, 429), (_, 502), (_, 503), (_, 504), (_, 408):
+      return MLflowStoreError(
+        code: .storeUnavailable,
+        message: "\(context): the server is overloaded or down\(said); try again later")
+    case (_?, 500...), (nil, 500...):
+      return MLflowStoreError(code: .serverError, message: "\(context): the server failed\(said); see the server's log")
+    case (_?, _):
+      return MLflowStoreError(code: .invalidArgument, message: "\(context)\(said)")
+    case (nil, _):
+      return MLflowStoreError(
+        code: json == nil ? .unexpectedResponse : .invalidArgument,
+        message: "\(context)\(said)")
+    }
+  }
+
+  /// The error for a 2xx answer whose body is not a JSON object.
+  static func notJSON(_ response: HTTPResponse, of request: RESTRequest, server: ServerURL) -> MLflowStoreError {
+    let text = String(decoding: response.body, as: UTF8.self)
+    let what = looksLikeHTML(text)
+      ? "an HTML page (\(snippet(of: text)))"
+      : "a body that is not complete JSON (\(response.body.count) bytes: \(snippet(of: text)))"
+    return MLflowStoreError(
+      code: .unexpectedResponse,
+      message: "could not \(request.action): \(server) answered HTTP \(response.status) with \(what); check that the "
+        + "tracking URI points at an MLflow tracking server, not a proxy or another web service")
+  }
+
+  /// The error for a request that got no answer.
+  static func error(for failure: TransportFailure, of request: RESTRequest, server: ServerURL, attempts: Int) -> MLflowStoreError {
+    let tries = attempts == 1 ? "" : " (\(attempts) tries)"
+    switch failure {
+    case .notConnected(let reason):
+      return MLflowStoreError(
+        code: .storeUnavailable,
+        message: "could not \(request.action): cannot connect to the tracking server at \(server)\(tries): \(reason); "
+          + "check that the server is running and MLFLOW_TRACKING_URI is right")
+    case .timedOut:
+      return MLflowStoreError(
+        code: .storeUnavailable,
+        message: "could not \(request.action): the tracking server at \(server) did not answer in time\(tries); "
+          + (request.idempotent ? "" : "it may still have done it, so look before trying again; ")
+          + "raise MLFLOW_HTTP_REQUEST_TIMEOUT if the server is slow")
+    case .interrupted(let reason):
+      return MLflowStoreError(
+        code: .storeUnavailable,
+        message: "could not \(request.action): the connection to \(server) broke before the whole answer arrived"
+          + "\(tries) (\(reason))"
+          + (request.idempotent ? "; try again" : "; the server may still have done it, so look before trying again"))
+    }
+  }
+
+  /// A short, single-line excerpt of a body for messages: an HTML page's title, else its start.
+  static func snippet(of text: String) -> String {
+    if let start = text.range(of: "<title>", options: .caseInsensitive),
+      let end = text.range(of: "</title>", options: .caseInsensitive, range: start.upperBound..<text.endIndex)
+    {
+      return "'" + text[start.upperBound..<end.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines) + "'"
+    }
+    let line = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    if line.isEmpty { return "an empty body" }
+    return "'" + (line.count > 200 ? line.prefix(200) + "…" : line) + "'"
+  }
+
+  private static func looksLikeHTML(_ text: String) -> Bool {
+    let start = text.drop(while: \.isWhitespace).prefix(15).lowercased()
+    return start.hasPrefix("<!doctype html") || start.hasPrefix("<html") || start.hasPrefix("<")
+  }
+}

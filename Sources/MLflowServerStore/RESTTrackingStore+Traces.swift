@@ -1,0 +1,101 @@
+import MLflowStore
+
+extension RESTTrackingStore {
+  public func logTrace(_ trace: Trace) async throws(MLflowStoreError) -> TraceInfo {
+    try EntityValidation.validate(trace)
+    _ = try EntityValidation.experimentNumber(trace.info.experimentID)
+    let traceID = trace.info.traceID
+    do throws(MLflowStoreError) {
+      _ = try await traceInfo(id: traceID)
+      throw MLflowStoreError(
+        code: .alreadyExists, message: "a trace with ID \(traceID) already exists; give a new trace a new ID")
+    } catch where error.code == .traceNotFound {
+      // The ID is free.
+    }
+    var spans = RESTRequest("POST", "/v1/traces", action: "log the spans of trace \(traceID)")
+    spans.body = OTLPSpans.exportRequest(trace.spans)
+    spans.headers = [("x-mlflow-experiment-id", trace.info.experimentID)]
+    spans.notFound = .experimentNotFound
+    _ = try await client.send(spans)
+
+    var info = trace.info
+    info.requestPreview = info.requestPreview.map(EntityValidation.preview)
+    info.responsePreview = info.responsePreview.map(EntityValidation.preview)
+    if info.metadata[TraceInfo.schemaVersionKey] == nil { info.metadata[TraceInfo.schemaVersionKey] = "3" }
+    var start = RESTRequest("POST", "/api/3.0/mlflow/traces", action: "log trace \(traceID)")
+    start.body = .object([("trace", .object([("trace_info", TraceInfoJSON.json(info))]))])
+    start.notFound = .experimentNotFound
+    _ = try await client.send(start)
+    return try await traceInfo(id: traceID)
+  }
+
+  /// The stored info of one trace, without spans.
+  private func traceInfo(id: String) async throws(MLflowStoreError) -> TraceInfo {
+    var request = RESTRequest("GET", "/api/3.0/mlflow/traces/" + RESTRequest.encode(id), action: "get trace \(id)")
+    request.notFound = .traceNotFound
+    let answer = try await client.send(request)
+    guard let info = answer["trace"]?["trace_info"].flatMap(TraceInfoJSON.info(from:)) else {
+      throw Self.malformed(request.action, "no trace info")
+    }
+    return info
+  }
+
+  public func searchTraces(
+    experimentIDs: [String],
+    modelID: String?,
+    maxResults: Int,
+    pageToken: String?
+  ) async throws(MLflowStoreError) -> TracePage {
+    guard maxResults >= 1 else {
+      throw MLflowStoreError(code: .invalidArgument, message: "maxResults is \(maxResults); ask for at least 1 trace")
+    }
+    guard !experimentIDs.isEmpty else {
+      throw MLflowStoreError(code: .invalidArgument, message: "no experiment IDs given; name the experiments to search")
+    }
+    for id in experimentIDs { _ = try EntityValidation.experimentNumber(id) }
+    let fingerprint = JSONValue.object([
+      ("experiment_ids", .array(experimentIDs.map { .string($0) })),
+      ("model_id", modelID.map { .string($0) } ?? .null),
+    ])
+    let cursor = try SearchCursor(token: pageToken, search: fingerprint)
+    // A model ID MLflow's filter cannot quote is matched only here.
+    let filter = modelID.flatMap { id in
+      id.contains("'") || id.hasSuffix("\\") ? nil : "request_metadata.`\(TraceInfo.modelIDKey)` = '\(id)'"
+    }
+    let (traces, next) = try await cursor.collect(
+      count: maxResults,
+      pageSize: filter != nil || modelID == nil ? maxResults : max(maxResults, 100),
+      fetch: { (token, size) throws(MLflowStoreError) in
+        try await self.searchTracePage(experimentIDs: experimentIDs, filter: filter, pageToken: token, pageSize: size)
+      },
+      matches: { info in modelID == nil || info.metadata[TraceInfo.modelIDKey] == modelID })
+    return TracePage(traces: traces, nextPageToken: next?.token(search: fingerprint))
+  }
+
+  private func searchTracePage(
+    experimentIDs: [String], filter: String?, pageToken: String?, pageSize: Int
+  ) async throws(MLflowStoreError) -> (items: [TraceInfo], next: String?) {
+    var body: [(key: String, value: JSONValue)] = [
+      ("locations", .array(experimentIDs.map { TraceInfoJSON.location(experimentID: $0) }))
+    ]
+    if let filter { body.append(("filter", .string(filter))) }
+    body.append(("max_results", .integer(Int64(min(pageSize, 500)))))
+    if let pageToken { body.append(("page_token", .string(pageToken))) }
+    var request = RESTRequest("POST", "/api/3.0/mlflow/traces/search", action: "search traces")
+    request.body = .object(body)
+    request.notFound = .experimentNotFound
+    let answer = try await client.send(request)
+    return ((answer["traces"]?.elements ?? []).compactMap(TraceInfoJSON.info(from:)), answer["next_page_token"]?.nonEmptyString)
+  }
+
+  public func trace(id: String) async throws(MLflowStoreError) -> Trace {
+    var request = RESTRequest("GET", "/api/3.0/mlflow/traces/get", action: "get trace \(id)")
+    request.query = [("trace_id", id)]
+    request.notFound = .traceNotFound
+    let answer = try await client.send(request)
+    guard let json = answer["trace"], let info = json["trace_info"].flatMap(TraceInfoJSON.info(from:)) else {
+      throw Self.malformed(request.action, "no trace")
+    }
+    return Trace(info: info, spans: OTLPSpans.spans(from: json["spans"]?.elements ?? [], traceID: info.traceID))
+  }
+}

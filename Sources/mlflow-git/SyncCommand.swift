@@ -1,0 +1,73 @@
+import GitState
+import GitVersioning
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mlflow-git sync`: deliver the hooks' journal now.
+enum SyncCommand {
+  static let help = """
+    usage: mlflow-git sync [--json] [--background]
+
+    Registers every version the hooks journaled (commits, checkouts, merges, amends, rebases)
+    in the tracking store, waiting for a delivery already running. Entries stay journaled while
+    the store is unavailable; run sync again once it is back. Progress goes to standard error.
+
+    --background   what the hooks run: detaches from the terminal, prints nothing, leaves the
+                   work to a delivery already running, always exits 0; problems go to
+                   <git common dir>/mlflow-git/worker.log
+    """
+
+  static func run(_ arguments: [String]) async -> Int32 {
+    let (parsed, code) = parse(arguments, command: "sync", help: help, flags: ["--json", "--background"])
+    guard let parsed else { return code }
+    let background = parsed.flags.contains("--background")
+    if background { _ = setsid() }
+    let repository: GitRepository
+    do {
+      repository = try GitRepository.discover()
+    } catch {
+      if !background { printError(error.description) }
+      return background ? 0 : 1
+    }
+    var lastDrawn = -1
+    let report = await JournalDelivery.deliver(
+      from: repository, options: .init(sourceName: "mlflow-git hook"), waitForRunningWorker: !background
+    ) { done, total in
+      guard !background, total >= 20, done * 50 / total != lastDrawn else { return }
+      lastDrawn = done * 50 / total
+      ProgressBar.draw(done: done, total: total, label: "registering")
+    }
+    if background { return 0 }
+    if lastDrawn >= 0 { writeStandardError("\n") }
+    if parsed.json {
+      print(
+        JSONField.object([
+          ("delivered", .int(report.delivered)), ("created", .int(report.created)), ("skipped", .int(report.skipped)),
+          ("malformed", .int(report.malformed)), ("pending", .int(report.pending)),
+          ("problem", report.problem.map { JSONField.string($0.description) } ?? .null),
+        ]))
+    } else {
+      print(
+        "\(report.delivered) journaled states delivered (\(report.created) new versions), \(report.skipped) skipped"
+          + (report.malformed > 0 ? ", \(report.malformed) unreadable lines skipped" : "")
+          + (report.pending > 0 ? ", \(report.pending) still waiting" : ""))
+    }
+    if let problem = report.problem {
+      printError("versions stay journaled until the store is available: \(problem)")
+      return 1
+    }
+    return 0
+  }
+}
+
+/// A one-line progress bar on standard error.
+enum ProgressBar {
+  static func draw(done: Int, total: Int, label: String) {
+    let width = 30
+    let filled = total == 0 ? width : done * width / total
+    let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+    writeStandardError("\r\(label) [\(bar)] \(done)/\(total)")
+  }
+}

@@ -1,0 +1,96 @@
+import ChildProcess
+import Foundation
+import MLflowStore
+import TestSupport
+
+/// A real repository with mlflow-git's hooks installed by the built `mlflow-git`, and MLflow's
+/// database created by the real `mlflow db upgrade` on first use.
+struct HookFixture {
+  let scratch: Scratch
+  let repo: String
+  var environment: [String: String]
+
+  var databasePath: String { repo + "/mlflow.db" }
+  var stateDirectory: String { repo + "/.git/mlflow-git" }
+
+  /// - Parameter mlflowAvailable: `false` leaves `mlflow` unreachable, as on a fresh machine.
+  init(mlflowAvailable: Bool = true, remote: String? = "https://git.example.com/acme/app.git") throws {
+    scratch = try Scratch()
+    repo = try scratch.repository(files: ["app.py": "v1\n"])
+    if let remote { try scratch.git(["-C", repo, "remote", "add", "origin", remote]) }
+    environment = scratch.environment
+    environment["MLFLOW_GIT_MLFLOW_EXECUTABLE"] =
+      mlflowAvailable ? try ReferenceMLflow.mlflowExecutable() : scratch.root + "/no-mlflow-here"
+  }
+
+  func remove() { scratch.remove() }
+
+  /// Runs `git arguments` in the repository; returns standard output and standard error.
+  @discardableResult
+  func git(_ arguments: String...) throws -> (output: String, error: String) {
+    let result = try ChildProcess.run("git", arguments: ["-C", repo] + arguments, environment: environment)
+    guard result.succeeded else {
+      throw TestFailure("git \(arguments.joined(separator: " ")) failed: \(result.standardErrorText)")
+    }
+    return (result.standardOutputText, result.standardErrorText)
+  }
+
+  func head() throws -> String { try git("rev-parse", "HEAD").output.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+  /// Runs the built `mlflow-git` in the repository.
+  @discardableResult
+  func cli(_ arguments: String..., environment extra: [String: String] = [:]) throws -> ChildProcess.Output {
+    try ChildProcess.run(
+      "sh", arguments: ["-c", "cd \"$1\" && shift && exec \"$@\"", "mlflow-git", repo, HookFixture.cliPath] + arguments,
+      environment: environment.merging(extra) { $1 })
+  }
+
+  /// Waits for background deliveries, then delivers what is left.
+  func sync() throws {
+    let output = try cli("sync")
+    guard output.succeeded else { throw TestFailure("mlflow-git sync failed: \(output.standardErrorText)") }
+  }
+
+  func store() throws -> SQLiteTrackingStore {
+    try SQLiteTrackingStore(databasePath: databasePath, options: .init(createIfMissing: false))
+  }
+
+  /// Every active model in the default experiment.
+  func models() async throws -> [LoggedModel] {
+    try await store().searchLoggedModels(LoggedModelSearch(experimentIDs: ["0"], maxResults: 5000)).models
+  }
+
+  /// The models for (branch, commit) clean versions.
+  func models(branch: String, commit: String) async throws -> [LoggedModel] {
+    try await models().filter {
+      $0.tags["mlflow.source.git.branch"] == branch && $0.tags["mlflow.source.git.commit"] == commit
+        && $0.tags["mlflow.source.git.dirty"] == "false"
+    }
+  }
+
+  /// The built `mlflow-git` executable next to the test bundle.
+  static var cliPath: String {
+    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    while directory.path != "/" {
+      let candidate = directory.appendingPathComponent("mlflow-git").path
+      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+      directory.deleteLastPathComponent()
+    }
+    return "mlflow-git"
+  }
+
+  /// A snapshot of every file install may touch, to prove uninstall restores them.
+  func installFootprint() throws -> [String: Data] {
+    var files: [String: Data] = [:]
+    for folder in [repo + "/.git/hooks", repo + "/.git/info"] {
+      for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+        let path = folder + "/" + name
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        files[path] = FileManager.default.contents(atPath: path) ?? Data()
+        files[path + " mode"] = Data("\(attributes[.posixPermissions] ?? 0)".utf8)
+      }
+    }
+    files["config"] = FileManager.default.contents(atPath: repo + "/.git/config")
+    return files
+  }
+}

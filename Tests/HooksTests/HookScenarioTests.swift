@@ -1,0 +1,168 @@
+import ChildProcess
+import Foundation
+import MLflowStore
+import Testing
+import TestSupport
+
+@Suite("Hooks register every state git produces")
+struct HookScenarioTests {
+  @Test("commit, amend, switch -c, checkout, merges, pull, rebase, cherry-pick, worktree add: each state has its model")
+  func everyOperation() async throws {
+    let fixture = try HookFixture()
+    defer { fixture.remove() }
+    let userLog = fixture.scratch.root + "/user-hook.log"
+    try fixture.scratch.write("#!/bin/sh\necho \"post-commit $*\" >> '\(userLog)'\n", to: fixture.repo + "/.git/hooks/post-commit")
+    chmod(fixture.repo + "/.git/hooks/post-commit", 0o755)
+    let install = try fixture.cli("install")
+    #expect(install.succeeded, "\(install.standardErrorText)")
+    #expect(install.standardOutputText.contains("kept your post-commit hook"))
+
+    var expected: [(branch: String, commit: String)] = [("main", try fixture.head())]
+    try fixture.scratch.write("v2\n", to: fixture.repo + "/app.py")
+    let commit = try fixture.git("commit", "-qam", "two")
+    #expect(commit.output.isEmpty && commit.error.isEmpty, "hooks print nothing on success")
+    expected.append(("main", try fixture.head()))
+    try fixture.git("commit", "-q", "--amend", "-m", "two, amended")
+    expected.append(("main", try fixture.head()))
+
+    try fixture.git("switch", "-q", "-c", "feature/x")
+    expected.append(("feature/x", try fixture.head()))
+    for index in 1...3 {
+      try fixture.scratch.write("feature \(index)\n", to: fixture.repo + "/feature.txt")
+      try fixture.git("add", "feature.txt")
+      try fixture.git("commit", "-qm", "feature \(index)")
+      expected.append(("feature/x", try fixture.head()))
+    }
+    try fixture.git("checkout", "-q", "main")
+    try fixture.scratch.write("main 3\n", to: fixture.repo + "/main.txt")
+    try fixture.git("add", "main.txt")
+    try fixture.git("commit", "-qm", "main three")
+    let mainTip = try fixture.head()
+    expected.append(("main", mainTip))
+
+    // Rebase of several commits: only the final commits are versions of feature/x.
+    try fixture.git("checkout", "-q", "feature/x")
+    try fixture.git("rebase", "-q", "main")
+    let rebased = try fixture.git("rev-list", "--reverse", "main..feature/x").output.split(separator: "\n").map(String.init)
+    #expect(rebased.count == 3)
+    for commit in rebased { expected.append(("feature/x", commit)) }
+
+    // Fast-forward merge, then a true merge, then a cherry-pick.
+    try fixture.git("checkout", "-q", "main")
+    try fixture.git("merge", "-q", "--ff-only", "feature/x")
+    expected.append(("main", try fixture.head()))
+    try fixture.git("switch", "-q", "-c", "side", "HEAD~1")
+    expected.append(("side", try fixture.head()))
+    try fixture.scratch.write("side\n", to: fixture.repo + "/side.txt")
+    try fixture.git("add", "side.txt")
+    try fixture.git("commit", "-qm", "side")
+    let side = try fixture.head()
+    expected.append(("side", side))
+    try fixture.git("checkout", "-q", "main")
+    try fixture.git("merge", "-q", "--no-ff", "--no-edit", "side")
+    expected.append(("main", try fixture.head()))
+    try fixture.git("switch", "-q", "-c", "picked", "HEAD~1")
+    expected.append(("picked", try fixture.head()))
+    try fixture.git("cherry-pick", side)
+    expected.append(("picked", try fixture.head()))
+
+    // A linked worktree shares the hooks; its versions go to its own default store (MLflow's
+    // mlflow.db is relative to where the app runs).
+    let worktree = fixture.scratch.root + "/wt"
+    try fixture.git("worktree", "add", "-q", "-b", "in-worktree", worktree, "main")
+    let worktreeCommit = try fixture.git("rev-parse", "main").output.trimmingCharacters(in: .whitespacesAndNewlines)
+    let upstream = fixture.scratch.root + "/upstream"
+    try fixture.scratch.git(["clone", "-q", fixture.repo, upstream, "-b", "main"])
+    try fixture.scratch.git(["-C", upstream, "commit", "-q", "--allow-empty", "-m", "upstream work"])
+    let upstreamTip = try fixture.scratch.git(["-C", upstream, "rev-parse", "HEAD"])
+    try fixture.git("checkout", "-q", "main")
+    try fixture.git("pull", "-q", "--ff-only", upstream, "main")
+    expected.append(("main", upstreamTip))
+
+    try fixture.sync()
+    let journal = (try? String(contentsOfFile: fixture.stateDirectory + "/journal", encoding: .utf8)) ?? ""
+    for (branch, commit) in expected {
+      let models = try await fixture.models(branch: branch, commit: commit)
+      #expect(
+        models.count == 1,
+        "\(branch)@\(commit.prefix(7)) should have exactly one model, has \(models.count); journal:\n\(journal)")
+      if let model = models.first {
+        #expect(model.status == .ready)
+        #expect(model.tags["mlflow.source.git.repoURL"] == "https://git.example.com/acme/app.git")
+        #expect(model.name == branch.replacing("/", with: "-") + "-" + commit.prefix(7))
+      }
+    }
+    // Nothing but these states: intermediate rebase commits were not registered.
+    #expect(try await fixture.models().count == Set(expected.map { "\($0.branch) \($0.commit)" }).count)
+    let worktreeStore = try SQLiteTrackingStore(databasePath: worktree + "/mlflow.db", options: .init(createIfMissing: false))
+    let inWorktree = try await worktreeStore.searchLoggedModels(
+      LoggedModelSearch(experimentIDs: ["0"], tags: ["mlflow.source.git.branch": "in-worktree"])
+    ).models
+    #expect(inWorktree.map { $0.tags["mlflow.source.git.commit"] } == [worktreeCommit])
+    let userRuns = try String(contentsOfFile: userLog, encoding: .utf8)
+    #expect(userRuns.split(separator: "\n").count >= 7, "the user's post-commit hook kept running")
+  }
+
+  @Test("core.hooksPath (husky) is honoured")
+  func hooksPath() async throws {
+    let fixture = try HookFixture()
+    defer { fixture.remove() }
+    try fixture.git("config", "core.hooksPath", ".husky/_")
+    #expect(try fixture.cli("install").succeeded)
+    #expect(FileManager.default.fileExists(atPath: fixture.repo + "/.husky/_/post-commit"))
+    #expect(!FileManager.default.fileExists(atPath: fixture.repo + "/.git/hooks/post-commit"))
+    try fixture.git("commit", "-q", "--allow-empty", "-m", "through husky's folder")
+    try fixture.sync()
+    #expect(try await fixture.models(branch: "main", commit: try fixture.head()).count == 1)
+  }
+
+  @Test("install twice changes nothing; uninstall restores every file byte for byte")
+  func installIsIdempotentAndReversible() throws {
+    let fixture = try HookFixture()
+    defer { fixture.remove() }
+    try fixture.scratch.write("#!/bin/sh\nexit 0\n", to: fixture.repo + "/.git/hooks/post-merge")
+    chmod(fixture.repo + "/.git/hooks/post-merge", 0o755)
+    let before = try fixture.installFootprint()
+    #expect(try fixture.cli("install", "--mlflow-executable", "/opt/mlflow/bin/mlflow").succeeded)
+    let installed = try fixture.installFootprint()
+    #expect(installed != before)
+    #expect(try fixture.git("config", "--get", "mlflow-git.mlflowExecutable").output == "/opt/mlflow/bin/mlflow\n")
+    let again = try fixture.cli("install", "--mlflow-executable", "/opt/mlflow/bin/mlflow")
+    #expect(again.standardOutputText.contains("already installed"))
+    #expect(try fixture.installFootprint() == installed)
+    #expect(try fixture.cli("uninstall").succeeded)
+    #expect(try fixture.installFootprint() == before)
+  }
+
+  @Test("a hook never fails git and never prints, even when mlflow-git is gone")
+  func hookNeverFails() throws {
+    let fixture = try HookFixture()
+    defer { fixture.remove() }
+    #expect(try fixture.cli("install").succeeded)
+    let hook = try String(contentsOfFile: fixture.repo + "/.git/hooks/post-commit", encoding: .utf8)
+    try fixture.scratch.write(
+      hook.replacing(HookFixture.cliPath, with: fixture.scratch.root + "/deleted/mlflow-git"),
+      to: fixture.repo + "/.git/hooks/post-commit")
+    chmod(fixture.repo + "/.git/hooks/post-commit", 0o755)
+    let result = try fixture.git("commit", "-q", "--allow-empty", "-m", "still fine")
+    #expect(result.output.isEmpty && result.error.isEmpty)
+    let journal = try String(contentsOfFile: fixture.stateDirectory + "/journal", encoding: .utf8)
+    #expect(journal.contains(try fixture.head()), "the state is journaled for a later delivery")
+  }
+
+  @Test("a user's failing post-checkout fails checkout exactly as it did before install")
+  func chainedExitStatus() throws {
+    let fixture = try HookFixture()
+    defer { fixture.remove() }
+    try fixture.scratch.write("#!/bin/sh\necho from-user-hook >&2\nexit 3\n", to: fixture.repo + "/.git/hooks/post-checkout")
+    chmod(fixture.repo + "/.git/hooks/post-checkout", 0o755)
+    let before = try ChildProcess.run(
+      "git", arguments: ["-C", fixture.repo, "checkout", "-q", "-b", "before"], environment: fixture.environment)
+    #expect(before.exitStatus != 0)
+    #expect(try fixture.cli("install").succeeded)
+    let after = try ChildProcess.run(
+      "git", arguments: ["-C", fixture.repo, "checkout", "-q", "-b", "after"], environment: fixture.environment)
+    #expect(after.exitStatus == before.exitStatus)
+    #expect(after.standardErrorText == before.standardErrorText)
+  }
+}

@@ -1,0 +1,81 @@
+import ChildProcess
+import Foundation
+
+/// A private PostgreSQL cluster for the tests: Debian's PostgreSQL binaries
+/// (`/usr/lib/postgresql/<version>/bin`, package `postgresql`), a data directory in a temporary
+/// folder, listening on 127.0.0.1 and a free port only, trust authentication. PostgreSQL
+/// refuses to run as root, so as root the cluster runs as the `postgres` user (`runuser`).
+/// Stopped and removed when the test process exits.
+final class PostgresCluster: Sendable {
+  let port: Int
+  private let bin: String
+  private let root: String
+  private let user: String?
+
+  /// The one cluster of this test process.
+  static let shared = Task { () throws -> PostgresCluster in try PostgresCluster() }
+
+  private init() throws {
+    bin = try Self.findBin()
+    port = try BackgroundProcess.freePort()
+    user = geteuid() == 0 ? "postgres" : nil
+    var template = Array((NSTemporaryDirectory() + "/mlflow-postgres.XXXXXX").utf8CString)
+    guard let made = mkdtemp(&template) else { throw TestFailure("mkdtemp failed") }
+    root = String(cString: made)
+    if let user {
+      guard let account = getpwnam(user) else {
+        throw TestFailure("running as root but there is no '\(user)' user to run PostgreSQL as; install Debian's postgresql")
+      }
+      chown(root, account.pointee.pw_uid, account.pointee.pw_gid)
+    }
+    let root = self.root
+    let bin = self.bin
+    let user = self.user
+    ProcessGroups.atExit {
+      _ = try? PostgresCluster.run(bin + "/pg_ctl", ["-D", root + "/data", "-m", "immediate", "-w", "stop"], as: user)
+      try? FileManager.default.removeItem(atPath: root)
+    }
+    try run("initdb", ["-D", root + "/data", "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"])
+    try run("pg_ctl", [
+      "-D", root + "/data", "-l", root + "/postgres.log", "-w", "-t", "60",
+      "-o", "-c listen_addresses=127.0.0.1 -p \(port) -k \(root) -c fsync=off -c synchronous_commit=off "
+        + "-c full_page_writes=off -c max_connections=200",
+      "start",
+    ])
+  }
+
+  /// Creates a database and returns its SQLAlchemy URI for `mlflow server` (with psycopg2, which
+  /// scripts/setup-python.sh installs; SQLAlchemy 2.1 would otherwise look for psycopg 3).
+  func createDatabase(_ name: String) throws -> String {
+    try run("createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", name])
+    return "postgresql+psycopg2://postgres@127.0.0.1:\(port)/\(name)"
+  }
+
+  private func run(_ tool: String, _ arguments: [String]) throws {
+    let output = try Self.run(bin + "/" + tool, arguments, as: user)
+    guard output.succeeded else {
+      let log = (try? String(contentsOfFile: root + "/postgres.log", encoding: .utf8)) ?? ""
+      throw TestFailure("\(tool) failed: \(output.standardErrorText) \(output.standardOutputText) \(log.suffix(2000))")
+    }
+  }
+
+  private static func run(_ executable: String, _ arguments: [String], as user: String?) throws -> ChildProcess.Output {
+    var environment = ProcessInfo.processInfo.environment
+    environment["LC_ALL"] = "C.UTF-8"
+    if let user {
+      return try ChildProcess.run("/usr/sbin/runuser", arguments: ["-u", user, "--", executable] + arguments, environment: environment)
+    }
+    return try ChildProcess.run(executable, arguments: arguments, environment: environment)
+  }
+
+  /// Debian's newest PostgreSQL server binaries.
+  private static func findBin() throws -> String {
+    let versions = ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
+      .compactMap(Int.init).sorted()
+    guard let version = versions.last(where: { FileManager.default.fileExists(atPath: "/usr/lib/postgresql/\($0)/bin/initdb") })
+    else {
+      throw TestFailure("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); apt-get install postgresql")
+    }
+    return "/usr/lib/postgresql/\(version)/bin"
+  }
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# mlflow-git installer: builds the mlflow-git binary (once per machine and source version) and
+# installs its hooks into a Git repository, ready on MLflow's embedded default store
+# (sqlite:///mlflow.db at the top of the repository).
+#
+#   ./install.sh [--with-mlflow] [REPO]     install (REPO defaults to the current directory)
+#   ./install.sh --uninstall [REPO]         remove the hooks, restoring what was there
+#
+# --with-mlflow also installs Python MLflow 3.17.2 (a private virtual environment, ~2 min) so the
+# hooks can create mlflow.db and `mlflow ui` can show the versions. Without it, an `mlflow` on
+# PATH is used; with none, versions wait in the repository's journal until a store exists.
+# Environment: MLFLOW_GIT_HOME (default ~/.local/share/mlflow-git) holds the binaries.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+home=${MLFLOW_GIT_HOME:-$HOME/.local/share/mlflow-git}
+action=install
+with_mlflow=0
+repo=
+for argument in "$@"; do
+  case $argument in
+    --uninstall) action=uninstall ;;
+    --with-mlflow) with_mlflow=1 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "install.sh: unknown option $argument (see --help)" >&2; exit 2 ;;
+    *) [ -z "$repo" ] || { echo "install.sh: one repository at a time" >&2; exit 2; }; repo=$argument ;;
+  esac
+done
+repo=${repo:-$PWD}
+
+if [ "$action" = uninstall ]; then
+  if [ -x "$home/bin/mlflow-git" ]; then
+    exec "$home/bin/mlflow-git" uninstall "$repo"
+  fi
+  echo "install.sh: mlflow-git is not installed in $home" >&2
+  exit 1
+fi
+
+git -C "$repo" rev-parse --git-dir >/dev/null 2>&1 || { echo "install.sh: '$repo' is not a Git repository" >&2; exit 1; }
+
+# One build per machine and source version, shared by every repository.
+"$here/scripts/install-system-deps.sh"
+version=$(cd "$here" && { cat Package.swift; find Sources -type f -name '*.swift' -o -type f -name '*.h' -o -type f -name '*.modulemap' | LC_ALL=C sort | xargs cat; } | sha256sum | cut -c1-16)
+binary="$home/$version/mlflow-git"
+if [ ! -x "$binary" ]; then
+  echo "Building mlflow-git (release, first time on this machine: about 2 minutes)..."
+  mkdir -p "$home/$version"
+  (cd "$here" && swift build -c release --static-swift-stdlib --product mlflow-git --scratch-path "$home/build" 2>&1 | grep -E "error|warning: unre|Compiling|Build" | tail -3)
+  cp "$home/build/release/mlflow-git" "$binary.partial"
+  mv "$binary.partial" "$binary"
+fi
+mkdir -p "$home/bin"
+ln -sfn "$binary" "$home/bin/mlflow-git"
+
+install_options=()
+if [ "$with_mlflow" = 1 ]; then
+  python=$("$here/scripts/setup-python.sh")
+  install_options=(--mlflow-executable "$(dirname "$python")/mlflow")
+  echo "MLflow 3.17.2 ready: $(dirname "$python")/mlflow"
+fi
+
+"$home/bin/mlflow-git" install "${install_options[@]}" "$repo"
+case ":$PATH:" in
+  *":$home/bin:"*) ;;
+  *) echo "add mlflow-git to your PATH:  export PATH=\"$home/bin:\$PATH\"" ;;
+esac
