@@ -28,7 +28,7 @@ let package = Package(
     // The system's SQLite 3 C library (Debian: libsqlite3-dev), for the embedded MLflow store.
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
     // MLflow's tracking store: logged models and traces in MLflow's own mlflow.db. Knows nothing of Git.
-    .target(name: "MLflowStore", dependencies: ["CSQLite", "ChildProcess"], swiftSettings: strictSettings),
+    .target(name: "MLflowStore", dependencies: ["CSQLite", "ChildProcess", "LocalFiles"], swiftSettings: strictSettings),
     // The same tracking store on an MLflow tracking server, over its REST API (URLSession). Its own target, so
     // programs that only use the embedded store do not load FoundationNetworking.
     .target(name: "MLflowServerStore", dependencies: ["MLflowStore"], swiftSettings: strictSettings),

@@ -68,7 +68,8 @@ public enum JournalDelivery {
       let lock: FileLock?
       do {
         try PrivateFiles.createDirectory(directory)
-        lock = try FileLock.acquire(at: directory + "/worker.lock", waiting: waitForRunningWorker)
+        let path = directory + "/worker.lock"
+        lock = waitForRunningWorker ? try FileLock.acquire(at: path) : try FileLock.tryAcquire(at: path)
       } catch {
         report.problem = GitVersioningError(.localState(error))
         return report

@@ -66,7 +66,7 @@ struct Registrar: Sendable {
     let lock: FileLock
     do {
       try PrivateFiles.createDirectory(directory)
-      lock = try FileLock.acquire(at: directory + "/register.lock")!
+      lock = try FileLock.acquire(at: directory + "/register.lock")
     } catch {
       throw GitVersioningError(.localState(error))
     }

@@ -12,11 +12,10 @@ import Darwin
 ///
 /// # Usage
 /// ```swift
-/// let id = try FileLock.withExclusiveLock(at: stateDirectory + "/register.lock") {
-///   try findOrCreateVersion()
-/// }
-/// if let lock = try FileLock.acquire(at: workerLockPath, waiting: false) {
-///   defer { lock.release() }
+/// let lock = try FileLock.acquire(at: stateDirectory + "/register.lock")
+/// defer { lock.release() }
+/// if let worker = try FileLock.tryAcquire(at: workerLockPath) {
+///   defer { worker.release() }
 ///   drainJournal()
 /// }
 /// ```
@@ -30,9 +29,17 @@ public final class FileLock: Sendable {
     self.path = path
   }
 
-  /// Takes the lock at `path` (creating the file with mode 0600 if missing). Waits for it when
-  /// `waiting` is `true`; otherwise returns `nil` at once when another holder has it.
-  public static func acquire(at path: String, waiting: Bool = true) throws(LocalFileError) -> FileLock? {
+  /// Takes the lock at `path` (creating the file with mode 0600 if missing), waiting for it.
+  public static func acquire(at path: String) throws(LocalFileError) -> FileLock {
+    try lock(path, waiting: true)!
+  }
+
+  /// Takes the lock at `path` if it is free; `nil` when another holder has it.
+  public static func tryAcquire(at path: String) throws(LocalFileError) -> FileLock? {
+    try lock(path, waiting: false)
+  }
+
+  private static func lock(_ path: String, waiting: Bool) throws(LocalFileError) -> FileLock? {
     let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else { throw LocalFileError(path: path, operation: "create the lock file", errno: errno) }
     while flock(descriptor, LOCK_EX | (waiting ? 0 : LOCK_NB)) != 0 {
@@ -52,23 +59,5 @@ public final class FileLock: Sendable {
 
   deinit {
     close(descriptor)
-  }
-
-  /// Runs `body` while holding the exclusive lock at `path`, waiting for the lock if needed.
-  ///
-  /// - Throws: ``LocalFileError`` when the lock cannot be taken; whatever `body` throws.
-  public static func withExclusiveLock<T>(at path: String, _ body: () throws -> T) throws -> T {
-    let lock = try acquire(at: path)!
-    defer { lock.release() }
-    return try body()
-  }
-
-  /// Runs `body` while holding the exclusive lock at `path`, waiting for the lock if needed.
-  ///
-  /// The wait blocks the calling thread; locks guard short critical sections.
-  public static func withExclusiveLock<T>(at path: String, _ body: () async throws -> T) async throws -> T {
-    let lock = try acquire(at: path)!
-    defer { lock.release() }
-    return try await body()
   }
 }

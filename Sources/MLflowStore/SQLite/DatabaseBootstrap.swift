@@ -1,4 +1,5 @@
 import ChildProcess
+import LocalFiles
 
 #if canImport(Glibc)
 import Glibc
@@ -37,16 +38,21 @@ enum DatabaseBootstrap {
       explicit: plan.mlflowExecutable, environment: plan.environment, forDatabase: path)
     let directory = parentDirectory(of: path)
     try makeDirectories(directory)
-    try FileLock.withExclusiveLock(at: path + ".lock") { () throws(MLflowStoreError) in
-      // Someone else may have created it while this process waited for the lock.
-      if access(path, F_OK) == 0 { return }
-      let staging = directory + "/." + lastComponent(of: path) + "." + Identifiers.randomHex(bytes: 6) + ".creating"
-      defer { unlink(staging) }
-      try createPrivateFile(staging)
-      try runMigrations(executable: executable, databasePath: staging, environment: plan.environment, finalPath: path)
-      try addDefaultExperiment(plan: plan, stagingPath: staging)
-      try moveIntoPlace(staging, path)
+    let lock: FileLock
+    do {
+      lock = try FileLock.acquire(at: path + ".lock")
+    } catch {
+      throw MLflowStoreError(code: .storeNotCreated, message: "\(error) (needed to create '\(path)')")
     }
+    defer { lock.release() }
+    // Someone else may have created it while this process waited for the lock.
+    if access(path, F_OK) == 0 { return }
+    let staging = directory + "/." + lastComponent(of: path) + "." + Identifiers.randomHex(bytes: 6) + ".creating"
+    defer { unlink(staging) }
+    try createPrivateFile(staging)
+    try runMigrations(executable: executable, databasePath: staging, environment: plan.environment, finalPath: path)
+    try addDefaultExperiment(plan: plan, stagingPath: staging)
+    try moveIntoPlace(staging, path)
   }
 
   /// Gives the finished database its name. link(2) never replaces a file: if a tool that does
