@@ -91,7 +91,7 @@ public enum HookInstallation {
     let exclude = repository.commonDirectory + "/info/exclude"
     let current = try perform("read", exclude) { () throws(LocalFileError) in try PrivateFiles.read(exclude) }
     let block = Array(excludeBlock.utf8)
-    if !(current ?? []).contains(subsequence: block) {
+    if !(current ?? []).contains(block) {
       if current == nil { created.insert("exclude") }
       var updated = current ?? []
       if let last = updated.last, last != UInt8(ascii: "\n") { updated.append(UInt8(ascii: "\n")); created.insert("exclude-newline") }
@@ -197,7 +197,7 @@ public enum HookInstallation {
   }
 
   static func isOurs(_ bytes: [UInt8]) -> Bool {
-    Array(bytes.prefix(400)).contains(subsequence: Array(HookScript.marker.utf8))
+    bytes.prefix(400).contains(Array(HookScript.marker.utf8))
   }
 
   private static func perform<T>(_ what: String, _ path: String, _ body: () throws(LocalFileError) -> T)
@@ -228,17 +228,5 @@ struct Manifest {
 
   func write(_ items: Set<String>) throws(LocalFileError) {
     try PrivateFiles.replace(path, with: Array(items.sorted().map { $0 + "\n" }.joined().utf8))
-  }
-}
-
-extension Array where Element == UInt8 {
-  func contains(subsequence: [UInt8]) -> Bool { firstRange(of: subsequence) != nil }
-
-  func firstRange(of subsequence: [UInt8]) -> Range<Int>? {
-    guard !subsequence.isEmpty, subsequence.count <= count else { return nil }
-    for start in 0...(count - subsequence.count) where self[start] == subsequence[0] {
-      if self[start..<(start + subsequence.count)].elementsEqual(subsequence) { return start..<(start + subsequence.count) }
-    }
-    return nil
   }
 }
