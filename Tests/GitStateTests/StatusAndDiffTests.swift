@@ -144,8 +144,7 @@ struct StatusAndDiffTests {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let repo = try scratch.repository()
-    try scratch.write("#!/bin/sh\necho EXTERNAL TOOL OUTPUT\n", to: scratch.root + "/extdiff.sh")
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: scratch.root + "/extdiff.sh")
+    try scratch.writeExecutable("#!/bin/sh\necho EXTERNAL TOOL OUTPUT\n", to: scratch.root + "/extdiff.sh")
     try scratch.git(["-C", repo, "config", "diff.external", scratch.root + "/extdiff.sh"])
     try scratch.git(["-C", repo, "config", "color.ui", "always"])
     try scratch.write("v2\n", to: repo + "/app.py")

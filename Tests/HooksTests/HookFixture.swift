@@ -68,16 +68,8 @@ struct HookFixture {
     }
   }
 
-  /// The built `mlflow-git` executable next to the test bundle.
-  static var cliPath: String {
-    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    while directory.path != "/" {
-      let candidate = directory.appendingPathComponent("mlflow-git").path
-      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-      directory.deleteLastPathComponent()
-    }
-    return "mlflow-git"
-  }
+  /// The built `mlflow-git` executable.
+  static var cliPath: String { BuiltProducts.executable(named: "mlflow-git") }
 
   /// A snapshot of every file install may touch, to prove uninstall restores them.
   func installFootprint() throws -> [String: Data] {

@@ -11,8 +11,7 @@ struct HookScenarioTests {
     let fixture = try HookFixture()
     defer { fixture.remove() }
     let userLog = fixture.scratch.root + "/user-hook.log"
-    try fixture.scratch.write("#!/bin/sh\necho \"post-commit $*\" >> '\(userLog)'\n", to: fixture.repo + "/.git/hooks/post-commit")
-    chmod(fixture.repo + "/.git/hooks/post-commit", 0o755)
+    try fixture.scratch.writeExecutable("#!/bin/sh\necho \"post-commit $*\" >> '\(userLog)'\n", to: fixture.repo + "/.git/hooks/post-commit")
     let install = try fixture.cli("install")
     #expect(install.succeeded, "\(install.standardErrorText)")
     #expect(install.standardOutputText.contains("kept your post-commit hook"))
@@ -120,8 +119,7 @@ struct HookScenarioTests {
   func installIsIdempotentAndReversible() throws {
     let fixture = try HookFixture()
     defer { fixture.remove() }
-    try fixture.scratch.write("#!/bin/sh\nexit 0\n", to: fixture.repo + "/.git/hooks/post-merge")
-    chmod(fixture.repo + "/.git/hooks/post-merge", 0o755)
+    try fixture.scratch.writeExecutable("#!/bin/sh\nexit 0\n", to: fixture.repo + "/.git/hooks/post-merge")
     let before = try fixture.installFootprint()
     #expect(try fixture.cli("install", "--mlflow-executable", "/opt/mlflow/bin/mlflow").succeeded)
     let installed = try fixture.installFootprint()
@@ -140,10 +138,9 @@ struct HookScenarioTests {
     defer { fixture.remove() }
     #expect(try fixture.cli("install").succeeded)
     let hook = try String(contentsOfFile: fixture.repo + "/.git/hooks/post-commit", encoding: .utf8)
-    try fixture.scratch.write(
+    try fixture.scratch.writeExecutable(
       hook.replacing(HookFixture.cliPath, with: fixture.scratch.root + "/deleted/mlflow-git"),
       to: fixture.repo + "/.git/hooks/post-commit")
-    chmod(fixture.repo + "/.git/hooks/post-commit", 0o755)
     let result = try fixture.git("commit", "-q", "--allow-empty", "-m", "still fine")
     #expect(result.output.isEmpty && result.error.isEmpty)
     let journal = try String(contentsOfFile: fixture.stateDirectory + "/journal", encoding: .utf8)
@@ -154,8 +151,7 @@ struct HookScenarioTests {
   func chainedExitStatus() throws {
     let fixture = try HookFixture()
     defer { fixture.remove() }
-    try fixture.scratch.write("#!/bin/sh\necho from-user-hook >&2\nexit 3\n", to: fixture.repo + "/.git/hooks/post-checkout")
-    chmod(fixture.repo + "/.git/hooks/post-checkout", 0o755)
+    try fixture.scratch.writeExecutable("#!/bin/sh\necho from-user-hook >&2\nexit 3\n", to: fixture.repo + "/.git/hooks/post-checkout")
     let before = try ChildProcess.run(
       "git", arguments: ["-C", fixture.repo, "checkout", "-q", "-b", "before"], environment: fixture.environment)
     #expect(before.exitStatus != 0)

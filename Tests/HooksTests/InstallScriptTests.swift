@@ -13,8 +13,7 @@ struct InstallScriptTests {
   func installAndUninstall() async throws {
     let fixture = try HookFixture()
     defer { fixture.remove() }
-    try fixture.scratch.write("#!/bin/sh\necho mine > /dev/null\n", to: fixture.repo + "/.git/hooks/post-commit")
-    chmod(fixture.repo + "/.git/hooks/post-commit", 0o755)
+    try fixture.scratch.writeExecutable("#!/bin/sh\necho mine > /dev/null\n", to: fixture.repo + "/.git/hooks/post-commit")
     let before = try fixture.installFootprint()
     var environment = fixture.environment
     environment["MLFLOW_GIT_HOME"] = Self.home

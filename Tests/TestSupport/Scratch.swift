@@ -69,6 +69,15 @@ public struct Scratch: Sendable {
     return text
   }
 
+  /// Writes an executable script (a hook) from a child process, so no thread of the test
+  /// process ever holds it open for writing: a program spawned meanwhile by another test would
+  /// inherit that descriptor and make executing the script fail with "Text file busy".
+  public func writeExecutable(_ content: String, to path: String) throws {
+    let output = try ChildProcess.run(
+      "sh", arguments: ["-c", "cat > \"$1\" && chmod 755 \"$1\"", "write", path], standardInput: Array(content.utf8))
+    guard output.succeeded else { throw TestFailure("cannot write \(path): \(output.standardErrorText)") }
+  }
+
   public func write(_ content: String, to path: String) throws {
     try write(Array(content.utf8), to: path)
   }

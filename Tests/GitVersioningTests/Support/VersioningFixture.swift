@@ -59,17 +59,8 @@ struct VersioningFixture {
     return try ReferenceMLflow.runJSON(script, environment: environment)
   }
 
-  /// The built `mlflow-git` executable next to the test bundle.
-  static var cliPath: String {
-    let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    var directory = bundle
-    while directory.path != "/" {
-      let candidate = directory.appendingPathComponent("mlflow-git").path
-      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-      directory.deleteLastPathComponent()
-    }
-    return bundle.appendingPathComponent("mlflow-git").path
-  }
+  /// The built `mlflow-git` executable.
+  static var cliPath: String { BuiltProducts.executable(named: "mlflow-git") }
 }
 
 /// `value` as a Python string literal.
