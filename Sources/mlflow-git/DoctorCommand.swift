@@ -117,14 +117,14 @@ enum DoctorCommand {
   static func report(_ checks: [Check], json: Bool) -> Int32 {
     if json {
       print(
-        JSONField.array(
+        JSONValue.array(
           checks.map { check in
-            JSONField.objectValue([
+            JSONValue.object([
               ("check", .string(check.name)), ("ok", .bool(check.ok)), ("detail", .string(check.detail)),
-              ("fix", check.fix.map(JSONField.string) ?? .null),
+              ("fix", check.fix.map(JSONValue.string) ?? .null),
             ])
           }
-        ).text)
+        ).pythonJSON)
     } else {
       for check in checks {
         print("\(check.ok ? "ok " : "!! ") \(check.name): \(check.detail)")

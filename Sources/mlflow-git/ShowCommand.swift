@@ -21,12 +21,12 @@ enum ShowCommand {
       let (_, model) = try await ModelArgument.load(parsed.positionals.first)
       if parsed.json {
         print(
-          JSONField.object([
+          JSONValue.objectText([
             ("modelID", .string(model.modelID)), ("name", .string(model.name)),
             ("experimentID", .string(model.experimentID)), ("status", .string(model.status.description)),
             ("artifactLocation", .string(model.artifactLocation)),
             ("creationTimestamp", .int(Int(model.creationTimestamp))),
-            ("tags", .objectValue(model.tags.sorted { $0.key < $1.key }.map { ($0.key, JSONField.string($0.value)) })),
+            ("tags", .object(model.tags.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })),
           ]))
       } else {
         print("model     \(model.modelID)  \(model.name)  \(model.status)")

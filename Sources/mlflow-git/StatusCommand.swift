@@ -28,16 +28,16 @@ enum StatusCommand {
     }
     let version = resolution.version
     if parsed.json {
-      var fields: [(String, JSONField)] = [
+      var fields: [(key: String, value: JSONValue)] = [
         ("branch", .string(version.branch)), ("commit", .string(version.commit)), ("dirty", .bool(version.isDirty)),
-        ("repoURL", version.repoURL.map(JSONField.string) ?? .null), ("modelID", .string(resolution.modelID)),
+        ("repoURL", version.repoURL.map(JSONValue.string) ?? .null), ("modelID", .string(resolution.modelID)),
         ("name", .string(version.displayName)),
-        ("experimentID", resolution.experimentID.map(JSONField.string) ?? .null),
+        ("experimentID", resolution.experimentID.map(JSONValue.string) ?? .null),
         ("trackingURI", .string(resolution.trackingURI.description)),
         ("created", .bool(resolution.created)), ("foundInIndex", .bool(resolution.foundInIndex)),
       ]
       if let digest = version.diffDigest { fields.append(("diffSHA256", .string(digest))) }
-      print(JSONField.object(fields))
+      print(JSONValue.objectText(fields))
     } else {
       print("branch   \(version.branch)")
       print("commit   \(version.commit)\(version.isDirty ? " (dirty)" : "")")

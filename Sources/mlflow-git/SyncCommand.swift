@@ -1,3 +1,4 @@
+import MLflowStore
 import GitState
 import GitVersioning
 
@@ -43,10 +44,10 @@ enum SyncCommand {
     if lastDrawn >= 0 { writeStandardError("\n") }
     if parsed.json {
       print(
-        JSONField.object([
+        JSONValue.objectText([
           ("delivered", .int(report.delivered)), ("created", .int(report.created)), ("skipped", .int(report.skipped)),
           ("malformed", .int(report.malformed)), ("pending", .int(report.pending)),
-          ("problem", report.problem.map { JSONField.string($0.description) } ?? .null),
+          ("problem", report.problem.map { JSONValue.string($0.description) } ?? .null),
         ]))
     } else {
       print(

@@ -23,15 +23,15 @@ enum TracesCommand {
         experimentIDs: [model.experimentID], modelID: model.modelID, maxResults: limit, pageToken: nil)
       if parsed.json {
         print(
-          JSONField.array(
+          JSONValue.array(
             page.traces.map { trace in
-              JSONField.objectValue([
+              JSONValue.object([
                 ("traceID", .string(trace.traceID)), ("state", .string(trace.state.description)),
-                ("requestTime", .int(Int(trace.requestTime))), ("executionDuration", trace.executionDuration.map { JSONField.int(Int($0)) } ?? .null),
-                ("requestPreview", trace.requestPreview.map(JSONField.string) ?? .null),
+                ("requestTime", .int(Int(trace.requestTime))), ("executionDuration", trace.executionDuration.map { JSONValue.int(Int($0)) } ?? .null),
+                ("requestPreview", trace.requestPreview.map(JSONValue.string) ?? .null),
               ])
             }
-          ).text)
+          ).pythonJSON)
       } else if page.traces.isEmpty {
         print("no traces linked to \(model.modelID) (\(model.name)) yet")
       } else {

@@ -39,21 +39,21 @@ enum VersionsCommand {
     }
     if parsed.json {
       let items = pending.map { entry in
-        JSONField.objectValue([
-          ("modelID", .null), ("name", .null), ("branch", entry.branch.map(JSONField.string) ?? .null),
-          ("commit", entry.commit.map(JSONField.string) ?? .null),
+        JSONValue.object([
+          ("modelID", .null), ("name", .null), ("branch", entry.branch.map(JSONValue.string) ?? .null),
+          ("commit", entry.commit.map(JSONValue.string) ?? .null),
           ("dirty", .bool(false)), ("status", .string("PENDING_DELIVERY")), ("creationTimestamp", .null),
           ("traces", .int(0)), ("pending", .bool(true)),
         ])
       } + listings.map { listing in
-        JSONField.objectValue([
+        JSONValue.object([
           ("modelID", .string(listing.modelID)), ("name", .string(listing.name)), ("branch", .string(listing.branch)),
           ("commit", .string(listing.commit)), ("dirty", .bool(listing.isDirty)),
           ("status", .string(listing.status.description)), ("creationTimestamp", .int(Int(listing.creationTimestamp))),
           ("traces", .int(listing.traceCount)), ("pending", .bool(false)),
         ])
       }
-      print(JSONField.array(items).text)
+      print(JSONValue.array(items).pythonJSON)
     } else {
       printPending(pending)
       if listings.isEmpty && pending.isEmpty {
