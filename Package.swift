@@ -72,7 +72,7 @@ let package = Package(
       swiftSettings: strictSettings),
     .testTarget(
       name: "GitVersioningTests",
-      dependencies: ["GitVersioning", "GitState", "MLflowStore", "ChildProcess", "TestSupport"],
+      dependencies: ["GitVersioning", "GitState", "MLflowStore", "LocalFiles", "ChildProcess", "TestSupport"],
       swiftSettings: strictSettings),
     .testTarget(
       name: "HooksTests", dependencies: ["GitHooks", "MLflowStore", "ChildProcess", "TestSupport"],

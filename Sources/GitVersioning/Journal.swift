@@ -97,14 +97,12 @@ struct Journal: Sendable {
   /// Starts a new journal once everything in the old one was delivered and it has grown past
   /// `threshold` bytes. Call with the worker lock held.
   func compact(threshold: Int = 1 << 20) throws(LocalFileError) {
-    guard let bytes = try PrivateFiles.read(path), bytes.count >= threshold, deliveredOffset() == bytes.count else {
-      return
-    }
-    // Lines appended between the read and the replace would be lost with a plain truncate;
-    // keep whatever follows the delivered offset.
+    guard let size = PrivateFiles.size(of: path), size >= threshold, deliveredOffset() == size else { return }
+    // Keep what hooks appended after the delivered offset. The offset is reset first: a worker
+    // killed in between delivers the old lines again (registration is idempotent), never skips.
     let current = try PrivateFiles.read(path) ?? []
-    try PrivateFiles.replace(path, with: Array(current[min(bytes.count, current.count)...]))
     try markDelivered(upTo: 0)
+    try PrivateFiles.replace(path, with: Array(current[min(size, current.count)...]))
   }
 
   static func parse(_ line: ArraySlice<UInt8>) -> Entry? {

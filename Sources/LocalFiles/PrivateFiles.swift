@@ -78,6 +78,12 @@ public enum PrivateFiles {
     }
   }
 
+  /// The size of `path` in bytes, or `nil` when it does not exist.
+  public static func size(of path: String) -> Int? {
+    var info = stat()
+    return stat(path, &info) == 0 ? Int(info.st_size) : nil
+  }
+
   private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(LocalFileError) {
     var offset = 0
     while offset < bytes.count {
