@@ -16,6 +16,7 @@ let package = Package(
     .library(name: "MLflowStore", targets: ["MLflowStore"]),
     .library(name: "MLflowServerStore", targets: ["MLflowServerStore"]),
     .library(name: "GitVersioning", targets: ["GitVersioning"]),
+    .library(name: "MLflowTracing", targets: ["MLflowTracing"]),
     .executable(name: "mlflow-git", targets: ["mlflow-git"]),
   ],
   targets: [
@@ -37,6 +38,11 @@ let package = Package(
     // Git-based model versioning for Swift apps: joins GitState and MLflowStore.
     .target(
       name: "GitVersioning", dependencies: ["GitState", "MLflowStore", "MLflowServerStore", "LocalFiles"], swiftSettings: strictSettings),
+    // MLflow tracing for Swift apps: spans in a TaskLocal tree, traces linked to the active Git version,
+    // exported off the caller's path, journaled when the store is unreachable.
+    .target(
+      name: "MLflowTracing", dependencies: ["GitVersioning", "MLflowStore", "MLflowServerStore", "LocalFiles"],
+      swiftSettings: strictSettings),
     // The command-line tool: thin commands over GitVersioning.
     .executableTarget(
       name: "mlflow-git", dependencies: ["GitVersioning", "GitHooks", "GitState", "MLflowStore", "ChildProcess"], swiftSettings: strictSettings),
@@ -73,6 +79,10 @@ let package = Package(
     .testTarget(
       name: "GitVersioningTests",
       dependencies: ["GitVersioning", "GitState", "MLflowStore", "LocalFiles", "ChildProcess", "TestSupport"],
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "MLflowTracingTests",
+      dependencies: ["MLflowTracing", "GitVersioning", "MLflowStore", "ChildProcess", "TestSupport"],
       swiftSettings: strictSettings),
     .testTarget(
       name: "HooksTests", dependencies: ["GitHooks", "MLflowStore", "ChildProcess", "TestSupport"],

@@ -69,7 +69,8 @@ func resolveContext(remoteName: String, options: GitVersioningOptions) async -> 
     let resolution = try await VersionResolution.resolve(remoteName: remoteName, options: options)
     let context = GitVersioningContext(
       info: resolution.version, activeModel: resolution.activeModel, problem: nil,
-      foundInIndex: resolution.foundInIndex)
+      foundInIndex: resolution.foundInIndex,
+      stateDirectory: VersionResolution.stateDirectory(of: resolution.repository))
     if resolution.foundInIndex && options.indexVerification == .background {
       Task.detached(priority: .utility) { await healInBackground(resolution, replacing: context) }
     }
@@ -85,7 +86,8 @@ func resolveContext(remoteName: String, options: GitVersioningOptions) async -> 
 func healInBackground(_ resolution: VersionResolution, replacing stale: GitVersioningContext) async {
   guard let fresh = try? await resolution.verified(), fresh.modelID != resolution.modelID else { return }
   let healed = GitVersioningContext(
-    info: fresh.version, activeModel: fresh.activeModel, problem: nil, foundInIndex: false)
+    info: fresh.version, activeModel: fresh.activeModel, problem: nil, foundInIndex: false,
+    stateDirectory: stale.stateDirectory)
   ActiveState.global.withLock { current in
     if current?.activeModel == stale.activeModel { current = healed }
   }
@@ -93,7 +95,7 @@ func healInBackground(_ resolution: VersionResolution, replacing stale: GitVersi
 
 /// Prints a warning to standard error (MLflow logs the same events as warnings), unless
 /// `MLFLOW_GIT_QUIET` is set.
-func warn(_ message: String) {
+package func warn(_ message: String) {
   if let quiet = getenv("MLFLOW_GIT_QUIET"), quiet.pointee != 0 { return }
   let line = Array("mlflow-git: warning: \(message)\n".utf8)
   _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }

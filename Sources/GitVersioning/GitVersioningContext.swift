@@ -15,12 +15,19 @@ public struct GitVersioningContext: Sendable {
   public let problem: GitVersioningError?
   /// `true` when the model came from the local index, with no store request.
   public let foundInIndex: Bool
+  /// mlflow-git's state folder in the repository's Git common directory (index, journals), when
+  /// versioning is on.
+  package let stateDirectory: String?
 
-  init(info: GitVersion?, activeModel: ActiveModel?, problem: GitVersioningError?, foundInIndex: Bool) {
+  init(
+    info: GitVersion?, activeModel: ActiveModel?, problem: GitVersioningError?, foundInIndex: Bool,
+    stateDirectory: String? = nil
+  ) {
     self.info = info
     self.activeModel = activeModel
     self.problem = problem
     self.foundInIndex = foundInIndex
+    self.stateDirectory = stateDirectory
   }
 
   /// The variables that link a child process's MLflow traces to ``activeModel`` (empty when

@@ -12,9 +12,9 @@
 ///   startTime: start, endTime: end,
 ///   inputs: #"{"q": "What is MLflow?"}"#, outputs: JSONText.string("hi"))
 /// ```
-public struct Span: Sendable, Hashable {
+public struct Span: Sendable, Hashable, Codable {
   /// The kind of step, e.g. `CHAT_MODEL`; MLflow's UI picks icons and renderers by it.
-  public struct SpanType: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+  public struct SpanType: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
     /// MLflow's spelling, e.g. `CHAT_MODEL`.
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
@@ -39,9 +39,9 @@ public struct Span: Sendable, Hashable {
   }
 
   /// How a span ended, with OpenTelemetry's codes.
-  public struct Status: Sendable, Hashable {
+  public struct Status: Sendable, Hashable, Codable {
     /// The status code.
-    public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+    public struct Code: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
       /// MLflow's column spelling: `OK`, `ERROR` or `UNSET`.
       public let rawValue: String
       public init(rawValue: String) { self.rawValue = rawValue }
@@ -71,7 +71,7 @@ public struct Span: Sendable, Hashable {
   }
 
   /// Something that happened at one instant during a span, e.g. an exception.
-  public struct Event: Sendable, Hashable {
+  public struct Event: Sendable, Hashable, Codable {
     /// What happened, e.g. `exception`.
     public var name: String
     /// When, in nanoseconds since the Unix epoch.

@@ -6,7 +6,7 @@
 /// let stored = try await store.logTrace(trace)
 /// print(stored.tags["mlflow.artifactLocation"]!)
 /// ```
-public struct Trace: Sendable, Hashable {
+public struct Trace: Sendable, Hashable, Codable {
   /// The trace's summary, metadata and tags.
   public var info: TraceInfo
   /// Root span first, then by start time (the order MLflow returns them in).

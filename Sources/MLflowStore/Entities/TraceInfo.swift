@@ -11,7 +11,7 @@
 /// info.metadata[TraceInfo.modelIDKey] = model.modelID
 /// info.requestPreview = #"{"question": "What is MLflow?"}"#
 /// ```
-public struct TraceInfo: Sendable, Hashable {
+public struct TraceInfo: Sendable, Hashable, Codable {
   /// `tr-` followed by 32 lowercase hex digits: the OpenTelemetry trace ID.
   public var traceID: String
   /// The experiment the trace belongs to.

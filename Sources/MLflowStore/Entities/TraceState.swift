@@ -1,5 +1,5 @@
 /// The outcome of a trace, as MLflow stores it (`trace_info.status`).
-public struct TraceState: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+public struct TraceState: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
   /// MLflow's spelling, e.g. `OK`.
   public let rawValue: String
 

@@ -1,0 +1,101 @@
+import GitVersioning
+import MLflowStore
+import Synchronization
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where a trace goes and what it is linked to, fixed when its root span starts: the active
+/// version's store, experiment and model, or — with no active version — the store MLflow would
+/// use (`MLFLOW_TRACKING_URI`, else `sqlite:///mlflow.db` in the working directory), unlinked.
+struct TraceDestination: Sendable, Hashable {
+  /// The tracking store, e.g. `sqlite:////src/app/mlflow.db`.
+  var trackingURI: String
+  /// The experiment, when known; otherwise the exporter resolves it from the environment
+  /// (`MLFLOW_EXPERIMENT_NAME`/`_ID`, else the default experiment).
+  var experimentID: String?
+  /// The version the trace is linked to (`mlflow.modelId`), if any.
+  var modelID: String?
+  /// Where traces wait when the store cannot take them: the repository's
+  /// `<git common dir>/mlflow-git/traces`, else `~/.local/state/mlflow-git/traces`.
+  var journalDirectory: String
+  /// MLflow's source metadata for every trace: user, source name and type, and the Git state.
+  var sourceMetadata: [String: String]
+
+  /// The destination for a trace that starts now in the current task.
+  static func current() -> TraceDestination {
+    let process = ProcessDefaults.shared
+    guard let model = ActiveModel.current else { return process.unlinked }
+    var metadata = process.unlinked.sourceMetadata
+    metadata[TraceInfo.modelIDKey] = model.modelID
+    var journalDirectory = process.unlinked.journalDirectory
+    if let context = GitVersioningContext.current, context.activeModel == model {
+      if let info = context.info {
+        metadata["mlflow.source.git.branch"] = info.branch
+        metadata["mlflow.source.git.commit"] = info.commit
+        metadata["mlflow.source.git.repoURL"] = info.repoURL ?? ""
+      }
+      if let stateDirectory = context.stateDirectory { journalDirectory = stateDirectory + "/traces" }
+    }
+    return TraceDestination(
+      trackingURI: model.trackingURI.isEmpty ? process.unlinked.trackingURI : model.trackingURI,
+      experimentID: model.experimentID, modelID: model.modelID, journalDirectory: journalDirectory,
+      sourceMetadata: metadata)
+  }
+}
+
+/// What does not change during a process: the fallback store, the user, the program name.
+/// Read once, so starting a trace does not copy the environment.
+struct ProcessDefaults: Sendable {
+  static let shared = ProcessDefaults(environment: ProcessInfo.processInfo.environment)
+
+  /// The destination of traces started with no active version.
+  let unlinked: TraceDestination
+  /// The process environment, for experiment selection and store settings.
+  let environment: [String: String]
+
+  init(environment: [String: String]) {
+    self.environment = environment
+    let workingDirectory = FileManager.default.currentDirectoryPath
+    let trackingURI =
+      (try? TrackingURI.resolve(environment: environment, defaultDirectory: workingDirectory))?.description
+      ?? (environment[TrackingURI.environmentVariable] ?? "sqlite:///mlflow.db")
+    var metadata = [
+      TraceInfo.schemaVersionKey: "3",
+      "mlflow.source.type": "LOCAL",
+      "mlflow.source.name": ProcessDefaults.programName(),
+    ]
+    if let user = ProcessDefaults.userName(environment) { metadata["mlflow.user"] = user }
+    unlinked = TraceDestination(
+      trackingURI: trackingURI,
+      experimentID: environment[ExperimentSelection.idVariable].flatMap { $0.isEmpty ? nil : $0 },
+      modelID: nil, journalDirectory: ProcessDefaults.userStateDirectory(environment) + "/traces",
+      sourceMetadata: metadata)
+  }
+
+  /// The program's file name, as Python records `sys.argv[0]`.
+  static func programName() -> String {
+    let path = CommandLine.arguments.first ?? "swift"
+    return path.split(separator: "/").last.map(String.init) ?? path
+  }
+
+  /// Who runs the program: `MLFLOW_TRACKING_USERNAME`, else the login name, as MLflow records it.
+  static func userName(_ environment: [String: String]) -> String? {
+    if let user = environment["MLFLOW_TRACKING_USERNAME"], !user.isEmpty { return user }
+    if let user = environment["USER"] ?? environment["LOGNAME"], !user.isEmpty { return user }
+    guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return nil }
+    return String(cString: name)
+  }
+
+  /// mlflow-git's per-user state outside any repository (`$XDG_STATE_HOME/mlflow-git`).
+  static func userStateDirectory(_ environment: [String: String]) -> String {
+    if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return state + "/mlflow-git" }
+    return (environment["HOME"] ?? "/tmp") + "/.local/state/mlflow-git"
+  }
+}

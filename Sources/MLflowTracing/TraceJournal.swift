@@ -1,0 +1,163 @@
+import LocalFiles
+import MLflowServerStore
+import MLflowStore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Traces waiting for their store: one private JSON file per trace (`<trace ID>.json`, mode
+/// 0600, in a 0700 folder), in the repository's `<git common dir>/mlflow-git/traces` (or
+/// `~/.local/state/mlflow-git/traces` outside a repository).
+///
+/// One file per trace makes delivery exactly-once without bookkeeping: a file is removed only
+/// after its store has the trace, and a store that already has it (a delivery interrupted
+/// between the two) answers "already exists", which counts as delivered. Deliveries are
+/// serialized by a lock in the folder.
+///
+/// # Usage
+/// ```swift
+/// let report = await TraceJournal(directory: stateDirectory + "/traces").deliver()
+/// print("\(report.delivered) delivered, \(report.remaining) still waiting")
+/// ```
+public struct TraceJournal: Sendable {
+  /// The folder holding the journaled traces.
+  public let directory: String
+
+  /// The journal in `directory`.
+  public init(directory: String) {
+    self.directory = directory
+  }
+
+  /// The journal of a repository whose mlflow-git state folder is `stateDirectory`.
+  public init(stateDirectory: String) {
+    self.init(directory: stateDirectory + "/traces")
+  }
+
+  /// What one delivery did.
+  public struct Report: Sendable, Hashable {
+    /// Traces now in their store.
+    public var delivered = 0
+    /// Traces still waiting (their store is unreachable, or another delivery is running).
+    public var remaining = 0
+    /// Files that are not readable traces; they are left in place, renamed `*.corrupt`.
+    public var unreadable = 0
+    /// Why some traces are still waiting, when it is known.
+    public var problem: String?
+
+    public init() {}
+  }
+
+  struct Entry: Codable {
+    var trackingURI: String
+    var trace: Trace
+  }
+
+  /// The number of traces waiting.
+  public var count: Int { fileNames().count }
+
+  /// Saves a trace that its store could not take.
+  func save(_ pending: TraceExporter.Pending) throws {
+    try PrivateFiles.createDirectory(directory)
+    let entry = Entry(trackingURI: pending.destination.trackingURI, trace: pending.trace)
+    let data = try JSONEncoder().encode(entry)
+    try PrivateFiles.replace(path(of: pending.trace.info.traceID), with: Array(data))
+  }
+
+  /// Stores the journaled traces (only those for `trackingURI`, when given) and removes them
+  /// from the journal. Returns at once, with everything counted as remaining, when another
+  /// delivery holds the journal's lock.
+  ///
+  /// - Parameters:
+  ///   - modelIDs: Maps a journaled model ID to the one its store knows, for versions journaled
+  ///     with a provisional ID; by default IDs are kept.
+  ///   - environment: Store settings (credentials, experiment selection).
+  public func deliver(
+    trackingURI: String? = nil,
+    environment: [String: String] = ProcessInfo.processInfo.environment,
+    modelIDs: @Sendable (String) -> String? = { _ in nil }
+  ) async -> Report {
+    var report = Report()
+    let names = fileNames()
+    guard !names.isEmpty else { return report }
+    let lock: FileLock?
+    do {
+      lock = try FileLock.tryAcquire(at: directory + "/.deliver.lock")
+    } catch {
+      report.remaining = names.count
+      report.problem = "\(error)"
+      return report
+    }
+    guard let lock else {
+      report.remaining = names.count
+      return report
+    }
+    defer { lock.release() }
+
+    var stores: [String: any TrackingStore] = [:]
+    var experiments: [String: String] = [:]
+    var unreachable: Set<String> = []
+    let decoder = JSONDecoder()
+    for name in names {
+      let path = directory + "/" + name
+      guard let bytes = try? PrivateFiles.read(path) else { continue }  // delivered meanwhile
+      guard var entry = try? decoder.decode(Entry.self, from: Data(bytes)) else {
+        rename(path, path + ".corrupt")
+        report.unreadable += 1
+        continue
+      }
+      if let trackingURI, entry.trackingURI != trackingURI { continue }
+      if unreachable.contains(entry.trackingURI) {
+        report.remaining += 1
+        continue
+      }
+      do throws(MLflowStoreError) {
+        let store: any TrackingStore
+        if let cached = stores[entry.trackingURI] {
+          store = cached
+        } else {
+          let uri = try TrackingURI(
+            parsing: entry.trackingURI, relativeTo: "/", settingName: "the journaled trace's tracking URI")
+          store = try await TrackingStores.open(uri, environment: environment)
+          stores[entry.trackingURI] = store
+        }
+        if entry.trace.info.experimentID.isEmpty {
+          if let id = experiments[entry.trackingURI] {
+            entry.trace.info.experimentID = id
+          } else {
+            let id = try await ExperimentSelection.resolve(in: store, environment: environment).experimentID
+            experiments[entry.trackingURI] = id
+            entry.trace.info.experimentID = id
+          }
+        }
+        if let journaled = entry.trace.info.metadata[TraceInfo.modelIDKey], let final = modelIDs(journaled) {
+          entry.trace.info.metadata[TraceInfo.modelIDKey] = final
+        }
+        do throws(MLflowStoreError) {
+          _ = try await store.logTrace(entry.trace)
+        } catch where error.code == .alreadyExists {
+        }
+        unlink(path)
+        report.delivered += 1
+      } catch {
+        unreachable.insert(entry.trackingURI)
+        report.remaining += 1
+        report.problem = "\(entry.trackingURI): \(error)"
+      }
+    }
+    return report
+  }
+
+  private func path(of traceID: String) -> String { directory + "/" + traceID + ".json" }
+
+  /// The journaled traces' file names, oldest trace ID order not guaranteed.
+  private func fileNames() -> [String] {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+    return names.filter { $0.hasPrefix("tr-") && $0.hasSuffix(".json") }.sorted()
+  }
+}

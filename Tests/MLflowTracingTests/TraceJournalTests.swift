@@ -1,0 +1,99 @@
+import Foundation
+import MLflowStore
+import Testing
+import TestSupport
+
+@testable import GitVersioning
+@testable import MLflowTracing
+
+@Suite("Traces the store cannot take wait in the journal and are delivered once")
+struct TraceJournalTests {
+  @Test("with the store missing, traces are journaled in private files and delivered, once, when it exists")
+  func journaledThenDelivered() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let later = scratch.root + "/later"
+    let stateDirectory = scratch.root + "/state"
+    let modelID = "m-" + String(repeating: "ab", count: 16)
+    let context = GitVersioningContext(
+      info: nil,
+      activeModel: ActiveModel(modelID: modelID, trackingURI: "sqlite:///" + later + "/mlflow.db", experimentID: "0"),
+      problem: nil, foundInIndex: true, stateDirectory: stateDirectory)
+    let ids = ActiveState.$scoped.withValue(.set(context)) {
+      (0..<3).map { number in trace("offline-\(number)", inputs: number) { $0.traceID } }
+    }
+    let before = await TraceExporter.shared.counts
+    await flushTraces()
+    #expect(await TraceExporter.shared.counts.journaled >= before.journaled)
+    let journal = TraceJournal(stateDirectory: stateDirectory)
+    #expect(journal.count == 3)
+    var status = stat()
+    #expect(stat(journal.directory, &status) == 0 && status.st_mode & 0o777 == 0o700)
+    #expect(stat(journal.directory + "/\(ids[0]).json", &status) == 0 && status.st_mode & 0o777 == 0o600)
+
+    try FileManager.default.createDirectory(atPath: later, withIntermediateDirectories: true)
+    try MLflowDatabaseTemplate.copy(to: later + "/mlflow.db")
+    let report = await journal.deliver(environment: scratch.environment)
+    #expect(report.delivered == 3)
+    #expect(report.remaining == 0)
+    #expect(journal.count == 0)
+    let store = try SQLiteTrackingStore(databasePath: later + "/mlflow.db", options: .init(createIfMissing: false))
+    let linked = try await store.searchTraces(experimentIDs: ["0"], modelID: modelID)
+    #expect(Set(linked.traces.map(\.traceID)) == Set(ids))
+    #expect(await journal.deliver(environment: scratch.environment).delivered == 0)
+  }
+
+  @Test("a journaled trace whose model ID was provisional is re-linked to the final ID at delivery")
+  func provisionalModelIDsAreMapped() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let database = scratch.root + "/mlflow.db"
+    try MLflowDatabaseTemplate.copy(to: database)
+    let journal = TraceJournal(directory: scratch.root + "/traces")
+    let provisional = "m-" + String(repeating: "0", count: 32)
+    let final = "m-" + String(repeating: "f", count: 32)
+    let traceID = TraceInfo.newTraceID()
+    let start = TracingClock.nowNanoseconds()
+    let trace = Trace(
+      info: TraceInfo(
+        traceID: traceID, experimentID: "0", requestTime: start / 1_000_000, metadata: [TraceInfo.modelIDKey: provisional]),
+      spans: [Span(traceID: traceID, spanID: Span.newSpanID(), name: "root", startTime: start, endTime: start + 1000)])
+    try journal.save(
+      TraceExporter.Pending(
+        trace: trace,
+        destination: TraceDestination(
+          trackingURI: "sqlite:///" + database, experimentID: "0", modelID: provisional, journalDirectory: journal.directory,
+          sourceMetadata: [:])))
+    try scratch.write("{not json", to: journal.directory + "/tr-" + String(repeating: "1", count: 32) + ".json")
+    let report = await journal.deliver(environment: scratch.environment) { $0 == provisional ? final : nil }
+    #expect(report.delivered == 1)
+    #expect(report.unreadable == 1)
+    let store = try SQLiteTrackingStore(databasePath: database, options: .init(createIfMissing: false))
+    #expect(try await store.trace(id: traceID).info.metadata[TraceInfo.modelIDKey] == final)
+  }
+
+  @Test("a full queue drops traces, counts them and accounts for every trace")
+  func boundedQueue() async throws {
+    let fixture = try TracingFixture()
+    defer { fixture.remove() }
+    let exporter = TraceExporter(environment: ["MLFLOW_GIT_TRACE_QUEUE_SIZE": "1"])
+    let destination = TraceDestination(
+      trackingURI: "sqlite:///" + fixture.databasePath, experimentID: "0", modelID: nil,
+      journalDirectory: fixture.scratch.root + "/traces", sourceMetadata: [:])
+    for _ in 0..<300 {
+      let traceID = TraceInfo.newTraceID()
+      let start = TracingClock.nowNanoseconds()
+      exporter.export(
+        Trace(
+          info: TraceInfo(traceID: traceID, experimentID: "0", requestTime: start / 1_000_000),
+          spans: [Span(traceID: traceID, spanID: Span.newSpanID(), name: "root", startTime: start, endTime: start + 1)]),
+        to: destination)
+    }
+    let counts = await exporter.flush(timeout: .seconds(30))
+    #expect(counts.dropped > 0)
+    #expect(counts.stored + counts.dropped == 300)
+    #expect(counts.pending == 0)
+    let page = try await fixture.store().searchTraces(experimentIDs: ["0"], modelID: nil, maxResults: 1000, pageToken: nil)
+    #expect(page.traces.count == counts.stored)
+  }
+}
