@@ -45,7 +45,8 @@ let package = Package(
       swiftSettings: strictSettings),
     // The command-line tool: thin commands over GitVersioning.
     .executableTarget(
-      name: "mlflow-git", dependencies: ["GitVersioning", "GitHooks", "GitState", "MLflowStore", "ChildProcess"], swiftSettings: strictSettings),
+      name: "mlflow-git",
+      dependencies: ["GitVersioning", "MLflowTracing", "GitHooks", "GitState", "MLflowStore", "ChildProcess"], swiftSettings: strictSettings),
 
     // Benchmarks: each prints medians and ratios against baselines measured in the same run.
     .target(

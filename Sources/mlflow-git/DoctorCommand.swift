@@ -2,6 +2,7 @@ import ChildProcess
 import GitHooks
 import GitState
 import GitVersioning
+import MLflowTracing
 import MLflowStore
 
 #if canImport(Glibc)
@@ -108,6 +109,12 @@ enum DoctorCommand {
         detail: pending.isEmpty ? "nothing waiting" : "\(pending.count) journaled states not delivered yet",
         fix: pending.isEmpty ? nil : "run `mlflow-git sync` (it says why delivery fails, if it does)")
     ]
+    let waitingTraces = TraceJournal(stateDirectory: repository.commonDirectory + "/mlflow-git").count
+    checks.append(
+      Check(
+        name: "trace journal", ok: waitingTraces == 0,
+        detail: waitingTraces == 0 ? "nothing waiting" : "\(waitingTraces) traces wait for their store",
+        fix: waitingTraces == 0 ? nil : "run `mlflow-git sync` once the store is reachable"))
     if let log = VersionIndexReport.workerLogTail(of: repository, lines: 3), !log.isEmpty {
       checks.append(Check(name: "worker log", ok: true, detail: log.joined(separator: "\n    ")))
     }

@@ -1,6 +1,7 @@
 import MLflowStore
 import GitState
 import GitVersioning
+import MLflowTracing
 
 #if canImport(Glibc)
 import Glibc
@@ -12,8 +13,9 @@ enum SyncCommand {
     usage: mlflow-git sync [--json] [--background]
 
     Registers every version the hooks journaled (commits, checkouts, merges, amends, rebases)
-    in the tracking store, waiting for a delivery already running. Entries stay journaled while
-    the store is unavailable; run sync again once it is back. Progress goes to standard error.
+    in the tracking store, waiting for a delivery already running, then stores the traces that
+    were journaled because their store was unreachable. Entries stay journaled while the store
+    is unavailable; run sync again once it is back. Progress goes to standard error.
 
     --background   what the hooks run: detaches from the terminal, prints nothing, leaves the
                    work to a delivery already running, always exits 0; problems go to
@@ -40,6 +42,7 @@ enum SyncCommand {
       lastDrawn = done * 50 / total
       ProgressBar.draw(done: done, total: total, label: "registering")
     }
+    let traces = await TraceJournal(stateDirectory: repository.commonDirectory + "/mlflow-git").deliver()
     if background { return 0 }
     if lastDrawn >= 0 { writeStandardError("\n") }
     if parsed.json {
@@ -48,12 +51,24 @@ enum SyncCommand {
           ("delivered", .int(report.delivered)), ("created", .int(report.created)), ("skipped", .int(report.skipped)),
           ("malformed", .int(report.malformed)), ("pending", .int(report.pending)),
           ("problem", report.problem.map { JSONValue.string($0.description) } ?? .null),
+          ("tracesDelivered", .int(traces.delivered)), ("tracesWaiting", .int(traces.remaining)),
+          ("tracesUnreadable", .int(traces.unreadable)),
+          ("tracesProblem", traces.problem.map(JSONValue.string) ?? .null),
         ]))
     } else {
       print(
         "\(report.delivered) journaled states delivered (\(report.created) new versions), \(report.skipped) skipped"
           + (report.malformed > 0 ? ", \(report.malformed) unreadable lines skipped" : "")
           + (report.pending > 0 ? ", \(report.pending) still waiting" : ""))
+      if traces.delivered + traces.remaining + traces.unreadable > 0 {
+        print(
+          "\(traces.delivered) journaled traces stored"
+            + (traces.remaining > 0 ? ", \(traces.remaining) still waiting" : "")
+            + (traces.unreadable > 0 ? ", \(traces.unreadable) unreadable (kept as *.corrupt)" : ""))
+      }
+    }
+    if let problem = traces.problem {
+      printError("traces stay journaled until their store is available: \(problem)")
     }
     if let problem = report.problem {
       printError("versions stay journaled until the store is available: \(problem)")

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import MLflowStore
 import Testing
@@ -41,6 +42,36 @@ struct TraceJournalTests {
     let linked = try await store.searchTraces(experimentIDs: ["0"], modelID: modelID)
     #expect(Set(linked.traces.map(\.traceID)) == Set(ids))
     #expect(await journal.deliver(environment: scratch.environment).delivered == 0)
+  }
+
+  @Test("`mlflow-git sync` stores the repository's journaled traces and `doctor` reports the backlog")
+  func syncDeliversJournaledTraces() async throws {
+    let fixture = try TracingFixture()
+    defer { fixture.remove() }
+    let database = fixture.scratch.root + "/shared/mlflow.db"
+    var environment = fixture.environment
+    environment["MLFLOW_TRACKING_URI"] = "sqlite:///" + database
+    let stateDirectory = fixture.repo + "/.git/mlflow-git"
+    let context = GitVersioningContext(
+      info: nil,
+      activeModel: ActiveModel(
+        modelID: "m-" + String(repeating: "cd", count: 16), trackingURI: "sqlite:///" + database, experimentID: "0"),
+      problem: nil, foundInIndex: true, stateDirectory: stateDirectory)
+    let ids = ActiveState.$scoped.withValue(.set(context)) {
+      (0..<2).map { number in trace("offline-\(number)") { $0.traceID } }
+    }
+    await flushTraces()
+    #expect(TraceJournal(stateDirectory: stateDirectory).count == 2)
+    let doctor = try runCLI(["doctor", "--json"], in: fixture.repo, environment: environment)
+    #expect(doctor.standardOutputText.contains("2 traces wait for their store"))
+
+    try FileManager.default.createDirectory(atPath: fixture.scratch.root + "/shared", withIntermediateDirectories: true)
+    try MLflowDatabaseTemplate.copy(to: database)
+    let sync = try runCLI(["sync", "--json"], in: fixture.repo, environment: environment)
+    #expect(sync.standardOutputText.contains(#""tracesDelivered": 2"#), "\(sync.standardOutputText) \(sync.standardErrorText)")
+    let store = try SQLiteTrackingStore(databasePath: database, options: .init(createIfMissing: false))
+    for id in ids { #expect(try await store.trace(id: id).spans.count == 1) }
+    #expect(TraceJournal(stateDirectory: stateDirectory).count == 0)
   }
 
   @Test("a journaled trace whose model ID was provisional is re-linked to the final ID at delivery")
@@ -96,4 +127,11 @@ struct TraceJournalTests {
     let page = try await fixture.store().searchTraces(experimentIDs: ["0"], modelID: nil, maxResults: 1000, pageToken: nil)
     #expect(page.traces.count == counts.stored)
   }
+}
+
+/// Runs the built `mlflow-git` in `directory`.
+func runCLI(_ arguments: [String], in directory: String, environment: [String: String]) throws -> ChildProcess.Output {
+  try ChildProcess.run(
+    "sh", arguments: ["-c", "cd \"$1\" && shift && exec \"$@\"", "mlflow-git", directory, BuiltProducts.executable(named: "mlflow-git")] + arguments,
+    environment: environment)
 }
