@@ -9,10 +9,14 @@ import Glibc
 ///
 /// A start whose version the hooks already registered reads the Git state (one `git status`)
 /// and the local index, and makes no store request. The diff is computed only when the tree is
-/// dirty. It never throws: outside a repository, with no commits yet, detached without a CI
-/// branch variable, or with the store unavailable, it prints one warning, returns a context
-/// whose `info` and `activeModel` are `nil` (``GitVersioningContext/problem`` says why), and
-/// the app keeps running. Unlike Python, a failure leaves the previous context in place.
+/// dirty. When the store is absent (no `mlflow.db` and no `mlflow` to create it, or a tracking
+/// server down), the version still gets its model ID at once and is kept undelivered (see
+/// ``UndeliveredVersion``); undelivered versions are delivered in the background once their
+/// store is there. It never throws: outside a repository, with no commits yet, detached without
+/// a CI branch variable, or with the store failing otherwise (a wrong setting, a locked
+/// database), it prints one warning, returns a context whose `info` and `activeModel` are `nil`
+/// (``GitVersioningContext/problem`` says why), and the app keeps running. Unlike Python, a
+/// failure leaves the previous context in place.
 ///
 /// # Usage
 /// ```swift
@@ -63,7 +67,7 @@ public func disableGitModelVersioning() {
 }
 
 /// Resolves the version for a context, warning once on failure, and starts the background
-/// check of an indexed model when asked to.
+/// check of an indexed model when asked to, and the delivery of versions kept undelivered.
 func resolveContext(remoteName: String, options: GitVersioningOptions) async -> GitVersioningContext {
   do {
     let resolution = try await VersionResolution.resolve(remoteName: remoteName, options: options)
@@ -71,8 +75,13 @@ func resolveContext(remoteName: String, options: GitVersioningOptions) async -> 
       info: resolution.version, activeModel: resolution.activeModel, problem: nil,
       foundInIndex: resolution.foundInIndex,
       stateDirectory: VersionResolution.stateDirectory(of: resolution.repository))
-    if resolution.foundInIndex && options.indexVerification == .background {
-      Task.detached(priority: .utility) { await healInBackground(resolution, replacing: context) }
+    let delivers = !UndeliveredVersions(stateDirectory: VersionResolution.stateDirectory(of: resolution.repository)).isEmpty
+    let heals = resolution.foundInIndex && resolution.isDelivered && options.indexVerification == .background
+    if delivers || heals {
+      Task.detached(priority: .utility) {
+        if delivers { await deliverInBackground(resolution, replacing: context) }
+        if heals { await healInBackground(resolution, replacing: context) }
+      }
     }
     return context
   } catch {
@@ -90,6 +99,24 @@ func healInBackground(_ resolution: VersionResolution, replacing stale: GitVersi
     stateDirectory: stale.stateDirectory)
   ActiveState.global.withLock { current in
     if current?.activeModel == stale.activeModel { current = healed }
+  }
+}
+
+/// Delivers the repository's undelivered versions whose stores are there now; when the
+/// context's provisional model was among them and the stale context is still the process-wide
+/// one, the final ID replaces it.
+func deliverInBackground(_ resolution: VersionResolution, replacing stale: GitVersioningContext) async {
+  _ = await UndeliveredDelivery.deliver(in: resolution.repository, options: resolution.options)
+  guard resolution.isProvisional,
+    let final = ModelIDMapping.finalID(for: resolution.modelID, in: resolution.repository)
+  else { return }
+  var model = resolution.activeModel
+  model.modelID = final
+  let delivered = GitVersioningContext(
+    info: resolution.version, activeModel: model, problem: nil, foundInIndex: stale.foundInIndex,
+    stateDirectory: stale.stateDirectory)
+  ActiveState.global.withLock { current in
+    if current?.activeModel == stale.activeModel { current = delivered }
   }
 }
 

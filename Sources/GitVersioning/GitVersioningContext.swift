@@ -4,8 +4,9 @@ import Synchronization
 /// that stands for it, like Python's `GitContext` (`info`, `active_model`).
 ///
 /// Both are `nil` when versioning could not start (outside a repository, no commits yet,
-/// detached without a CI branch, store unavailable); ``problem`` then says why, and the app
-/// keeps running.
+/// detached without a CI branch, store failing other than by being absent); ``problem`` then
+/// says why, and the app keeps running. An absent store still gives a model: an undelivered
+/// one (see ``UndeliveredVersion``).
 public struct GitVersioningContext: Sendable {
   /// The Git state: branch, commit, dirty, repoURL (credentials removed) and diff.
   public let info: GitVersion?

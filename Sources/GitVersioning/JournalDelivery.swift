@@ -17,8 +17,10 @@ import Foundation
 /// One delivery runs at a time per repository (a `flock` on `mlflow-git/worker.lock`). A
 /// background worker that finds another one running leaves the work to it; the running one
 /// reads the journal again before it stops, so nothing appended meanwhile is left behind. When
-/// the store is unavailable (no `mlflow.db` yet, a server down), the entries stay journaled and
-/// the next hook, app start or `mlflow-git sync` delivers them.
+/// the store is absent (no `mlflow.db` and no `mlflow` to create it, or a server down), each
+/// journaled state gets its model ID now and is kept undelivered (``UndeliveredVersion``); the
+/// next hook, app start or `mlflow-git sync` delivers it once the store is there. Other store
+/// failures (a locked database, a wrong setting) leave the entries journaled.
 ///
 /// # Usage
 /// ```swift
@@ -28,20 +30,26 @@ import Foundation
 public enum JournalDelivery {
   /// What a delivery did.
   public struct Report: Sendable {
-    /// Journaled states that now have a model (registered now, or found already registered).
+    /// Journaled states that now have a model ID: registered now, found already registered, or
+    /// kept undelivered because the store is absent.
     public var delivered = 0
-    /// Of those, the ones whose model this delivery created.
+    /// Models this delivery created in a store (undelivered versions delivered now included).
     public var created = 0
+    /// Versions this delivery gave an ID and kept undelivered, the store being absent.
+    public var kept = 0
+    /// Versions still undelivered when this delivery ended (they have their IDs and wait for
+    /// their store).
+    public var undelivered = 0
     /// Entries that stand for no version: detached `HEAD` (a rebase's intermediate commits,
     /// whose final commits come from `post-rewrite`), or a branch that no longer exists.
     public var skipped = 0
     /// Lines that could not be read (each also logged to `mlflow-git/worker.log`).
     public var malformed = 0
-    /// Entries still waiting for the store.
+    /// Journal entries still waiting, without an ID (the store failed in another way).
     public var pending = 0
     /// `true` when another delivery was running, so this one did nothing.
     public var deferredToRunningWorker = false
-    /// Why entries are still pending, when they are.
+    /// Why entries are pending or versions undelivered, when they are.
     public var problem: GitVersioningError?
   }
 
@@ -64,6 +72,8 @@ public enum JournalDelivery {
   ) async -> Report {
     let directory = VersionResolution.stateDirectory(of: repository)
     var report = Report()
+    // Tracking URIs found absent, with why: tried once per delivery.
+    var absent: [String: GitVersioningError] = [:]
     while true {
       let lock: FileLock?
       do {
@@ -78,20 +88,36 @@ public enum JournalDelivery {
         report.deferredToRunningWorker = true
         return report
       }
-      await drain(repository, remoteName: remoteName, options: options, into: &report, progress: progress)
+      await drain(repository, remoteName: remoteName, options: options, into: &report, absent: &absent, progress: progress)
+      let folder = UndeliveredVersions(stateDirectory: directory)
+      if !folder.isEmpty {
+        let outcome = await UndeliveredDelivery.deliver(in: repository, options: options, skipping: Set(absent.keys))
+        report.created += outcome.created
+        if let problem = outcome.problem {
+          log("\(outcome.remaining) undelivered versions wait for their store: \(problem)", in: directory)
+          if report.problem == nil { report.problem = problem }
+        }
+      }
+      report.undelivered = folder.modelIDs().count
       lock.release()
       // An entry appended after the last read, while a worker that found the lock taken gave
       // up, would wait for the next hook: look once more now that the lock is free.
       let journal = Journal(stateDirectory: directory)
-      guard report.problem == nil, let batch = try? journal.pending(), !batch.entries.isEmpty || !batch.malformed.isEmpty
+      let onlyAbsent = report.problem.map(UndeliveredRegistration.applies(to:)) ?? true
+      guard report.pending == 0, onlyAbsent, let batch = try? journal.pending(),
+        !batch.entries.isEmpty || !batch.malformed.isEmpty
       else { return report }
     }
   }
 
-  /// Delivers batches until the journal is empty or the store fails. Call with the worker lock.
+  /// Delivers batches until the journal is empty or a store fails other than by being absent.
+  /// Call with the worker lock.
+  ///
+  /// - Parameter absent: The tracking URIs found absent, with why; their versions are kept
+  ///   undelivered without trying the store again.
   static func drain(
     _ repository: GitRepository, remoteName: String, options: GitVersioningOptions, into report: inout Report,
-    progress: (Int, Int) -> Void
+    absent: inout [String: GitVersioningError], progress: (Int, Int) -> Void
   ) async {
     let directory = VersionResolution.stateDirectory(of: repository)
     let journal = Journal(stateDirectory: directory)
@@ -132,17 +158,36 @@ public enum JournalDelivery {
       let total = groups.reduce(0) { $0 + $1.versions.count }
       var done = 0
       for group in groups {
-        do {
-          let registrar: Registrar
-          if let opened = registrars[group.worktree.workTree] {
-            registrar = opened
-          } else {
-            registrar = try await openRegistrar(group.worktree, environment: environment, options: options)
-            registrars[group.worktree.workTree] = registrar
+        do throws(GitVersioningError) {
+          let trackingURI = try VersionResolution.trackingURI(of: group.worktree, environment: environment)
+          var reason = absent[trackingURI.description]
+          if reason == nil {
+            do throws(GitVersioningError) {
+              let registrar: Registrar
+              if let opened = registrars[group.worktree.workTree] {
+                registrar = opened
+              } else {
+                registrar = try await Registrar.open(
+                  repository: group.worktree, trackingURI: trackingURI, environment: environment, options: options)
+                registrars[group.worktree.workTree] = registrar
+              }
+              let outcomes = try await registrar.register(group.versions) { count in progress(done + count, total) }
+              report.created += outcomes.filter(\.created).count
+            } catch where UndeliveredRegistration.applies(to: error) {
+              reason = error
+              absent[trackingURI.description] = error
+            }
           }
-          let outcomes = try await registrar.register(group.versions) { count in progress(done + count, total) }
+          if let reason {
+            // The store is absent: each version gets its ID now and waits undelivered.
+            let registration = UndeliveredRegistration(
+              repository: group.worktree, trackingURI: trackingURI, environment: environment, options: options)
+            let outcomes = try registration.keep(group.versions)
+            report.kept += outcomes.filter(\.created).count
+            report.problem = reason
+          }
           done += group.versions.count
-          report.created += outcomes.filter(\.created).count
+          progress(done, total)
         } catch {
           report.problem = error
           report.pending = batch.entries.count
@@ -160,14 +205,6 @@ public enum JournalDelivery {
         return
       }
     }
-  }
-
-  static func openRegistrar(_ repository: GitRepository, environment: [String: String], options: GitVersioningOptions)
-    async throws(GitVersioningError) -> Registrar
-  {
-    let trackingURI = try VersionResolution.trackingURI(of: repository, environment: environment)
-    return try await Registrar.open(
-      repository: repository, trackingURI: trackingURI, environment: environment, options: options)
   }
 
   /// The worktree whose hook journaled `entry`: the one with that Git directory, found through

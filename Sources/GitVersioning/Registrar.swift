@@ -5,9 +5,13 @@ import MLflowStore
 /// Registers versions of one repository in one tracking store and experiment: opens the store
 /// once, then finds or creates each version's model under the repository's registration lock
 /// and records it in the local index. Used for one version at start-up and for a hook batch.
+///
+/// Versions of its store kept undelivered while the store was absent are delivered first,
+/// under the same lock (see ``UndeliveredDelivery``).
 struct Registrar: Sendable {
   let repository: GitRepository
   let trackingURI: TrackingURI
+  let environment: [String: String]
   let experimentKey: String
   let experiment: Experiment
   let store: any TrackingStore
@@ -40,11 +44,10 @@ struct Registrar: Sendable {
       throw GitVersioningError(.store(error))
     }
     let registry = VersionRegistry(
-      store: store, experimentID: experiment.experimentID, policy: options.dirtyVersions,
-      diffTagLimit: options.maxDiffTagBytes, sourceName: options.sourceName ?? VersionResolution.programName(),
-      user: VersionResolution.userName(environment))
+      store: store, experimentID: experiment.experimentID,
+      tagging: VersionTagging(options: options, environment: environment))
     return Registrar(
-      repository: repository, trackingURI: trackingURI,
+      repository: repository, trackingURI: trackingURI, environment: environment,
       experimentKey: VersionResolution.experimentKey(environment), experiment: experiment, store: store,
       options: options, index: VersionIndex(stateDirectory: VersionResolution.stateDirectory(of: repository)),
       registry: registry)
@@ -71,6 +74,13 @@ struct Registrar: Sendable {
       throw GitVersioningError(.localState(error))
     }
     defer { lock.release() }
+    let waiting = UndeliveredVersions(stateDirectory: directory).all().filter { $0.trackingURI == trackingURI.description }
+    if !waiting.isEmpty {
+      // A version that cannot be delivered yet (its experiment is missing, say) stays
+      // undelivered and does not stop this registration.
+      _ = try? await UndeliveredDelivery.deliverLocked(
+        waiting, to: store, repository: repository, options: options, environment: environment)
+    }
     var outcomes: [Outcome] = []
     for version in versions {
       let key = key(for: version)

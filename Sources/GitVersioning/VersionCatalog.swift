@@ -1,6 +1,12 @@
 import GitState
 import MLflowStore
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// One version of a repository, as `mlflow-git versions` lists it.
 public struct VersionListing: Sendable, Hashable {
   public var modelID: String
@@ -13,6 +19,12 @@ public struct VersionListing: Sendable, Hashable {
   public var creationTimestamp: Int64
   /// Traces linked to the version (counted up to 1,000).
   public var traceCount: Int
+  /// `false` for a version that has its model ID but is not in the store yet (see
+  /// ``UndeliveredVersion``); its ``status`` is then `.unspecified`.
+  public var isDelivered = true
+  /// `true` when the undelivered version's ID is provisional (a tracking server's model gets
+  /// its own ID at delivery).
+  public var isProvisional = false
 }
 
 /// Lists a repository's versions from the store: the models whose `mlflow.source.git.repoURL`
@@ -66,6 +78,19 @@ public enum VersionCatalog {
           creationTimestamp: model.creationTimestamp, traceCount: traces))
     }
     return listings.sorted { ($0.creationTimestamp, $1.modelID) > ($1.creationTimestamp, $0.modelID) }
+  }
+
+  /// The undelivered versions of the store `options` selects for `repository`'s worktree,
+  /// newest first (none when the store cannot be named).
+  public static func undelivered(in repository: GitRepository, options: GitVersioningOptions) -> [VersionListing] {
+    let environment = options.environment ?? ProcessInfo.processInfo.environment
+    guard let trackingURI = try? VersionResolution.trackingURI(of: repository, environment: environment) else { return [] }
+    return UndeliveredVersion.all(in: repository, trackingURI: trackingURI.description).reversed().map { version in
+      VersionListing(
+        modelID: version.modelID, name: version.name, branch: version.branch, commit: version.commit,
+        isDirty: version.isDirty, status: .unspecified, creationTimestamp: version.creationTimestamp, traceCount: 0,
+        isDelivered: false, isProvisional: version.isProvisional)
+    }
   }
 
   static func traceCount(of model: LoggedModel, in store: any TrackingStore) async throws(MLflowStoreError) -> Int {

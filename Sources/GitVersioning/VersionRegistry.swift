@@ -10,18 +10,22 @@ import MLflowStore
 struct VersionRegistry: Sendable {
   let store: any TrackingStore
   let experimentID: String
-  let policy: DirtyVersionPolicy
-  let diffTagLimit: Int
-  let sourceName: String
-  let user: String?
+  let tagging: VersionTagging
+
+  var policy: DirtyVersionPolicy { tagging.policy }
 
   /// The model for `version`, created (named after the version, status READY) when none exists.
-  func findOrCreate(_ version: GitVersion) async throws(MLflowStoreError) -> (model: LoggedModel, created: Bool) {
+  ///
+  /// - Parameter recordedTags: The tags to create it with when they were fixed earlier (a
+  ///   version kept undelivered); `nil` means this process's tags for it.
+  func findOrCreate(_ version: GitVersion, recordedTags: [String: String]? = nil)
+    async throws(MLflowStoreError) -> (model: LoggedModel, created: Bool)
+  {
     if let existing = try await matchingModels(of: version).first {
       try await refresh(existing, for: version)
       return (existing, false)
     }
-    let tags = VersionTags.all(of: version, policy: policy, diffLimit: diffTagLimit, source: sourceName, user: user)
+    let tags = recordedTags ?? tagging.tags(for: version)
     let created = try await store.createLoggedModel(
       experimentID: experimentID, name: version.displayName, tags: tags, params: [:], modelType: nil, sourceRunID: nil)
     try storeCompleteDiff(of: version, in: created, tags: tags)
@@ -44,7 +48,7 @@ struct VersionRegistry: Sendable {
       experimentIDs: [experimentID], tags: VersionTags.identity(of: version, policy: policy),
       orderBy: [.init(.creationTimestamp, ascending: true), .init(.modelID, ascending: true)], maxResults: 50)
     search.selectiveTagKey = VersionTagKey.commit
-    let expectedDiff = VersionTags.diff(of: version, limit: diffTagLimit)[VersionTagKey.diff]
+    let expectedDiff = tagging.diffTags(for: version)[VersionTagKey.diff]
     var matches: [LoggedModel] = []
     for _ in 0..<4 {
       let page = try await store.searchLoggedModels(search)
@@ -63,10 +67,33 @@ struct VersionRegistry: Sendable {
   /// only a one-per-commit dirty model's diff can change.
   private func refresh(_ model: LoggedModel, for version: GitVersion) async throws(MLflowStoreError) {
     guard version.isDirty, policy == .perCommit else { return }
-    let tags = VersionTags.diff(of: version, limit: diffTagLimit)
+    let tags = tagging.diffTags(for: version)
     guard tags.contains(where: { model.tags[$0.key] != $0.value }) else { return }
     try storeCompleteDiff(of: version, in: model, tags: tags)
     try await store.setLoggedModelTags(id: model.modelID, tags: tags)
+  }
+
+  /// Creates the model of `version` in the embedded store under the ID it was given before the
+  /// store existed, READY, with its recorded tags and creation time, or finds it there already
+  /// (a delivery that was interrupted). Its ID is kept even when another model of the same state
+  /// appeared meanwhile (Python's versioning, say): the ID was handed out and traces use it.
+  ///
+  /// - Throws: `.invalidArgument` when the store is not the embedded one (a tracking server
+  ///   chooses its own IDs), or what the store throws.
+  func create(_ version: GitVersion, id modelID: String, tags: [String: String], creationTimestamp: Int64)
+    async throws(MLflowStoreError) -> (model: LoggedModel, created: Bool)
+  {
+    guard let embedded = store as? SQLiteTrackingStore else {
+      throw MLflowStoreError(
+        code: .invalidArgument,
+        message: "a tracking server chooses its own model IDs; deliver \(modelID) as a provisional ID instead")
+    }
+    var (model, created) = try await embedded.createLoggedModel(
+      id: modelID, experimentID: experimentID, name: version.displayName, tags: tags, status: .ready,
+      creationTimestamp: creationTimestamp)
+    try storeCompleteDiff(of: version, in: model, tags: tags)
+    if model.status == .pending { model = try await store.finalizeLoggedModel(id: modelID, status: .ready) }
+    return (model, created)
   }
 
   /// Writes the complete diff as the model artifact `git.diff` when its tag had to be cut and

@@ -19,6 +19,9 @@ import Foundation
 /// This is the work behind ``enableGitModelVersioning(remoteName:options:)``, the CLI's
 /// `status` and the hooks. A version the local index knows costs the Git state read and no
 /// store request; otherwise the model is looked up, or created, under a per-repository lock.
+/// When the store is absent (no `mlflow.db` and no `mlflow` to create it, or a tracking server
+/// that does not answer), the version gets its model ID at once and is kept undelivered (see
+/// ``UndeliveredVersion``) until the store is there.
 ///
 /// # Usage
 /// ```swift
@@ -39,8 +42,14 @@ public struct VersionResolution: Sendable {
   public let modelID: String
   /// `true` when the index answered and no store request was made.
   public let foundInIndex: Bool
-  /// `true` when this call created the model.
+  /// `true` when this call created the model (or, undelivered, gave the version its ID).
   public let created: Bool
+  /// `false` while the version is undelivered: it has its model ID, but its store was absent,
+  /// so it waits in local state for the next hook, app start or `mlflow-git sync`.
+  public let isDelivered: Bool
+  /// `true` when ``modelID`` is provisional: the version is undelivered and its store is a
+  /// tracking server, which gives the model its own ID at delivery (see ``ModelIDMapping``).
+  public let isProvisional: Bool
 
   let indexKey: VersionIndex.Key
   let options: GitVersioningOptions
@@ -77,10 +86,8 @@ public struct VersionResolution: Sendable {
       state: version.stateKey(policy: options.dirtyVersions))
     let index = VersionIndex(stateDirectory: stateDirectory(of: repository))
     if !refreshesDiffTag(version, options), let modelID = index.modelID(for: key) {
-      let resolution = VersionResolution(
-        version: version, repository: repository, trackingURI: trackingURI,
-        experimentID: key.experiment.hasPrefix("id:") ? String(key.experiment.dropFirst(3)) : nil,
-        modelID: modelID, foundInIndex: true, created: false, indexKey: key, options: options)
+      let resolution = indexed(
+        modelID, version: version, repository: repository, trackingURI: trackingURI, key: key, options: options)
       if options.indexVerification == .beforeReturning { return try await resolution.verified() }
       return resolution
     }
@@ -90,7 +97,17 @@ public struct VersionResolution: Sendable {
 
   /// Checks the indexed model against the store; when it was deleted there, forgets it and
   /// resolves the version again (finding or creating its model).
+  ///
+  /// An undelivered version is delivered first when its store is there; while it is absent,
+  /// the version is returned as it is.
   public func verified() async throws(GitVersioningError) -> VersionResolution {
+    if !isDelivered {
+      _ = await UndeliveredDelivery.deliver(in: repository, options: options, only: trackingURI.description)
+      let index = VersionIndex(stateDirectory: VersionResolution.stateDirectory(of: repository))
+      return VersionResolution.indexed(
+        index.modelID(for: indexKey) ?? modelID, version: version, repository: repository, trackingURI: trackingURI,
+        key: indexKey, options: options)
+    }
     let store = try await VersionResolution.openStore(trackingURI, options: options, repository: repository)
     do {
       let model = try await store.loggedModel(id: modelID)
@@ -110,18 +127,44 @@ public struct VersionResolution: Sendable {
       options: options, store: store)
   }
 
-  /// Finds or creates the model under the repository's registration lock and indexes it.
+  /// The resolution of a version whose model the index gave: undelivered when its record says so.
+  static func indexed(
+    _ modelID: String, version: GitVersion, repository: GitRepository, trackingURI: TrackingURI,
+    key: VersionIndex.Key, options: GitVersioningOptions, created: Bool = false
+  ) -> VersionResolution {
+    let folder = UndeliveredVersions(stateDirectory: stateDirectory(of: repository))
+    let undelivered = folder.contains(modelID) ? folder.find(modelID) : nil
+    return VersionResolution(
+      version: version, repository: repository, trackingURI: trackingURI,
+      experimentID: key.experiment.hasPrefix("id:") ? String(key.experiment.dropFirst(3)) : nil,
+      modelID: modelID, foundInIndex: !created, created: created,
+      isDelivered: undelivered == nil, isProvisional: undelivered?.isProvisional ?? false, indexKey: key,
+      options: options)
+  }
+
+  /// Finds or creates the model under the repository's registration lock and indexes it; when
+  /// the store is absent, gives the version its ID and keeps it undelivered.
   static func register(
     _ version: GitVersion, repository: GitRepository, trackingURI: TrackingURI, key: VersionIndex.Key,
     environment: [String: String], options: GitVersioningOptions, store: (any TrackingStore)? = nil
   ) async throws(GitVersioningError) -> VersionResolution {
-    let registrar = try await Registrar.open(
-      repository: repository, trackingURI: trackingURI, environment: environment, options: options, store: store)
-    let outcome = try await registrar.register([version])[0]
-    return VersionResolution(
-      version: version, repository: repository, trackingURI: trackingURI,
-      experimentID: registrar.experiment.experimentID, modelID: outcome.modelID, foundInIndex: outcome.foundInIndex,
-      created: outcome.created, indexKey: key, options: options)
+    do throws(GitVersioningError) {
+      let registrar = try await Registrar.open(
+        repository: repository, trackingURI: trackingURI, environment: environment, options: options, store: store)
+      let outcome = try await registrar.register([version])[0]
+      return VersionResolution(
+        version: version, repository: repository, trackingURI: trackingURI,
+        experimentID: registrar.experiment.experimentID, modelID: outcome.modelID,
+        foundInIndex: outcome.foundInIndex, created: outcome.created, isDelivered: true, isProvisional: false,
+        indexKey: key, options: options)
+    } catch where UndeliveredRegistration.applies(to: error) {
+      let registration = UndeliveredRegistration(
+        repository: repository, trackingURI: trackingURI, environment: environment, options: options)
+      let outcome = try registration.keep([version])[0]
+      return indexed(
+        outcome.modelID, version: version, repository: repository, trackingURI: trackingURI, key: key,
+        options: options, created: outcome.created)
+    }
   }
 
   /// A one-per-commit dirty version's diff tag follows the latest diff (as in Python), so its

@@ -73,6 +73,40 @@ struct VersionTags {
   }
 }
 
+/// How this process tags the versions it creates: the dirty-version policy and diff bound of
+/// its options, and who created them (`mlflow.source.name`, `mlflow.user`). A version kept
+/// undelivered gets these tags when its ID is assigned, so it enters the store exactly as the
+/// registry would have created it then.
+struct VersionTagging: Sendable {
+  let policy: DirtyVersionPolicy
+  let diffTagLimit: Int
+  let sourceName: String
+  let user: String?
+
+  init(policy: DirtyVersionPolicy, diffTagLimit: Int, sourceName: String, user: String?) {
+    self.policy = policy
+    self.diffTagLimit = diffTagLimit
+    self.sourceName = sourceName
+    self.user = user
+  }
+
+  init(options: GitVersioningOptions, environment: [String: String]) {
+    self.init(
+      policy: options.dirtyVersions, diffTagLimit: options.maxDiffTagBytes,
+      sourceName: options.sourceName ?? VersionResolution.programName(), user: VersionResolution.userName(environment))
+  }
+
+  /// Every tag a newly created model of `version` gets.
+  func tags(for version: GitVersion) -> [String: String] {
+    VersionTags.all(of: version, policy: policy, diffLimit: diffTagLimit, source: sourceName, user: user)
+  }
+
+  /// The diff tags of `version` (see ``VersionTags/diff(of:limit:)``).
+  func diffTags(for version: GitVersion) -> [String: String] {
+    VersionTags.diff(of: version, limit: diffTagLimit)
+  }
+}
+
 extension String {
   /// Drops a trailing U+FFFD that a cut through a multi-byte character produced.
   fileprivate func droppingPartialCharacter() -> String {

@@ -22,6 +22,9 @@ struct TraceDestination: Sendable, Hashable {
   var experimentID: String?
   /// The version the trace is linked to (`mlflow.modelId`), if any.
   var modelID: String?
+  /// mlflow-git's state folder of the active version's repository (`<git common dir>/mlflow-git`),
+  /// where its undelivered versions and provisional → final IDs are kept.
+  var stateDirectory: String?
   /// Where traces wait when the store cannot take them: the repository's
   /// `<git common dir>/mlflow-git/traces`, else `~/.local/state/mlflow-git/traces`.
   var journalDirectory: String
@@ -35,18 +38,22 @@ struct TraceDestination: Sendable, Hashable {
     var metadata = process.unlinked.sourceMetadata
     metadata[TraceInfo.modelIDKey] = model.modelID
     var journalDirectory = process.unlinked.journalDirectory
+    var stateDirectory: String?
     if let context = GitVersioningContext.current, context.activeModel == model {
       if let info = context.info {
         metadata["mlflow.source.git.branch"] = info.branch
         metadata["mlflow.source.git.commit"] = info.commit
         metadata["mlflow.source.git.repoURL"] = info.repoURL ?? ""
       }
-      if let stateDirectory = context.stateDirectory { journalDirectory = stateDirectory + "/traces" }
+      if let directory = context.stateDirectory {
+        stateDirectory = directory
+        journalDirectory = TraceJournal(stateDirectory: directory).directory
+      }
     }
     return TraceDestination(
       trackingURI: model.trackingURI.isEmpty ? process.unlinked.trackingURI : model.trackingURI,
-      experimentID: model.experimentID, modelID: model.modelID, journalDirectory: journalDirectory,
-      sourceMetadata: metadata)
+      experimentID: model.experimentID, modelID: model.modelID, stateDirectory: stateDirectory,
+      journalDirectory: journalDirectory, sourceMetadata: metadata)
   }
 }
 
@@ -75,7 +82,8 @@ struct ProcessDefaults: Sendable {
     unlinked = TraceDestination(
       trackingURI: trackingURI,
       experimentID: environment[ExperimentSelection.idVariable].flatMap { $0.isEmpty ? nil : $0 },
-      modelID: nil, journalDirectory: ProcessDefaults.userStateDirectory(environment) + "/traces",
+      modelID: nil, stateDirectory: nil,
+      journalDirectory: ProcessDefaults.userStateDirectory(environment) + "/traces",
       sourceMetadata: metadata)
   }
 

@@ -174,9 +174,11 @@ final class TraceExporter: Sendable {
     if let until = state.withLock({ $0.restingUntil[uri] }), ContinuousClock.now < until {
       return journal(pending) ? .journaled : .dropped
     }
+    guard var trace = TraceLink.linked(pending.trace, stateDirectory: pending.destination.stateDirectory) else {
+      return journal(pending) ? .journaled : .dropped  // its version waits for a final ID
+    }
     do throws(MLflowStoreError) {
       let store = try await store(for: uri)
-      var trace = pending.trace
       if trace.info.experimentID.isEmpty {
         trace.info.experimentID = try await experimentID(for: uri, in: store)
       }
@@ -190,8 +192,10 @@ final class TraceExporter: Sendable {
         return state.deliveredJournals.insert(journalKey).inserted
       }
       if deliverJournal {
-        _ = await TraceJournal(directory: pending.destination.journalDirectory)
-          .deliver(trackingURI: uri, environment: environment)
+        let journal =
+          pending.destination.stateDirectory.map { TraceJournal(stateDirectory: $0) }
+          ?? TraceJournal(directory: pending.destination.journalDirectory)
+        _ = await journal.deliver(trackingURI: uri, environment: environment)
       }
       return .stored
     } catch where error.code == .invalidArgument {

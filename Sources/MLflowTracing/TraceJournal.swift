@@ -28,15 +28,21 @@ import Glibc
 public struct TraceJournal: Sendable {
   /// The folder holding the journaled traces.
   public let directory: String
+  /// The repository's mlflow-git state folder, whose provisional → final model IDs re-link
+  /// traces at delivery; `nil` for the journal outside any repository.
+  public let stateDirectory: String?
 
-  /// The journal in `directory`.
+  /// The journal in `directory`, outside any repository.
   public init(directory: String) {
     self.directory = directory
+    stateDirectory = nil
   }
 
-  /// The journal of a repository whose mlflow-git state folder is `stateDirectory`.
+  /// The journal of a repository whose mlflow-git state folder is `stateDirectory`
+  /// (`<git common dir>/mlflow-git`).
   public init(stateDirectory: String) {
-    self.init(directory: stateDirectory + "/traces")
+    directory = stateDirectory + "/traces"
+    self.stateDirectory = stateDirectory
   }
 
   /// What one delivery did.
@@ -70,17 +76,14 @@ public struct TraceJournal: Sendable {
   }
 
   /// Stores the journaled traces (only those for `trackingURI`, when given) and removes them
-  /// from the journal. Returns at once, with everything counted as remaining, when another
-  /// delivery holds the journal's lock.
+  /// from the journal. A trace linked to a version with a provisional ID is re-linked to the
+  /// ID the tracking server gave it, or kept until that version is delivered. Returns at once,
+  /// with everything counted as remaining, when another delivery holds the journal's lock.
   ///
-  /// - Parameters:
-  ///   - modelIDs: Maps a journaled model ID to the one its store knows, for versions journaled
-  ///     with a provisional ID; by default IDs are kept.
-  ///   - environment: Store settings (credentials, experiment selection).
+  /// - Parameter environment: Store settings (credentials, experiment selection).
   public func deliver(
     trackingURI: String? = nil,
-    environment: [String: String] = ProcessInfo.processInfo.environment,
-    modelIDs: @Sendable (String) -> String? = { _ in nil }
+    environment: [String: String] = ProcessInfo.processInfo.environment
   ) async -> Report {
     var report = Report()
     let names = fileNames()
@@ -106,12 +109,18 @@ public struct TraceJournal: Sendable {
     for name in names {
       let path = directory + "/" + name
       guard let bytes = try? PrivateFiles.read(path) else { continue }  // delivered meanwhile
-      guard var entry = try? decoder.decode(Entry.self, from: Data(bytes)) else {
+      guard let decoded = try? decoder.decode(Entry.self, from: Data(bytes)) else {
         rename(path, path + ".corrupt")
         report.unreadable += 1
         continue
       }
-      if let trackingURI, entry.trackingURI != trackingURI { continue }
+      if let trackingURI, decoded.trackingURI != trackingURI { continue }
+      guard let linked = TraceLink.linked(decoded.trace, stateDirectory: stateDirectory) else {
+        report.remaining += 1
+        continue
+      }
+      var entry = decoded
+      entry.trace = linked
       if unreachable.contains(entry.trackingURI) {
         report.remaining += 1
         continue
@@ -134,9 +143,6 @@ public struct TraceJournal: Sendable {
             experiments[entry.trackingURI] = id
             entry.trace.info.experimentID = id
           }
-        }
-        if let journaled = entry.trace.info.metadata[TraceInfo.modelIDKey], let final = modelIDs(journaled) {
-          entry.trace.info.metadata[TraceInfo.modelIDKey] = final
         }
         do throws(MLflowStoreError) {
           _ = try await store.logTrace(entry.trace)

@@ -17,9 +17,18 @@ enum DiffCommand {
     let (parsed, code) = parse(arguments, command: "diff", help: help)
     guard let parsed else { return code }
     do {
-      let (opened, model) = try await ModelArgument.load(parsed.positionals.first)
-      guard let diff = try opened.completeDiff(of: model) else {
-        printError("\(model.modelID) (\(model.name)) is a clean version: it has no diff")
+      let diff: [UInt8]?
+      let described: String
+      switch try await ModelArgument.load(parsed.positionals.first) {
+      case .stored(let opened, let model):
+        diff = try opened.completeDiff(of: model)
+        described = "\(model.modelID) (\(model.name))"
+      case .undelivered(let repository, let version):
+        diff = version.completeDiff(in: repository)
+        described = "\(version.modelID) (\(version.name))"
+      }
+      guard let diff else {
+        printError("\(described) is a clean version: it has no diff")
         return 1
       }
       writeStandardOutput(diff.isEmpty || diff.last == UInt8(ascii: "\n") ? diff : diff + [UInt8(ascii: "\n")])

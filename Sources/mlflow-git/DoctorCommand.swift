@@ -85,12 +85,15 @@ enum DoctorCommand {
         Check(
           name: "store", ok: false, detail: error.description,
           fix: mlflow == nil
-            ? "install MLflow (`pip install mlflow`) or set MLFLOW_GIT_MLFLOW_EXECUTABLE; versions wait in the journal meanwhile"
+            ? "install MLflow (`pip install mlflow`) or set MLFLOW_GIT_MLFLOW_EXECUTABLE; versions keep their model "
+              + "IDs undelivered meanwhile and `mlflow-git sync` delivers them"
             : "fix the store named above, then run `mlflow-git sync`"))
       return checks
     }
     var stale = 0
+    let undelivered = Set(UndeliveredVersion.all(in: repository).map(\.modelID))
     let entries = VersionIndexReport.entries(of: repository, store: opened.trackingURI.description)
+      .filter { !undelivered.contains($0) }
     for modelID in entries {
       if (try? await opened.store.loggedModel(id: modelID)) == nil { stale += 1 }
     }
@@ -107,8 +110,19 @@ enum DoctorCommand {
       Check(
         name: "journal", ok: pending.isEmpty,
         detail: pending.isEmpty ? "nothing waiting" : "\(pending.count) journaled states not delivered yet",
-        fix: pending.isEmpty ? nil : "run `mlflow-git sync` (it says why delivery fails, if it does)")
+        fix: pending.isEmpty ? nil : "run `mlflow-git sync` (it says why delivery fails, if it does)"),
     ]
+    let undelivered = UndeliveredVersion.all(in: repository)
+    let provisional = undelivered.filter(\.isProvisional).count
+    checks.append(
+      Check(
+        name: "undelivered", ok: undelivered.isEmpty,
+        detail: undelivered.isEmpty
+          ? "none"
+          : "\(undelivered.count) versions have their model IDs but are not in their store yet"
+            + (provisional > 0 ? " (\(provisional) with provisional IDs)" : ""),
+        fix: undelivered.isEmpty ? nil : "create the store (`mlflow ui` or `mlflow db upgrade`) or bring the server back, "
+          + "then `mlflow-git sync`"))
     let waitingTraces = TraceJournal(stateDirectory: repository.commonDirectory + "/mlflow-git").count
     checks.append(
       Check(

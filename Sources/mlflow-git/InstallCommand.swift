@@ -44,8 +44,12 @@ enum InstallCommand {
         let delivery = await JournalDelivery.deliver(
           from: repository, options: .init(directory: repository.workTree, sourceName: "mlflow-git install"),
           waitForRunningWorker: true)
-        if let problem = delivery.problem {
+        if let problem = delivery.problem, delivery.pending > 0 {
           print("  \(branch)@\(commit.prefix(7)) is journaled and will be registered once the store exists: \(problem)")
+        } else if let problem = delivery.problem {
+          print(
+            "  \(branch)@\(commit.prefix(7)) has its model ID and waits undelivered; it is delivered once the "
+              + "store exists (`mlflow ui` or `mlflow db upgrade` in \(repository.workTree)): \(problem)")
         } else {
           print("  registered \(branch)@\(commit.prefix(7))")
         }

@@ -1,3 +1,4 @@
+import GitState
 import GitVersioning
 import MLflowStore
 
@@ -7,7 +8,11 @@ enum ShowCommand {
     usage: mlflow-git show [MODEL] [--json]
 
     Shows a version (LoggedModel): name, status, experiment, artifact location, creation time
-    and every tag. MODEL is a model ID (m-…); without it, the current state's version.
+    and every tag. MODEL is a model ID (m-…); without it, the current state's version. A
+    version not delivered to the store yet shows status UNDELIVERED and the tags it will get.
+
+    --json   one JSON object: modelID, name, experimentID, status, artifactLocation,
+             creationTimestamp, tags, undelivered, provisional
     """
 
   static func run(_ arguments: [String]) async -> Int32 {
@@ -18,25 +23,17 @@ enum ShowCommand {
       return 2
     }
     do {
-      let (_, model) = try await ModelArgument.load(parsed.positionals.first)
-      if parsed.json {
-        print(
-          JSONValue.objectText([
-            ("modelID", .string(model.modelID)), ("name", .string(model.name)),
-            ("experimentID", .string(model.experimentID)), ("status", .string(model.status.description)),
-            ("artifactLocation", .string(model.artifactLocation)),
-            ("creationTimestamp", .int(Int(model.creationTimestamp))),
-            ("tags", .object(model.tags.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })),
-          ]))
-      } else {
-        print("model     \(model.modelID)  \(model.name)  \(model.status)")
-        print("location  experiment \(model.experimentID)  \(model.artifactLocation)")
-        for (key, value) in model.tags.sorted(by: { $0.key < $1.key }) where key != VersionTagKey.diff {
-          print("  \(key) = \(value)")
-        }
-        if let diff = model.tags[VersionTagKey.diff] {
-          print("  \(VersionTagKey.diff) = (\(diff.utf8.count) bytes; `mlflow-git diff \(model.modelID)` prints it)")
-        }
+      switch try await ModelArgument.load(parsed.positionals.first) {
+      case .stored(_, let model):
+        show(
+          modelID: model.modelID, name: model.name, status: model.status.description,
+          experimentID: model.experimentID, location: model.artifactLocation, created: model.creationTimestamp,
+          tags: model.tags, undelivered: nil, json: parsed.json)
+      case .undelivered(_, let version):
+        show(
+          modelID: version.modelID, name: version.name, status: "UNDELIVERED", experimentID: version.experimentID,
+          location: nil, created: version.creationTimestamp, tags: version.tags, undelivered: version,
+          json: parsed.json)
       }
       return 0
     } catch {
@@ -44,13 +41,53 @@ enum ShowCommand {
       return 1
     }
   }
+
+  static func show(
+    modelID: String, name: String, status: String, experimentID: String?, location: String?, created: Int64,
+    tags: [String: String], undelivered: UndeliveredVersion?, json: Bool
+  ) {
+    if json {
+      print(
+        JSONValue.objectText([
+          ("modelID", .string(modelID)), ("name", .string(name)),
+          ("experimentID", experimentID.map(JSONValue.string) ?? .null), ("status", .string(status)),
+          ("artifactLocation", location.map(JSONValue.string) ?? .null), ("creationTimestamp", .int(Int(created))),
+          ("tags", .object(tags.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })),
+          ("undelivered", .bool(undelivered != nil)), ("provisional", .bool(undelivered?.isProvisional ?? false)),
+        ]))
+      return
+    }
+    print("model     \(modelID)  \(name)  \(status)")
+    if let undelivered {
+      print(
+        "location  not in \(undelivered.trackingURI) yet: "
+          + (undelivered.isProvisional
+            ? "a provisional ID; the server gives the model its own ID at delivery"
+            : "created there with this ID by the next hook, app start or `mlflow-git sync` once it exists"))
+    } else {
+      print("location  experiment \(experimentID ?? "-")  \(location ?? "-")")
+    }
+    for (key, value) in tags.sorted(by: { $0.key < $1.key }) where key != VersionTagKey.diff {
+      print("  \(key) = \(value)")
+    }
+    if let diff = tags[VersionTagKey.diff] {
+      print("  \(VersionTagKey.diff) = (\(diff.utf8.count) bytes; `mlflow-git diff \(modelID)` prints it)")
+    }
+  }
 }
 
-/// Resolves a command's MODEL argument: a model ID, or the current state's version.
+/// Resolves a command's MODEL argument: a model ID, or the current state's version; found in
+/// the store, or among the versions not delivered to it yet.
 enum ModelArgument {
-  static func load(_ argument: String?) async throws -> (RepositoryStore, LoggedModel) {
-    let opened = try await RepositoryStore.open(options: .init())
-    let modelID: String
+  /// Where the version was found.
+  enum Loaded {
+    case stored(RepositoryStore, LoggedModel)
+    case undelivered(GitRepository, UndeliveredVersion)
+  }
+
+  static func load(_ argument: String?) async throws -> Loaded {
+    let repository = try GitRepository.discover()
+    var modelID: String
     if let argument {
       modelID = argument
     } else {
@@ -58,6 +95,10 @@ enum ModelArgument {
         options: .init(indexVerification: .beforeReturning, sourceName: "mlflow-git")
       ).modelID
     }
+    // A provisional ID shows the model it was delivered as.
+    if let final = ModelIDMapping.finalID(for: modelID, in: repository) { modelID = final }
+    if let version = UndeliveredVersion.find(modelID, in: repository) { return .undelivered(repository, version) }
+    let opened = try await RepositoryStore.open(options: .init())
     let result: Result<LoggedModel, MLflowStoreError> = await {
       do throws(MLflowStoreError) {
         return .success(try await opened.store.loggedModel(id: modelID))
@@ -67,7 +108,7 @@ enum ModelArgument {
     }()
     switch result {
     case .success(let model):
-      return (opened, model)
+      return .stored(opened, model)
     case .failure(let error) where error.code == .modelNotFound:
       throw CommandError("no version \(modelID) in \(opened.trackingURI); `mlflow-git versions` lists them")
     case .failure(let error):

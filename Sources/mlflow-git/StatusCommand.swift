@@ -8,10 +8,15 @@ enum StatusCommand {
 
     Shows the current Git state (branch, commit, dirty, remote) and the MLflow version
     (LoggedModel) that stands for it, registering the version when the hooks have not.
-    The model found in the local index is checked against the store.
+    The model found in the local index is checked against the store. When the store is absent
+    (no mlflow.db and no `mlflow` to create it, or a tracking server down), the version gets
+    its model ID anyway and is kept undelivered in .git/mlflow-git until the store is there;
+    versions kept so are delivered first when it is.
 
     --json   one JSON object: branch, commit, dirty, repoURL, modelID, name, experimentID,
-             trackingURI, created, foundInIndex, diffSHA256 (dirty only)
+             trackingURI, created, foundInIndex, undelivered (not in the store yet),
+             provisional (a tracking server will give the model another ID at delivery),
+             diffSHA256 (dirty only)
     """
 
   static func run(_ arguments: [String]) async -> Int32 {
@@ -35,6 +40,7 @@ enum StatusCommand {
         ("experimentID", resolution.experimentID.map(JSONValue.string) ?? .null),
         ("trackingURI", .string(resolution.trackingURI.description)),
         ("created", .bool(resolution.created)), ("foundInIndex", .bool(resolution.foundInIndex)),
+        ("undelivered", .bool(!resolution.isDelivered)), ("provisional", .bool(resolution.isProvisional)),
       ]
       if let digest = version.diffDigest { fields.append(("diffSHA256", .string(digest))) }
       print(JSONValue.objectText(fields))
@@ -42,7 +48,15 @@ enum StatusCommand {
       print("branch   \(version.branch)")
       print("commit   \(version.commit)\(version.isDirty ? " (dirty)" : "")")
       print("remote   \(version.repoURL ?? "-")")
-      print("version  \(version.displayName)  \(resolution.modelID)\(resolution.created ? "  (registered now)" : "")")
+      let note =
+        if !resolution.isDelivered {
+          resolution.isProvisional
+            ? "  (undelivered, provisional ID: the server gives the model its own ID at delivery)"
+            : "  (undelivered: created in the store with this ID once it exists; `mlflow-git sync`)"
+        } else {
+          resolution.created ? "  (registered now)" : ""
+        }
+      print("version  \(version.displayName)  \(resolution.modelID)\(note)")
       print("store    \(resolution.trackingURI)  experiment \(resolution.experimentID ?? "-")")
     }
     return 0

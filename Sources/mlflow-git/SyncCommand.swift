@@ -13,10 +13,16 @@ enum SyncCommand {
     usage: mlflow-git sync [--json] [--background]
 
     Registers every version the hooks journaled (commits, checkouts, merges, amends, rebases)
-    in the tracking store, waiting for a delivery already running, then stores the traces that
-    were journaled because their store was unreachable. Entries stay journaled while the store
-    is unavailable; run sync again once it is back. Progress goes to standard error.
+    in the tracking store, waiting for a delivery already running, delivers the versions
+    kept undelivered, then stores the traces journaled while their store was unreachable. While the store is absent (no mlflow.db and no `mlflow` to create it, or a
+    tracking server down), each journaled state gets its model ID now and waits undelivered in
+    .git/mlflow-git; sync delivers it once mlflow.db exists (`mlflow ui`, `mlflow db upgrade`,
+    or MLflow installed) or the server answers. Exit code 1 while anything waits. Progress goes
+    to standard error.
 
+    --json         one JSON object: delivered, created, kept, undelivered, skipped, malformed,
+                   pending, problem, tracesDelivered, tracesWaiting, tracesUnreadable,
+                   tracesProblem
     --background   what the hooks run: detaches from the terminal, prints nothing, leaves the
                    work to a delivery already running, always exits 0; problems go to
                    <git common dir>/mlflow-git/worker.log
@@ -48,7 +54,8 @@ enum SyncCommand {
     if parsed.json {
       print(
         JSONValue.objectText([
-          ("delivered", .int(report.delivered)), ("created", .int(report.created)), ("skipped", .int(report.skipped)),
+          ("delivered", .int(report.delivered)), ("created", .int(report.created)), ("kept", .int(report.kept)),
+          ("undelivered", .int(report.undelivered)), ("skipped", .int(report.skipped)),
           ("malformed", .int(report.malformed)), ("pending", .int(report.pending)),
           ("problem", report.problem.map { JSONValue.string($0.description) } ?? .null),
           ("tracesDelivered", .int(traces.delivered)), ("tracesWaiting", .int(traces.remaining)),
@@ -59,7 +66,8 @@ enum SyncCommand {
       print(
         "\(report.delivered) journaled states delivered (\(report.created) new versions), \(report.skipped) skipped"
           + (report.malformed > 0 ? ", \(report.malformed) unreadable lines skipped" : "")
-          + (report.pending > 0 ? ", \(report.pending) still waiting" : ""))
+          + (report.pending > 0 ? ", \(report.pending) still waiting" : "")
+          + (report.undelivered > 0 ? ", \(report.undelivered) undelivered (they have their model IDs)" : ""))
       if traces.delivered + traces.remaining + traces.unreadable > 0 {
         print(
           "\(traces.delivered) journaled traces stored"
@@ -71,7 +79,13 @@ enum SyncCommand {
       printError("traces stay journaled until their store is available: \(problem)")
     }
     if let problem = report.problem {
-      printError("versions stay journaled until the store is available: \(problem)")
+      if report.pending > 0 {
+        printError("versions stay journaled until the store is available: \(problem)")
+      } else {
+        printError(
+          "\(report.undelivered) versions keep their model IDs and wait undelivered for the store; run "
+            + "`mlflow-git sync` again once it is there: \(problem)")
+      }
       return 1
     }
     return 0

@@ -18,7 +18,19 @@ enum TracesCommand {
       return 2
     }
     do {
-      let (opened, model) = try await ModelArgument.load(parsed.positionals.first)
+      let opened: RepositoryStore
+      let model: LoggedModel
+      switch try await ModelArgument.load(parsed.positionals.first) {
+      case .stored(let store, let found):
+        (opened, model) = (store, found)
+      case .undelivered(_, let version):
+        if parsed.json {
+          print("[]")
+        } else {
+          print("no traces in the store for \(version.modelID) (\(version.name)): the version is not delivered yet")
+        }
+        return 0
+      }
       let page = try await opened.store.searchTraces(
         experimentIDs: [model.experimentID], modelID: model.modelID, maxResults: limit, pageToken: nil)
       if parsed.json {

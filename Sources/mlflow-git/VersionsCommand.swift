@@ -8,12 +8,16 @@ enum VersionsCommand {
     usage: mlflow-git versions [--json] [--limit N] [--remote NAME]
 
     Lists this repository's versions (the LoggedModels whose repoURL is this repository's
-    remote), newest first: branch, commit, dirty, model ID, traces count, status. Versions the
-    hooks journaled but have not delivered yet (store down or not created) are listed first as
-    pending.
+    remote), newest first: branch, commit, dirty, model ID, traces count, status. Versions not
+    in the store yet are listed too: journaled states the worker has not reached (first, no
+    model ID yet), and undelivered versions, which have their model ID and wait in
+    .git/mlflow-git until the store exists (no mlflow.db and no `mlflow` to create it) or
+    answers (a tracking server down; there the ID is provisional).
 
     --json   a JSON array of objects: modelID, name, branch, commit, dirty, status,
-             creationTimestamp, traces, pending
+             creationTimestamp, traces, pending (not in the store yet), undelivered (has its
+             model ID but is not in the store yet), provisional (the store will give the
+             model another ID at delivery)
     """
 
   static func run(_ arguments: [String]) async -> Int32 {
@@ -24,33 +28,42 @@ enum VersionsCommand {
       printError("versions: --limit takes a positive number")
       return 2
     }
-    let pending = (try? GitRepository.discover()).map(JournalDelivery.pending) ?? []
-    var listings: [VersionListing] = []
+    let repository = try? GitRepository.discover()
+    let pending = repository.map(JournalDelivery.pending) ?? []
+    let undelivered = repository.map { VersionCatalog.undelivered(in: $0, options: .init()) } ?? []
+    var stored: [VersionListing] = []
     var storeProblem: (any Error)?
     do {
       let opened = try await RepositoryStore.open(options: .init())
-      listings = try await VersionCatalog.list(opened, remoteName: parsed.options["--remote"] ?? "origin", limit: limit)
+      stored = try await VersionCatalog.list(opened, remoteName: parsed.options["--remote"] ?? "origin", limit: limit)
     } catch {
       storeProblem = error
     }
-    if let storeProblem, pending.isEmpty {
+    if let storeProblem, pending.isEmpty && undelivered.isEmpty {
       printError("\(storeProblem)")
       return 1
     }
+    // A version whose delivery was interrupted after its model was created is listed once.
+    let storedIDs = Set(stored.map(\.modelID))
+    let listings = Array(
+      (stored + undelivered.filter { !storedIDs.contains($0.modelID) })
+        .sorted { ($0.creationTimestamp, $1.modelID) > ($1.creationTimestamp, $0.modelID) }.prefix(limit))
     if parsed.json {
       let items = pending.map { entry in
         JSONValue.object([
           ("modelID", .null), ("name", .null), ("branch", entry.branch.map(JSONValue.string) ?? .null),
           ("commit", entry.commit.map(JSONValue.string) ?? .null),
           ("dirty", .bool(false)), ("status", .string("PENDING_DELIVERY")), ("creationTimestamp", .null),
-          ("traces", .int(0)), ("pending", .bool(true)),
+          ("traces", .int(0)), ("pending", .bool(true)), ("undelivered", .bool(false)), ("provisional", .bool(false)),
         ])
       } + listings.map { listing in
         JSONValue.object([
           ("modelID", .string(listing.modelID)), ("name", .string(listing.name)), ("branch", .string(listing.branch)),
           ("commit", .string(listing.commit)), ("dirty", .bool(listing.isDirty)),
-          ("status", .string(listing.status.description)), ("creationTimestamp", .int(Int(listing.creationTimestamp))),
-          ("traces", .int(listing.traceCount)), ("pending", .bool(false)),
+          ("status", .string(listing.isDelivered ? listing.status.description : "UNDELIVERED")),
+          ("creationTimestamp", .int(Int(listing.creationTimestamp))), ("traces", .int(listing.traceCount)),
+          ("pending", .bool(!listing.isDelivered)), ("undelivered", .bool(!listing.isDelivered)),
+          ("provisional", .bool(listing.isProvisional)),
         ])
       }
       print(JSONValue.array(items).pythonJSON)
@@ -61,13 +74,21 @@ enum VersionsCommand {
       }
       for listing in listings {
         let dirty = listing.isDirty ? " dirty" : ""
+        let status = listing.isDelivered
+          ? "\(listing.status)"
+          : "UNDELIVERED (not in the store yet\(listing.isProvisional ? "; provisional ID" : ""))"
         print(
           "\(listing.commit.prefix(12))  \(listing.branch)\(dirty)  \(listing.modelID)  \(listing.traceCount) traces  "
-            + "\(listing.name)  \(listing.status)")
+            + "\(listing.name)  \(status)")
       }
     }
     if let storeProblem {
-      printError("the store is not available, so only journaled versions are shown: \(storeProblem)")
+      if case .store(let error)? = (storeProblem as? GitVersioningError)?.source, error.code == .storeNotCreated {
+        // A fresh machine: every version is local, so the list is complete.
+        printError("no MLflow database yet, so versions wait undelivered with their IDs: \(storeProblem)")
+        return 0
+      }
+      printError("the store is not available, so only versions not in it yet are shown: \(storeProblem)")
       return 1
     }
     return 0

@@ -74,15 +74,23 @@ struct TraceJournalTests {
     #expect(TraceJournal(stateDirectory: stateDirectory).count == 0)
   }
 
-  @Test("a journaled trace whose model ID was provisional is re-linked to the final ID at delivery")
-  func provisionalModelIDsAreMapped() async throws {
+  @Test("a trace of a version with a provisional ID waits until the version is delivered, then links to the final ID")
+  func provisionalModelIDsAreHeldThenMapped() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let database = scratch.root + "/mlflow.db"
     try MLflowDatabaseTemplate.copy(to: database)
-    let journal = TraceJournal(directory: scratch.root + "/traces")
+    let stateDirectory = scratch.root + "/state"
+    let journal = TraceJournal(stateDirectory: stateDirectory)
     let provisional = "m-" + String(repeating: "0", count: 32)
     let final = "m-" + String(repeating: "f", count: 32)
+    let uri = "sqlite:///" + database
+    try UndeliveredVersions(stateDirectory: stateDirectory).write(
+      UndeliveredVersion(
+        modelID: provisional, isProvisional: true, key: VersionIndex.Key(store: uri, experiment: "id:0", state: "s"),
+        dirtyVersions: .perDiff, version: GitVersion(branch: "main", commit: String(repeating: "a", count: 40)),
+        creationTimestamp: 0, tags: [:]),
+      diff: nil)
     let traceID = TraceInfo.newTraceID()
     let start = TracingClock.nowNanoseconds()
     let trace = Trace(
@@ -93,12 +101,20 @@ struct TraceJournalTests {
       TraceExporter.Pending(
         trace: trace,
         destination: TraceDestination(
-          trackingURI: "sqlite:///" + database, experimentID: "0", modelID: provisional, journalDirectory: journal.directory,
-          sourceMetadata: [:])))
+          trackingURI: uri, experimentID: "0", modelID: provisional, stateDirectory: stateDirectory,
+          journalDirectory: journal.directory, sourceMetadata: [:])))
     try scratch.write("{not json", to: journal.directory + "/tr-" + String(repeating: "1", count: 32) + ".json")
-    let report = await journal.deliver(environment: scratch.environment) { $0 == provisional ? final : nil }
-    #expect(report.delivered == 1)
-    #expect(report.unreadable == 1)
+
+    let held = await journal.deliver(environment: scratch.environment)
+    #expect(held.delivered == 0)
+    #expect(held.remaining == 1)
+    #expect(held.unreadable == 1)
+
+    // The version is delivered: the server gave it `final`.
+    try ModelIDMapping.record(provisional: provisional, final: final, store: uri, stateDirectory: stateDirectory)
+    try UndeliveredVersions(stateDirectory: stateDirectory).remove(provisional)
+    let delivered = await journal.deliver(environment: scratch.environment)
+    #expect(delivered.delivered == 1)
     let store = try SQLiteTrackingStore(databasePath: database, options: .init(createIfMissing: false))
     #expect(try await store.trace(id: traceID).info.metadata[TraceInfo.modelIDKey] == final)
   }
@@ -109,7 +125,7 @@ struct TraceJournalTests {
     defer { fixture.remove() }
     let exporter = TraceExporter(environment: ["MLFLOW_GIT_TRACE_QUEUE_SIZE": "1"])
     let destination = TraceDestination(
-      trackingURI: "sqlite:///" + fixture.databasePath, experimentID: "0", modelID: nil,
+      trackingURI: "sqlite:///" + fixture.databasePath, experimentID: "0", modelID: nil, stateDirectory: nil,
       journalDirectory: fixture.scratch.root + "/traces", sourceMetadata: [:])
     for _ in 0..<300 {
       let traceID = TraceInfo.newTraceID()

@@ -1,4 +1,5 @@
-/// Reading `logged_models` rows with their `logged_model_tags` and `logged_model_params`.
+/// Reading and writing `logged_models` rows with their `logged_model_tags` and
+/// `logged_model_params`.
 enum LoggedModelRows {
   private static let columns = """
     m.model_id, m.experiment_id, m.name, m.artifact_location, m.creation_timestamp_ms,
@@ -13,6 +14,36 @@ enum LoggedModelRows {
         "SELECT \(columns) FROM logged_models AS m WHERE m.model_id = ? AND m.lifecycle_stage != ?",
         [.text(id), .text(LifecycleStage.deleted.rawValue)])
     return try models(from: rows, in: connection).first
+  }
+
+  /// Inserts `model` with its tags and params, the rows MLflow writes (`status_message` NULL).
+  /// Call inside a write transaction.
+  static func insert(_ model: LoggedModel, experimentNumber: Int64, in connection: SQLiteConnection)
+    throws(MLflowStoreError)
+  {
+    try connection.execute(
+      """
+      INSERT INTO logged_models
+        (model_id, experiment_id, name, artifact_location, creation_timestamp_ms,
+         last_updated_timestamp_ms, status, lifecycle_stage, model_type, source_run_id, status_message)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+      """,
+      [
+        .text(model.modelID), .integer(experimentNumber), .text(model.name), .text(model.artifactLocation),
+        .integer(model.creationTimestamp), .integer(model.lastUpdatedTimestamp),
+        .integer(Int64(model.status.rawValue)), .text(model.lifecycleStage.rawValue),
+        .optionalText(model.modelType), .optionalText(model.sourceRunID),
+      ])
+    for (key, value) in model.params.sorted(by: { $0.key < $1.key }) {
+      try connection.execute(
+        "INSERT INTO logged_model_params (model_id, experiment_id, param_key, param_value) VALUES (?, ?, ?, ?)",
+        [.text(model.modelID), .integer(experimentNumber), .text(key), .text(value)])
+    }
+    for (key, value) in model.tags.sorted(by: { $0.key < $1.key }) {
+      try connection.execute(
+        "INSERT INTO logged_model_tags (model_id, experiment_id, tag_key, tag_value) VALUES (?, ?, ?, ?)",
+        [.text(model.modelID), .integer(experimentNumber), .text(key), .text(value)])
+    }
   }
 
   /// One page (plus one row, to tell whether another page follows) of the model rows matching

@@ -27,28 +27,7 @@ extension SQLiteTrackingStore {
           sourceRunID: sourceRunID,
           tags: tags,
           params: params)
-        try connection.execute(
-          """
-          INSERT INTO logged_models
-            (model_id, experiment_id, name, artifact_location, creation_timestamp_ms,
-             last_updated_timestamp_ms, status, lifecycle_stage, model_type, source_run_id, status_message)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
-          """,
-          [
-            .text(model.modelID), .integer(experimentNumber), .text(model.name), .text(model.artifactLocation),
-            .integer(now), .integer(now), .integer(Int64(model.status.rawValue)),
-            .text(model.lifecycleStage.rawValue), .optionalText(modelType), .optionalText(sourceRunID),
-          ])
-        for (key, value) in params.sorted(by: { $0.key < $1.key }) {
-          try connection.execute(
-            "INSERT INTO logged_model_params (model_id, experiment_id, param_key, param_value) VALUES (?, ?, ?, ?)",
-            [.text(modelID), .integer(experimentNumber), .text(key), .text(value)])
-        }
-        for (key, value) in tags.sorted(by: { $0.key < $1.key }) {
-          try connection.execute(
-            "INSERT INTO logged_model_tags (model_id, experiment_id, tag_key, tag_value) VALUES (?, ?, ?, ?)",
-            [.text(modelID), .integer(experimentNumber), .text(key), .text(value)])
-        }
+        try LoggedModelRows.insert(model, experimentNumber: experimentNumber, in: connection)
         return model
       }
     }

@@ -6,7 +6,8 @@ import TestSupport
 @testable import GitVersioning
 
 /// A real repository with an MLflow database (MLflow's own schema) at its top, and the
-/// environment that points mlflow-git and Python MLflow at them.
+/// environment that points mlflow-git and Python MLflow at them; or, as on a fresh machine,
+/// with neither `mlflow.db` nor an `mlflow` executable.
 struct VersioningFixture {
   let scratch: Scratch
   let repo: String
@@ -14,14 +15,23 @@ struct VersioningFixture {
 
   var databasePath: String { repo + "/mlflow.db" }
 
-  init(files: [String: String] = ["app.py": "def app():\n    return \"v1\"\n"], remote: String? = "https://git.example.com/acme/app.git") throws {
+  /// - Parameter freshMachine: `true` leaves out `mlflow.db` and points
+  ///   `MLFLOW_GIT_MLFLOW_EXECUTABLE` at nothing, so no store can be created.
+  init(
+    files: [String: String] = ["app.py": "def app():\n    return \"v1\"\n"],
+    remote: String? = "https://git.example.com/acme/app.git", freshMachine: Bool = false
+  ) throws {
     scratch = try Scratch()
     repo = try scratch.repository(files: files)
     if let remote { try scratch.git(["-C", repo, "remote", "add", "origin", remote]) }
-    try MLflowDatabaseTemplate.copy(to: repo + "/mlflow.db")
     environment = scratch.environment
-    environment["MLFLOW_GIT_MLFLOW_EXECUTABLE"] = try ReferenceMLflow.mlflowExecutable()
     environment["MLFLOW_GIT_QUIET"] = "1"
+    if freshMachine {
+      environment["MLFLOW_GIT_MLFLOW_EXECUTABLE"] = scratch.root + "/no-mlflow-here"
+    } else {
+      try MLflowDatabaseTemplate.copy(to: repo + "/mlflow.db")
+      environment["MLFLOW_GIT_MLFLOW_EXECUTABLE"] = try ReferenceMLflow.mlflowExecutable()
+    }
   }
 
   func remove() { scratch.remove() }
@@ -50,11 +60,11 @@ struct VersioningFixture {
     try await store().searchLoggedModels(LoggedModelSearch(experimentIDs: ["0"], maxResults: 1000)).models
   }
 
-  /// Runs Python code in the repository with MLflow pointed at its database; returns the JSON
-  /// printed last.
-  func python(_ code: String) throws -> Any {
+  /// Runs Python code in the repository with MLflow pointed at its database (or `trackingURI`);
+  /// returns the JSON printed last.
+  func python(_ code: String, trackingURI: String? = nil) throws -> Any {
     var environment = self.environment
-    environment["MLFLOW_TRACKING_URI"] = "sqlite:///" + databasePath
+    environment["MLFLOW_TRACKING_URI"] = trackingURI ?? "sqlite:///" + databasePath
     let script = "import os, json\nos.chdir(\(pythonString(repo)))\n" + code
     return try ReferenceMLflow.runJSON(script, environment: environment)
   }

@@ -1,0 +1,36 @@
+import GitVersioning
+import MLflowStore
+
+/// Whether a trace can go to its store now, and with which model ID: a trace of a version that
+/// waits undelivered with a provisional ID (its tracking server was unreachable) is held until
+/// the version is delivered, then re-linked to the ID the server gave it.
+enum TraceLink: Equatable {
+  /// Send it, linked to this model ID (`nil`: unlinked, or unchanged).
+  case send(modelID: String?)
+  /// Keep it journaled: its version's final ID is not known yet.
+  case hold
+
+  /// The link of `trace`, whose version's repository keeps its state in `stateDirectory`.
+  static func of(_ trace: Trace, stateDirectory: String?) -> TraceLink {
+    guard let modelID = trace.info.metadata[TraceInfo.modelIDKey], let stateDirectory else {
+      return .send(modelID: nil)
+    }
+    switch ModelIDMapping.status(of: modelID, stateDirectory: stateDirectory) {
+    case .final, .undelivered(provisional: false): return .send(modelID: nil)
+    case .undelivered(provisional: true): return .hold
+    case .mapped(let final): return .send(modelID: final)
+    }
+  }
+
+  /// `trace`, re-linked if its model ID changed at delivery; `nil` when it must wait.
+  static func linked(_ trace: Trace, stateDirectory: String?) -> Trace? {
+    switch of(trace, stateDirectory: stateDirectory) {
+    case .hold: return nil
+    case .send(nil): return trace
+    case .send(let final?):
+      var relinked = trace
+      relinked.info.metadata[TraceInfo.modelIDKey] = final
+      return relinked
+    }
+  }
+}

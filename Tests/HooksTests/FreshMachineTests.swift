@@ -1,0 +1,119 @@
+import ChildProcess
+import Foundation
+import MLflowStore
+import Testing
+import TestSupport
+
+/// The embedded default on a machine without MLflow: commits get their model IDs from the
+/// hooks at once, and the versions enter `mlflow.db` with those IDs once it exists.
+@Suite("A fresh machine without mlflow.db or MLflow")
+struct FreshMachineTests {
+  /// `mlflow-git versions --json` as (commit → entry).
+  static func versions(_ fixture: HookFixture) throws -> [String: [String: Any]] {
+    let output = try fixture.cli("versions", "--json", "--limit", "1000")
+    guard output.succeeded else { throw TestFailure("versions failed: \(output.standardErrorText)") }
+    let items = try JSONSerialization.jsonObject(with: Data(output.standardOutput)) as? [[String: Any]] ?? []
+    return Dictionary(items.map { ($0["commit"] as? String ?? "?", $0) }) { first, _ in first }
+  }
+
+  /// Runs the real `mlflow db upgrade` on the repository's mlflow.db, as a user would.
+  static func createDatabase(_ fixture: HookFixture) throws {
+    let output = try ChildProcess.run(
+      try ReferenceMLflow.mlflowExecutable(), arguments: ["db", "upgrade", "sqlite:///" + fixture.databasePath],
+      environment: fixture.environment)
+    guard output.succeeded else { throw TestFailure("mlflow db upgrade failed: \(output.standardErrorText)") }
+  }
+
+  @Test("commits get IDs shown at once; after `mlflow db upgrade`, sync puts them in mlflow.db unchanged, once")
+  func idsBeforeTheDatabase() async throws {
+    let fixture = try HookFixture(mlflowAvailable: false)
+    defer { fixture.remove() }
+    #expect(try fixture.cli("install").succeeded)
+    var commits = [try fixture.head()]
+    for index in 0..<3 {
+      try fixture.scratch.write("v\(index)\n", to: fixture.repo + "/app.py")
+      try fixture.git("commit", "-qam", "change \(index)")
+      commits.append(try fixture.head())
+    }
+    let waiting = try fixture.cli("sync", "--json")
+    #expect(!waiting.succeeded, "sync says versions wait")
+    #expect(waiting.standardErrorText.contains("keep their model IDs"))
+    let before = try Self.versions(fixture)
+    var ids: [String: String] = [:]
+    for commit in commits {
+      let entry = try #require(before[commit], "\(commit.prefix(7)) is listed")
+      ids[commit] = try #require(entry["modelID"] as? String)
+      #expect(entry["undelivered"] as? Bool == true && entry["provisional"] as? Bool == false)
+      #expect(entry["status"] as? String == "UNDELIVERED")
+    }
+    #expect(Set(ids.values).count == commits.count)
+    let status = try JSONSerialization.jsonObject(with: Data(try fixture.cli("status", "--json").standardOutput))
+    #expect((status as? [String: Any])?["modelID"] as? String == ids[commits.last!])
+    #expect((status as? [String: Any])?["undelivered"] as? Bool == true)
+    let text = try fixture.cli("versions").standardOutputText
+    #expect(text.contains("UNDELIVERED"))
+    #expect(!FileManager.default.fileExists(atPath: fixture.databasePath))
+
+    try Self.createDatabase(fixture)
+    try fixture.sync()
+    let python = try ReferenceMLflow.runJSON(
+      """
+      import json, mlflow
+      ids = \(String(decoding: try JSONSerialization.data(withJSONObject: Array(ids.values)), as: UTF8.self))
+      print(json.dumps({i: dict(mlflow.get_logged_model(i).tags) for i in ids}))
+      """, environment: fixture.environment.merging(["MLFLOW_TRACKING_URI": "sqlite:///" + fixture.databasePath]) { $1 })
+      as? [String: [String: String]]
+    for (commit, id) in ids {
+      #expect(python?[id]?["mlflow.source.git.commit"] == commit, "Python finds \(id) with its commit")
+      #expect(python?[id]?["mlflow.source.git.branch"] == "main")
+      #expect(python?[id]?["mlflow.source.git.repoURL"] == "https://git.example.com/acme/app.git")
+    }
+    try fixture.sync()
+    #expect(try await fixture.models().count == commits.count, "syncing again adds nothing")
+    let after = try Self.versions(fixture)
+    for commit in commits {
+      #expect(after[commit]?["modelID"] as? String == ids[commit])
+      #expect(after[commit]?["undelivered"] as? Bool == false)
+      #expect(after[commit]?["status"] as? String == "READY")
+    }
+  }
+
+  @Test("a delivery killed with SIGKILL mid-way: the next one delivers every version once, with its ID")
+  func deliveryKilled() async throws {
+    let fixture = try HookFixture(mlflowAvailable: false)
+    defer { fixture.remove() }
+    #expect(try fixture.cli("install").succeeded)
+    try fixture.git("config", "core.hooksPath", fixture.scratch.root + "/no-hooks")
+    for index in 0..<300 {
+      try fixture.git("commit", "-q", "--allow-empty", "-m", "commit \(index)")
+    }
+    try fixture.git("config", "--unset", "core.hooksPath")
+    _ = try fixture.cli("backfill", "--limit", "300")
+    let ids = try Self.versions(fixture).compactMapValues { $0["modelID"] as? String }
+    #expect(ids.count == 301)
+    try Self.createDatabase(fixture)
+    let killed = try ChildProcess.run(
+      "sh",
+      arguments: [
+        "-c",
+        """
+        cd "$1" || exit 1
+        "$2" sync >/dev/null 2>&1 & pid=$!
+        tries=0
+        while [ "$(ls .git/mlflow-git/undelivered | grep -c json)" -gt 250 ] && [ $tries -lt 3000 ]; do
+          sleep 0.01; tries=$((tries + 1))
+        done
+        kill -9 $pid; wait $pid; echo "$? $(ls .git/mlflow-git/undelivered | grep -c json)"
+        """,
+        "kill", fixture.repo, HookFixture.cliPath,
+      ], environment: fixture.environment)
+    let fields = killed.standardOutputText.split(separator: " ").map { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    #expect(fields.first == 137, "the delivery was killed")
+    #expect((fields.last ?? 0).map { $0 > 0 } ?? false, "it was killed before it finished")
+    try fixture.sync()
+    let models = try await fixture.models()
+    #expect(models.count == 301, "every version once")
+    #expect(Set(models.map(\.modelID)) == Set(ids.values), "each with the ID it was given")
+    #expect(models.allSatisfy { $0.status == .ready })
+  }
+}
