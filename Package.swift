@@ -17,6 +17,7 @@ let package = Package(
     .library(name: "MLflowServerStore", targets: ["MLflowServerStore"]),
     .library(name: "GitVersioning", targets: ["GitVersioning"]),
     .library(name: "MLflowTracing", targets: ["MLflowTracing"]),
+    .library(name: "OpenAIChat", targets: ["OpenAIChat"]),
     .executable(name: "mlflow-git", targets: ["mlflow-git"]),
   ],
   targets: [
@@ -43,6 +44,9 @@ let package = Package(
     .target(
       name: "MLflowTracing", dependencies: ["GitVersioning", "MLflowStore", "MLflowServerStore", "LocalFiles"],
       swiftSettings: strictSettings),
+    // A minimal OpenAI-compatible chat-completions client whose calls are MLflow CHAT_MODEL spans, as
+    // Python MLflow's OpenAI autolog records them. Knows nothing of Git.
+    .target(name: "OpenAIChat", dependencies: ["MLflowTracing", "MLflowStore"], swiftSettings: strictSettings),
     // The command-line tool: thin commands over GitVersioning.
     .executableTarget(
       name: "mlflow-git", dependencies: ["GitVersioning", "GitHooks", "GitState", "MLflowStore", "ChildProcess"], swiftSettings: strictSettings),
