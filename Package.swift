@@ -51,6 +51,11 @@ let package = Package(
     .executableTarget(
       name: "mlflow-git", dependencies: ["GitVersioning", "GitHooks", "GitState", "MLflowStore", "ChildProcess"], swiftSettings: strictSettings),
 
+    // The seed's customer support agent in Swift: Git versioning, a traced chat call, the version it ran as.
+    .executableTarget(
+      name: "SupportAgent", dependencies: ["OpenAIChat", "MLflowTracing", "MLflowStore", "GitVersioning"],
+      path: "Examples/SupportAgent", swiftSettings: strictSettings),
+
     // Benchmarks: each prints medians and ratios against baselines measured in the same run.
     .target(
       name: "BenchmarkSupport", dependencies: ["ChildProcess"], path: "Benchmarks/BenchmarkSupport",
