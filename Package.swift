@@ -94,6 +94,9 @@ let package = Package(
       dependencies: ["MLflowTracing", "GitVersioning", "MLflowStore", "ChildProcess", "TestSupport"],
       swiftSettings: strictSettings),
     .testTarget(
+      name: "SupportAgentTests", dependencies: ["OpenAIChat", "ChildProcess", "TestSupport"], exclude: ["StandIn"],
+      swiftSettings: strictSettings),
+    .testTarget(
       name: "HooksTests", dependencies: ["GitHooks", "MLflowStore", "ChildProcess", "TestSupport"],
       swiftSettings: strictSettings),
   ],
