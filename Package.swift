@@ -17,6 +17,7 @@ let package = Package(
     .library(name: "MLflowServerStore", targets: ["MLflowServerStore"]),
     .library(name: "GitVersioning", targets: ["GitVersioning"]),
     .library(name: "MLflowTracing", targets: ["MLflowTracing"]),
+    .library(name: "OpenAIChat", targets: ["OpenAIChat"]),
     .executable(name: "mlflow-git", targets: ["mlflow-git"]),
   ],
   targets: [
@@ -43,10 +44,18 @@ let package = Package(
     .target(
       name: "MLflowTracing", dependencies: ["GitVersioning", "MLflowStore", "MLflowServerStore", "LocalFiles"],
       swiftSettings: strictSettings),
+    // A minimal OpenAI-compatible chat-completions client whose calls are MLflow CHAT_MODEL spans, as
+    // Python MLflow's OpenAI autolog records them. Knows nothing of Git.
+    .target(name: "OpenAIChat", dependencies: ["MLflowTracing", "MLflowStore"], swiftSettings: strictSettings),
     // The command-line tool: thin commands over GitVersioning.
     .executableTarget(
       name: "mlflow-git",
       dependencies: ["GitVersioning", "MLflowTracing", "GitHooks", "GitState", "MLflowStore", "ChildProcess"], swiftSettings: strictSettings),
+
+    // The seed's customer support agent in Swift: Git versioning, a traced chat call, the version it ran as.
+    .executableTarget(
+      name: "SupportAgent", dependencies: ["OpenAIChat", "MLflowTracing", "MLflowStore", "GitVersioning"],
+      path: "Examples/SupportAgent", swiftSettings: strictSettings),
 
     // Benchmarks: each prints medians and ratios against baselines measured in the same run.
     .target(
@@ -84,6 +93,9 @@ let package = Package(
     .testTarget(
       name: "MLflowTracingTests",
       dependencies: ["MLflowTracing", "GitVersioning", "MLflowStore", "ChildProcess", "TestSupport"],
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "SupportAgentTests", dependencies: ["OpenAIChat", "ChildProcess", "TestSupport"], exclude: ["StandIn"],
       swiftSettings: strictSettings),
     .testTarget(
       name: "HooksTests", dependencies: ["GitHooks", "MLflowStore", "ChildProcess", "TestSupport"],

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages mlflow-git builds and tests with, when they are missing:
 # git, the SQLite and curl development files (the embedded store links the system sqlite3; a
-# static-stdlib build links libcurl), python3-venv, and the
-# PostgreSQL server and sqlite3 shell the tests run MLflow against.
+# static-stdlib build links libcurl), python3-venv, the
+# PostgreSQL server and sqlite3 shell the tests run MLflow against, and chromium (headless, for
+# the MLflow UI test).
 set -euo pipefail
 missing=()
 command -v git >/dev/null || missing+=(git)
@@ -12,6 +13,7 @@ command -v git >/dev/null || missing+=(git)
 python3 -c "import ensurepip, venv" 2>/dev/null || missing+=(python3-venv)
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v chromium >/dev/null || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "Installing ${missing[*]} with apt-get..." >&2
 sudo_cmd=""

@@ -1,0 +1,65 @@
+import ChildProcess
+import Foundation
+import TestSupport
+
+/// A real repository with an MLflow database at its top, where the built `SupportAgent`
+/// example runs against a stand-in chat server.
+struct AgentFixture {
+  let scratch: Scratch
+  let repo: String
+  /// The environment every run starts from: the scratch git identity, no telemetry.
+  let environment: [String: String]
+
+  var databasePath: String { repo + "/mlflow.db" }
+
+  init() throws {
+    scratch = try Scratch()
+    repo = try scratch.repository(files: ["agent.swift": "// the support agent\n"])
+    try scratch.git(["-C", repo, "remote", "add", "origin", "https://git.example.com/acme/support.git"])
+    try MLflowDatabaseTemplate.copy(to: repo + "/mlflow.db")
+    environment = scratch.environment
+  }
+
+  func remove() { scratch.remove() }
+
+  /// The commit the repository is at, abbreviated to 7 characters.
+  func shortCommit() throws -> String { try scratch.git(["-C", repo, "rev-parse", "--short=7", "HEAD"]) }
+
+  /// Runs the example in `directory` (the repository by default) with the stand-in's base URL
+  /// and `key`, plus `extra` variables.
+  func runAgent(
+    _ arguments: [String] = [], baseURL: String, key: String, in directory: String? = nil,
+    extra: [String: String] = [:]
+  ) throws -> ChildProcess.Output {
+    var environment = self.environment
+    environment["OPENAI_BASE_URL"] = baseURL
+    environment["OPENAI_API_KEY"] = key
+    environment.merge(extra) { $1 }
+    return try ChildProcess.run(
+      "sh", arguments: ["-c", "cd \"$1\" && shift && exec \"$@\"", "run", directory ?? repo, Self.agent] + arguments,
+      environment: environment)
+  }
+
+  /// The built example.
+  static let agent = BuiltProducts.executable(named: "SupportAgent")
+
+  /// Runs Python code with MLflow pointed at `database` (the repository's by default); returns
+  /// the JSON it prints last.
+  func python(_ code: String, database: String? = nil) throws -> Any {
+    var environment = self.environment
+    environment["MLFLOW_TRACKING_URI"] = "sqlite:///" + (database ?? databasePath)
+    return try ReferenceMLflow.runJSON("import json, mlflow\n" + code, environment: environment)
+  }
+
+  /// The model ID in the example's `version: <branch>@<commit> (model <id>)` line.
+  static func modelID(in output: String) -> String? {
+    guard let range = output.range(of: #"\(model (m-[0-9a-f]{32})"#, options: .regularExpression) else { return nil }
+    return String(output[range].dropFirst("(model ".count))
+  }
+}
+
+/// `value` as a Python string literal.
+func pythonLiteral(_ value: String) -> String {
+  let data = try! JSONSerialization.data(withJSONObject: [value], options: [.withoutEscapingSlashes])
+  return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+}

@@ -1,0 +1,56 @@
+import Foundation
+import TestSupport
+
+/// The stand-in chat-completions API (`StandIn/chat_completions_server.py`) on 127.0.0.1, one
+/// per test, stopped by ``stop()``.
+final class StandInServer: Sendable {
+  /// How it answers authorized requests; see the script.
+  enum Mode: String, Sendable, CustomStringConvertible {
+    case ok, serverError = "server-error", rateLimit = "rate-limit", notJSON = "not-json", slow
+    var description: String { rawValue }
+  }
+
+  /// The key it accepts.
+  let key: String
+  /// `OPENAI_BASE_URL` for it: `http://127.0.0.1:<port>/v1`.
+  let baseURL: String
+  private let process: BackgroundProcess
+  private let requestLog: String
+
+  static let script = ReferenceMLflow.packageRoot + "/Tests/SupportAgentTests/StandIn/chat_completions_server.py"
+
+  init(in directory: String, key: String, mode: Mode = .ok, delaySeconds: Double = 5) async throws {
+    self.key = key
+    let portFile = directory + "/stand-in-\(mode).port"
+    requestLog = directory + "/stand-in-\(mode).requests"
+    process = try BackgroundProcess(
+      try ReferenceMLflow.pythonPath(),
+      [
+        Self.script, "--port-file", portFile, "--key", key, "--mode", mode.rawValue, "--delay", String(delaySeconds),
+        "--log", requestLog,
+      ], in: directory, environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"],
+      logPath: directory + "/stand-in-\(mode).log")
+    let deadline = ContinuousClock.now + .seconds(30)
+    while true {
+      if let port = try? String(contentsOfFile: portFile, encoding: .utf8), !port.isEmpty {
+        baseURL = "http://127.0.0.1:\(port)/v1"
+        return
+      }
+      guard process.isRunning, ContinuousClock.now < deadline else {
+        process.stop()
+        throw TestFailure("the stand-in chat server did not start: \(process.log)")
+      }
+      try await Task.sleep(for: .milliseconds(20))
+    }
+  }
+
+  /// The requests it received: path, whether the key was right, and the JSON body.
+  func requests() throws -> [[String: Any]] {
+    let text = (try? String(contentsOfFile: requestLog, encoding: .utf8)) ?? ""
+    return try text.split(separator: "\n").map { line in
+      try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
+    }
+  }
+
+  func stop() { process.stop() }
+}
