@@ -39,9 +39,8 @@ func printError(_ text: String) {
   _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
 }
 
-/// Stores the traces recorded so far, says what failed and exits with `status`.
-func fail(_ message: String, status: Int32) async -> Never {
-  await flushTraces()
+/// Says what failed and exits with `status` (the recorded traces are flushed at exit).
+func fail(_ message: String, status: Int32) -> Never {
   printError("SupportAgent: error: \(message)\n")
   exit(status)
 }
@@ -66,15 +65,15 @@ do {
   chat = try ChatClient(environment: ProcessInfo.processInfo.environment)
 } catch {
   print(versionLine)
-  await fail(error.description, status: 1)
+  fail(error.description, status: 1)
 }
 
 do {
   let answer = try await SupportAgent(chat: chat).answer(question)
   print(answer)
   print(versionLine)
-  await flushTraces()
 } catch {
   print(versionLine)
-  await fail(error.description, status: 1)
+  fail(error.description, status: 1)
 }
+// No flushTraces() needed: MLflowTracing stores the queued traces when the process exits.
