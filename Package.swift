@@ -31,9 +31,13 @@ let package = Package(
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
     // MLflow's tracking store: logged models and traces in MLflow's own mlflow.db. Knows nothing of Git.
     .target(name: "MLflowStore", dependencies: ["CSQLite", "ChildProcess", "LocalFiles"], swiftSettings: strictSettings),
-    // The same tracking store on an MLflow tracking server, over its REST API (URLSession). Its own target, so
-    // programs that only use the embedded store do not load FoundationNetworking.
-    .target(name: "MLflowServerStore", dependencies: ["MLflowStore"], swiftSettings: strictSettings),
+    // libcurl's headers (Debian: libcurl4-openssl-dev); the library itself is opened on the first request, so
+    // programs that never talk HTTP do not load it and its ~30 libraries at start-up.
+    .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    // HTTP requests through libcurl: reused connections, millisecond timeouts, cancellation, TLS options.
+    .target(name: "HTTPClient", dependencies: ["CCurl"], swiftSettings: strictSettings),
+    // The same tracking store on an MLflow tracking server, over its REST API (HTTPClient).
+    .target(name: "MLflowServerStore", dependencies: ["MLflowStore", "HTTPClient"], swiftSettings: strictSettings),
     // Installs and removes the hooks that journal new Git states (a POSIX shell hook), chaining users' hooks.
     .target(name: "GitHooks", dependencies: ["GitState", "LocalFiles"], swiftSettings: strictSettings),
     // Git-based model versioning for Swift apps: joins GitState and MLflowStore.
@@ -46,7 +50,7 @@ let package = Package(
       swiftSettings: strictSettings),
     // A minimal OpenAI-compatible chat-completions client whose calls are MLflow CHAT_MODEL spans, as
     // Python MLflow's OpenAI autolog records them. Knows nothing of Git.
-    .target(name: "OpenAIChat", dependencies: ["MLflowTracing", "MLflowStore"], swiftSettings: strictSettings),
+    .target(name: "OpenAIChat", dependencies: ["MLflowTracing", "MLflowStore", "HTTPClient"], swiftSettings: strictSettings),
     // The command-line tool: thin commands over GitVersioning.
     .executableTarget(
       name: "mlflow-git",

@@ -11,10 +11,6 @@ import Foundation
 import MLflowServerStore
 import MLflowStore
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 func fail(_ message: String) -> Never {
   FileHandle.standardError.write(Data("ServerStoreBenchmark: \(message)\n".utf8))
   exit(1)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MLflowStore
 
 /// Spans as OpenTelemetry's JSON: OTLP/HTTP requests to `/v1/traces` (camelCase, hex IDs) and
@@ -152,6 +152,7 @@ enum OTLPSpans {
   /// Lowercase hex of base64-encoded bytes (OTel IDs in protobuf JSON).
   private static func hex(fromBase64 text: String) -> String? {
     guard let data = Data(base64Encoded: text) else { return nil }
-    return data.map { String(format: "%02x", $0) }.joined()
+    let digits = Array("0123456789abcdef".utf8)
+    return String(decoding: data.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
   }
 }

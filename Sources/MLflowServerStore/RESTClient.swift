@@ -1,17 +1,15 @@
-import Foundation
+import FoundationEssentials
+import HTTPClient
 import MLflowStore
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
-/// Sends ``RESTRequest``s to one tracking server with its credentials and retry policy, and
-/// returns MLflow's JSON answer or an error that says what happened.
+/// Sends ``RESTRequest``s to one tracking server with its credentials, TLS settings and retry
+/// policy, and returns MLflow's JSON answer or an error that says what happened.
 struct RESTClient: Sendable {
   let server: ServerURL
   private let authorization: String?
   private let workspace: String?
   private let timeout: Duration
+  private let tls: TLSOptions
   private let policy: RetryPolicy
   private let transport: HTTPTransport
 
@@ -23,17 +21,18 @@ struct RESTClient: Sendable {
     authorization = (server.credentials ?? configuration.credentials)?.authorizationHeader
     workspace = configuration.workspace
     timeout = configuration.requestTimeout
+    tls = configuration.tlsOptions
     policy = RetryPolicy(configuration)
-    transport = HTTPTransport()
+    transport = HTTPTransport.shared
   }
 
   /// Sends `request`, retrying as the policy allows, and returns the answer's JSON object
   /// (`{}` for an empty answer).
   func send(_ request: RESTRequest) async throws(MLflowStoreError) -> JSONValue {
-    let urlRequest = try makeURLRequest(request)
+    let httpRequest = makeHTTPRequest(request)
     var retries = 0
     while true {
-      let outcome = await transport.send(urlRequest, timeout: timeout)
+      let outcome = await transport.send(httpRequest)
       var answer: HTTPResponse?
       switch outcome {
       case .success(let response) where (200..<300).contains(response.status):
@@ -44,8 +43,14 @@ struct RESTClient: Sendable {
         }
         answer = response
       case .failure(let failure):
+        if Task.isCancelled {
+          throw MLflowStoreError(
+            code: .storeUnavailable,
+            message: "could not \(request.action): the request to \(server) was cancelled"
+              + (request.idempotent ? "" : "; the server may still have done it, so look before trying again"))
+        }
         guard retries < policy.maxRetries, policy.retries(failure, idempotent: request.idempotent) else {
-          throw RESTErrorMapping.error(for: failure, of: request, server: server, attempts: retries + 1)
+          throw RESTErrorMapping.error(for: failure, of: request, server: server, tls: tls, attempts: retries + 1)
         }
       }
       retries += 1
@@ -59,34 +64,28 @@ struct RESTClient: Sendable {
     }
   }
 
-  private func makeURLRequest(_ request: RESTRequest) throws(MLflowStoreError) -> URLRequest {
-    var text = server.base + request.path
+  private func makeHTTPRequest(_ request: RESTRequest) -> HTTPRequest {
+    var url = server.base + request.path
     if !request.query.isEmpty {
-      text += "?" + request.query.map { RESTRequest.encode($0.name) + "=" + RESTRequest.encode($0.value) }
+      url += "?" + request.query.map { RESTRequest.encode($0.name) + "=" + RESTRequest.encode($0.value) }
         .joined(separator: "&")
     }
-    guard let url = URL(string: text) else {
-      throw MLflowStoreError(
-        code: .invalidArgument,
-        message: "could not \(request.action): '\(request.path)' does not make a valid URL with \(server)")
+    var headers: [(name: String, value: String)] = [("User-Agent", Self.userAgent)]
+    if let authorization { headers.append(("Authorization", authorization)) }
+    if let workspace { headers.append(("X-MLFLOW-WORKSPACE", workspace)) }
+    headers += request.headers
+    var body: [UInt8]?
+    if let json = request.body {
+      headers.append(("Content-Type", "application/json"))
+      body = Array(json.pythonJSON.utf8)
     }
-    var urlRequest = URLRequest(url: url)
-    urlRequest.httpMethod = request.method
-    urlRequest.setValue(Self.userAgent, forHTTPHeaderField: "User-Agent")
-    if let authorization { urlRequest.setValue(authorization, forHTTPHeaderField: "Authorization") }
-    if let workspace { urlRequest.setValue(workspace, forHTTPHeaderField: "X-MLFLOW-WORKSPACE") }
-    for header in request.headers { urlRequest.setValue(header.value, forHTTPHeaderField: header.name) }
-    if let body = request.body {
-      urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
-      urlRequest.httpBody = Data(body.pythonJSON.utf8)
-    }
-    return urlRequest
+    return HTTPRequest(method: request.method, url: url, headers: headers, body: body, timeout: timeout, tls: tls)
   }
 
   /// The JSON object of a successful answer: `{}` for an empty body (or Armeria's `200 OK`).
   private static func json(of response: HTTPResponse, request: RESTRequest, server: ServerURL) throws(MLflowStoreError) -> JSONValue {
     let text = String(decoding: response.body, as: UTF8.self)
-    let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    let trimmed = text.trimmed()
     if trimmed.isEmpty || trimmed == "200 OK" { return .object([]) }
     guard let json = JSONValue.parse(text), case .object = json else {
       throw RESTErrorMapping.notJSON(response, of: request, server: server)

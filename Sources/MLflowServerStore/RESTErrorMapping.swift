@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import HTTPClient
 import MLflowStore
 
 /// Turns an answer that is not a success into an ``MLflowStoreError`` that says what happened
@@ -61,8 +62,11 @@ enum RESTErrorMapping {
         + "tracking URI points at an MLflow tracking server, not a proxy or another web service")
   }
 
-  /// The error for a request that got no answer.
-  static func error(for failure: TransportFailure, of request: RESTRequest, server: ServerURL, attempts: Int) -> MLflowStoreError {
+  /// The error for a request that got no answer; `tls` is what the request was sent with, so
+  /// that a certificate problem names the setting to change.
+  static func error(
+    for failure: TransportFailure, of request: RESTRequest, server: ServerURL, tls: TLSOptions, attempts: Int
+  ) -> MLflowStoreError {
     let tries = attempts == 1 ? "" : " (\(attempts) tries)"
     switch failure {
     case .notConnected(let reason):
@@ -82,17 +86,52 @@ enum RESTErrorMapping {
         message: "could not \(request.action): the connection to \(server) broke before the whole answer arrived"
           + "\(tries) (\(reason))"
           + (request.idempotent ? "; try again" : "; the server may still have done it, so look before trying again"))
+    case .tls(let tlsFailure):
+      return MLflowStoreError(
+        code: .invalidConfiguration,
+        message: "could not \(request.action): the TLS connection to \(server) failed: " + advice(for: tlsFailure, tls: tls))
+    case .cannotSend(let reason):
+      return MLflowStoreError(
+        code: .storeUnavailable, message: "could not \(request.action): the request to \(server) cannot be sent: \(reason)")
+    }
+  }
+
+  /// What went wrong in the handshake and which of MLflow's TLS variables fixes it.
+  private static func advice(for failure: TLSFailure, tls: TLSOptions) -> String {
+    let detail = " (\(failure.detail))"
+    switch (failure.reason, tls.verification) {
+    case (.serverCertificateNotTrusted, .certificateAuthority(let path)):
+      return "its certificate is not signed by the authorities in MLFLOW_TRACKING_SERVER_CERT_PATH ('\(path)'), or does "
+        + "not name this host\(detail); set it to the PEM bundle of the CA that signed the server's certificate"
+    case (.serverCertificateNotTrusted, _):
+      return "its certificate is not trusted by this system, or does not name this host\(detail); if a private CA signed "
+        + "it, set MLFLOW_TRACKING_SERVER_CERT_PATH to that CA's PEM bundle (or add the CA to the system's store with "
+        + "update-ca-certificates); MLFLOW_TRACKING_INSECURE_TLS=true skips the check, for testing only"
+    case (.certificateAuthorityUnreadable, .certificateAuthority(let path)):
+      return "MLFLOW_TRACKING_SERVER_CERT_PATH ('\(path)') cannot be read as a PEM CA bundle\(detail); "
+        + "set it to a readable PEM file of CA certificates"
+    case (.certificateAuthorityUnreadable, _):
+      return "this system's CA certificates cannot be read\(detail); install ca-certificates, or set "
+        + "MLFLOW_TRACKING_SERVER_CERT_PATH to a PEM CA bundle"
+    case (.clientCertificateUnusable, _):
+      let path = tls.clientCertificatePath.map { " ('\($0)')" } ?? ""
+      return tls.clientCertificatePath == nil
+        ? "the server refused the connection in the handshake, as servers that want a client certificate do\(detail); "
+          + "set MLFLOW_TRACKING_CLIENT_CERT_PATH to a PEM file with your certificate and its private key"
+        : "the client certificate in MLFLOW_TRACKING_CLIENT_CERT_PATH\(path) cannot be used or was refused\(detail); "
+          + "it must be one PEM file with the certificate and its unencrypted private key, signed by a CA the server trusts"
+    case (.handshakeFailed, _):
+      return "the handshake failed\(detail); check that the server speaks https on this port (or use http://), and "
+        + "whether it wants a client certificate (MLFLOW_TRACKING_CLIENT_CERT_PATH)"
     }
   }
 
   /// A short, single-line excerpt of a body for messages: an HTML page's title, else its start.
   static func snippet(of text: String) -> String {
-    if let start = text.range(of: "<title>", options: .caseInsensitive),
-      let end = text.range(of: "</title>", options: .caseInsensitive, range: start.upperBound..<text.endIndex)
-    {
-      return "'" + text[start.upperBound..<end.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines) + "'"
+    if let title = text.firstMatch(of: /<title>([\s\S]*?)<\/title>/.ignoresCase()) {
+      return "'" + title.1.trimmed() + "'"
     }
-    let line = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    let line = text.split(whereSeparator: \.isNewline).map { $0.trimmed() }.joined(separator: " ")
     if line.isEmpty { return "an empty body" }
     return "'" + (line.count > 200 ? line.prefix(200) + "…" : line) + "'"
   }

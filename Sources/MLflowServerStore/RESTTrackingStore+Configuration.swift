@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import HTTPClient
 import MLflowStore
 
 extension RESTTrackingStore {
@@ -18,7 +19,8 @@ extension RESTTrackingStore {
       case system
       /// Not at all (`MLFLOW_TRACKING_INSECURE_TLS=true`).
       case insecure
-      /// Against the CA bundle at this path (`MLFLOW_TRACKING_SERVER_CERT_PATH`).
+      /// Against the CA bundle at this path only, not the system's (`MLFLOW_TRACKING_SERVER_CERT_PATH`,
+      /// as `requests`' `verify=path`; a directory of hashed certificates works too).
       case certificateAuthority(path: String)
     }
 
@@ -27,6 +29,9 @@ extension RESTTrackingStore {
     public var credentials: ServerCredentials?
     /// How certificates of an `https` server are checked.
     public var tlsVerification: TLSVerification
+    /// A PEM file with the client certificate and its unencrypted private key, for servers that
+    /// ask for one (`MLFLOW_TRACKING_CLIENT_CERT_PATH`); `nil` shows none.
+    public var clientCertificatePath: String?
     /// The longest one request may take, connecting included (MLflow: 120 s). Enforced to the
     /// millisecond, not rounded to whole seconds.
     public var requestTimeout: Duration
@@ -52,6 +57,7 @@ extension RESTTrackingStore {
     public init(
       credentials: ServerCredentials? = nil,
       tlsVerification: TLSVerification = .system,
+      clientCertificatePath: String? = nil,
       requestTimeout: Duration = .seconds(120),
       maxRetries: Int = 7,
       backoffFactor: Double = 2,
@@ -61,6 +67,7 @@ extension RESTTrackingStore {
     ) {
       self.credentials = credentials
       self.tlsVerification = tlsVerification
+      self.clientCertificatePath = clientCertificatePath
       self.requestTimeout = requestTimeout
       self.maxRetries = maxRetries
       self.backoffFactor = backoffFactor
@@ -72,7 +79,7 @@ extension RESTTrackingStore {
     /// The configuration MLflow's Python client would use with these environment variables:
     /// `MLFLOW_TRACKING_USERNAME`/`_PASSWORD` (each falling back to `~/.mlflow/credentials`;
     /// Basic wins over a token), `MLFLOW_TRACKING_TOKEN`, `MLFLOW_TRACKING_INSECURE_TLS`,
-    /// `MLFLOW_TRACKING_SERVER_CERT_PATH`, `MLFLOW_HTTP_REQUEST_TIMEOUT`,
+    /// `MLFLOW_TRACKING_SERVER_CERT_PATH`, `MLFLOW_TRACKING_CLIENT_CERT_PATH`, `MLFLOW_HTTP_REQUEST_TIMEOUT`,
     /// `MLFLOW_HTTP_REQUEST_MAX_RETRIES`, `MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR`,
     /// `MLFLOW_HTTP_REQUEST_BACKOFF_JITTER`, `MLFLOW_HTTP_RESPECT_RETRY_AFTER_HEADER` and
     /// `MLFLOW_WORKSPACE`.
@@ -100,6 +107,7 @@ extension RESTTrackingStore {
       case (false, let path?): tlsVerification = .certificateAuthority(path: path)
       case (false, nil): tlsVerification = .system
       }
+      clientCertificatePath = Self.nonEmpty(environment["MLFLOW_TRACKING_CLIENT_CERT_PATH"])
       let timeout = try Self.number(environment, "MLFLOW_HTTP_REQUEST_TIMEOUT", default: 120)
       guard timeout > 0 else {
         throw Self.invalid("MLFLOW_HTTP_REQUEST_TIMEOUT", environment, "a positive number of seconds")
@@ -122,6 +130,17 @@ extension RESTTrackingStore {
       workspace = Self.nonEmpty(environment["MLFLOW_WORKSPACE"])
     }
 
+    /// The TLS settings of each request.
+    var tlsOptions: TLSOptions {
+      let verification: TLSOptions.Verification =
+        switch tlsVerification {
+        case .system: .system
+        case .insecure: .insecure
+        case .certificateAuthority(let path): .certificateAuthority(path: path)
+        }
+      return TLSOptions(verification: verification, clientCertificatePath: clientCertificatePath)
+    }
+
     private static func nonEmpty(_ value: String?) -> String? {
       guard let value, !value.isEmpty else { return nil }
       return value
@@ -131,7 +150,7 @@ extension RESTTrackingStore {
       _ environment: [String: String], _ name: String, default value: Double
     ) throws(MLflowStoreError) -> Double {
       guard let text = nonEmpty(environment[name]) else { return value }
-      guard let number = Double(text.trimmingCharacters(in: .whitespaces)), number.isFinite else {
+      guard let number = Double(text.trimmed()), number.isFinite else {
         throw invalid(name, environment, "a number")
       }
       return number
@@ -166,15 +185,15 @@ enum CredentialsFile {
     var section = ""
     var values: [String: String] = [:]
     for rawLine in text.split(whereSeparator: \.isNewline) {
-      let line = rawLine.trimmingCharacters(in: .whitespaces)
+      let line = rawLine.trimmed()
       if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
       if line.hasPrefix("["), line.hasSuffix("]") {
-        section = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+        section = String(line.dropFirst().dropLast()).trimmed()
         continue
       }
       guard section == "mlflow", let separator = line.firstIndex(where: { $0 == "=" || $0 == ":" }) else { continue }
-      let key = line[..<separator].trimmingCharacters(in: .whitespaces).lowercased()
-      values[key] = line[line.index(after: separator)...].trimmingCharacters(in: .whitespaces)
+      let key = line[..<separator].trimmed().lowercased()
+      values[key] = line[line.index(after: separator)...].trimmed()
     }
     return (values["mlflow_tracking_username"].flatMap { $0.isEmpty ? nil : $0 },
             values["mlflow_tracking_password"].flatMap { $0.isEmpty ? nil : $0 })

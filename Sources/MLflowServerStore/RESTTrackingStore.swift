@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MLflowStore
 
 /// A ``TrackingStore`` on an MLflow tracking server, through MLflow's REST API: for teams
@@ -11,7 +11,13 @@ import MLflowStore
 /// **Retries.** Reads, searches and updates are retried on a refused connection, a timeout,
 /// and HTTP 408, 429, 500, 502, 503 and 504, with MLflow's backoff and `Retry-After`.
 /// Creations (models, experiments) are retried only when the server cannot have processed
-/// them (a refused connection, 408, 429), so a lost answer never makes a duplicate.
+/// them (a refused connection, 408, 429), so a lost answer never makes a duplicate. A TLS
+/// failure is not retried: its error names the variable that fixes it.
+///
+/// **HTTPS.** As MLflow's Python client: the system's CAs, or only the CA bundle in
+/// `MLFLOW_TRACKING_SERVER_CERT_PATH`, or no verification with `MLFLOW_TRACKING_INSECURE_TLS`;
+/// a client certificate from `MLFLOW_TRACKING_CLIENT_CERT_PATH`. Requests go through libcurl
+/// (the HTTPClient module), loaded on the first request.
 ///
 /// **Searches.** Tag values are sent in MLflow's filter string when it can express them; a
 /// value it cannot quote (one with `'`) is left out of the filter and matched here instead.
@@ -41,19 +47,10 @@ public final class RESTTrackingStore: TrackingStore {
   /// - Parameters:
   ///   - serverURL: `http://…` or `https://…`, optionally with `user:password@` (used as Basic
   ///     credentials, never shown).
-  ///   - configuration: Credentials, timeout and retries.
-  /// - Throws: `.invalidConfiguration` for a URL that is not a server's, or TLS settings this
-  ///   platform's HTTP client cannot apply.
+  ///   - configuration: Credentials, TLS, timeout and retries.
+  /// - Throws: `.invalidConfiguration` for a URL that is not a server's.
   public init(serverURL: String, configuration: Configuration = Configuration()) throws(MLflowStoreError) {
     let server = try ServerURL(parsing: serverURL)
-    if server.isSecure, configuration.tlsVerification != .system {
-      // FoundationNetworking on Linux offers no per-session trust settings.
-      throw MLflowStoreError(
-        code: .invalidConfiguration,
-        message: "MLFLOW_TRACKING_INSECURE_TLS or MLFLOW_TRACKING_SERVER_CERT_PATH is set for \(server), but this "
-          + "platform's HTTP client only verifies against the system's certificate authorities; add the server's CA "
-          + "to the system store (update-ca-certificates) and unset them")
-    }
     self.serverURL = server.base
     client = RESTClient(server: server, configuration: configuration)
   }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import HTTPClient
 
 /// When and how long to wait before trying a request again, as MLflow's Python client
 /// (urllib3's `Retry`) does.
@@ -30,10 +31,14 @@ struct RetryPolicy: Sendable {
   }
 
   /// Whether a request that got no answer is tried again: always when it never reached the
-  /// server, otherwise only when repeating it cannot create anything twice.
+  /// server, otherwise only when repeating it cannot create anything twice; never after a TLS
+  /// failure or a request that cannot be sent, which another try cannot fix.
   func retries(_ failure: TransportFailure, idempotent: Bool) -> Bool {
-    if case .notConnected = failure { return true }
-    return idempotent
+    switch failure {
+    case .notConnected: true
+    case .timedOut, .interrupted: idempotent
+    case .tls, .cannotSend: false
+    }
   }
 
   /// How long to wait before retry number `retry` (1 for the first), given the answer that
@@ -46,7 +51,7 @@ struct RetryPolicy: Sendable {
       return Self.duration(seconds: min(seconds, RESTTrackingStore.Configuration.backoffLimit))
     }
     guard retry > 1 else { return .zero }
-    var seconds = backoffFactor * pow(2, Double(retry - 1))
+    var seconds = backoffFactor * Double(1 << min(retry - 1, 62))
     if backoffJitter > 0 { seconds += Double.random(in: 0..<backoffJitter) }
     return Self.duration(seconds: min(max(0, seconds), RESTTrackingStore.Configuration.backoffLimit))
   }
@@ -54,7 +59,7 @@ struct RetryPolicy: Sendable {
   /// A `Retry-After` value in seconds: a number of seconds, or an HTTP date
   /// (`Sun, 06 Nov 1994 08:49:37 GMT`) relative to `now`.
   static func retryAfterSeconds(_ header: String, now: Date) -> Double? {
-    let text = header.trimmingCharacters(in: .whitespaces)
+    let text = header.trimmed()
     if let seconds = Double(text), seconds.isFinite { return max(0, seconds) }
     guard let date = ProtoTime.httpDateMilliseconds(text) else { return nil }
     return max(0, Double(date) / 1000 - now.timeIntervalSince1970)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MLflowStore
 
 /// Where the next page of a search starts: the server's page token and how many results of

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// How requests to a tracking server authenticate, as MLflow's Python client does it: HTTP
 /// Basic with a user name and password, or a bearer token.

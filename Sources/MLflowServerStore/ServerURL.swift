@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MLflowStore
 
 /// A tracking server's base URL, split from any credentials written into it
@@ -48,7 +48,7 @@ struct ServerURL: Sendable, Hashable, CustomStringConvertible {
   /// `text` with anything between `://` and `@` replaced, for messages about URLs that may
   /// carry credentials.
   static func redacted(_ text: String) -> String {
-    guard let schemeEnd = text.range(of: "://") else { return text }
+    guard let schemeEnd = text.firstRange(of: "://") else { return text }
     let rest = text[schemeEnd.upperBound...]
     let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
     guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return text }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MLflowStore
 
 /// Opens the store a tracking URI names: the embedded SQLite store for `sqlite:///…`, the REST

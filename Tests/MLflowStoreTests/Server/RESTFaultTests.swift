@@ -48,12 +48,49 @@ struct RESTFaultTests {
     #expect(read?.code == .storeUnavailable)
     #expect(server.requests.count == 3, "a read is retried once")
 
-    let precise = try self.store(server.url, timeout: .milliseconds(300), retries: 0)
-    _ = try? await precise.experiment(id: "0")
-    // How long each request waited before the client gave up, measured by the server.
-    // No request gave up before its timeout (measured by the server). Upper bounds are left
-    // out: with other suites starting servers on both cores, closing took up to seconds.
-    for wait in server.hangDurations { #expect(wait >= .milliseconds(280), "\(server.hangDurations)") }
+    // libcurl enforces the timeout to the millisecond: no request gives up before it (as the
+    // server measures), and the call fails soon after it, with room for two loaded cores.
+    let precise = try self.store(server.url, timeout: .milliseconds(500), retries: 0)
+    let started = ContinuousClock.now
+    let timedOut = await #expect(throws: MLflowStoreError.self) { try await precise.experiment(id: "0") }
+    let elapsed = ContinuousClock.now - started
+    #expect(timedOut?.message.contains("did not answer in time") == true)
+    // The bound leaves room for a test process whose cooperative threads other suites' blocking
+    // child processes hold for seconds; an ignored timeout would take the default 120 s.
+    #expect(elapsed >= .milliseconds(480) && elapsed < .seconds(10), "a 0.5 s timeout took \(elapsed)")
+    for wait in server.hangDurations { #expect(wait >= .milliseconds(480), "\(server.hangDurations)") }
+  }
+
+  @Test("Cancelling the task abandons a request at once, without retrying it")
+  func cancellation() async throws {
+    let server = try FakeServer { _, _ in .hang }
+    let store = try store(server.url, timeout: .seconds(120), retries: 3)
+    let started = ContinuousClock.now
+    let task = Task { try await store.experiment(id: "0") }
+    while server.requests.isEmpty, ContinuousClock.now - started < .seconds(10) { try await Task.sleep(for: .milliseconds(10)) }
+    task.cancel()
+    let error = await #expect(throws: MLflowStoreError.self) { try await task.value }
+    // Without cancellation the call would take at least the 120 s timeout; the bound leaves
+    // room for a loaded test process.
+    #expect(ContinuousClock.now - started < .seconds(60))
+    #expect(error?.message.contains("cancelled") == true, "\(error?.message ?? "")")
+    #expect(server.requests.count == 1)
+  }
+
+  @Test("Sequential requests reuse one connection; concurrent ones get their own, then reuse them")
+  func connectionReuse() async throws {
+    let server = try FakeServer { _, _ in .respond(status: 200, body: RESTFaultTests.modelAnswer) }
+    let store = try store(server.url)
+    for _ in 0..<5 { _ = try await store.loggedModel(id: "m-0123456789abcdef0123456789abcdef") }
+    #expect(server.connections == 1 && server.requests.count == 5)
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      for _ in 0..<4 { group.addTask { _ = try await store.loggedModel(id: "m-0123456789abcdef0123456789abcdef") } }
+      try await group.waitForAll()
+    }
+    #expect(server.connections <= 4 && server.requests.count == 9)
+    let before = server.connections
+    for _ in 0..<4 { _ = try await store.loggedModel(id: "m-0123456789abcdef0123456789abcdef") }
+    #expect(server.connections == before, "idle connections are kept and reused")
   }
 
   @Test("503 with Retry-After is retried after the delay, then succeeds")
@@ -173,10 +210,14 @@ struct RESTFaultTests {
       ])
     }
     #expect(conflict?.code == .invalidConfiguration)
-    let tls = #expect(throws: MLflowStoreError.self) {
+    #expect(throws: Never.self, "TLS settings are applied, not refused") {
       try RESTTrackingStore(serverURL: "https://mlflow.example.com", configuration: set)
     }
-    #expect(tls?.code == .invalidConfiguration && tls?.message.contains("system's certificate authorities") == true)
+    let certificates = try RESTTrackingStore.Configuration(environment: [
+      "MLFLOW_TRACKING_SERVER_CERT_PATH": "/etc/ca.pem", "MLFLOW_TRACKING_CLIENT_CERT_PATH": "/etc/client.pem",
+    ])
+    #expect(certificates.tlsVerification == .certificateAuthority(path: "/etc/ca.pem"))
+    #expect(certificates.clientCertificatePath == "/etc/client.pem")
     let bad = #expect(throws: MLflowStoreError.self) { try RESTTrackingStore(serverURL: "ftp://u:secret@host") }
     #expect(bad?.code == .invalidConfiguration && bad?.message.contains("secret") == false)
   }

@@ -33,6 +33,7 @@ final class FakeServer: Sendable {
   private let listener: Int32
   private let received = Mutex<[Request]>([])
   private let hung = Mutex<[Duration]>([])
+  private let accepted = Atomic<Int>(0)
   private let handler: @Sendable (_ index: Int, _ request: Request) -> Action
 
   /// Starts listening; `handler` decides the answer to the request with 0-based `index`.
@@ -58,6 +59,7 @@ final class FakeServer: Sendable {
       while true {
         let connection = accept(listener, nil, nil)
         guard connection >= 0 else { return }
+        self.accepted.add(1, ordering: .relaxed)
         Thread.detachNewThread { self.serve(connection) }
       }
     }
@@ -70,6 +72,9 @@ final class FakeServer: Sendable {
 
   /// `http://127.0.0.1:<port>`.
   var url: String { "http://127.0.0.1:\(port)" }
+
+  /// How many connections clients opened so far.
+  var connections: Int { accepted.load(ordering: .relaxed) }
 
   /// The requests received so far.
   var requests: [Request] { received.withLock { $0 } }
