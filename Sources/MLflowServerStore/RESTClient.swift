@@ -49,7 +49,7 @@ struct RESTClient: Sendable {
             message: "could not \(request.action): the request to \(server) was cancelled"
               + (request.idempotent ? "" : "; the server may still have done it, so look before trying again"))
         }
-        guard retries < policy.maxRetries, policy.retries(failure, idempotent: request.idempotent) else {
+        guard policy.retries(failure, idempotent: request.idempotent, after: retries) else {
           throw RESTErrorMapping.error(for: failure, of: request, server: server, tls: tls, attempts: retries + 1)
         }
       }

@@ -38,6 +38,12 @@ extension RESTTrackingStore {
     /// How many times a failed request is retried (MLflow: 7, at most 10). Creations are
     /// retried only when nothing can have been written: a refused connection, HTTP 408 or 429.
     public var maxRetries: Int
+    /// How many times a request is retried when no connection could be made at all (refused,
+    /// unknown host), within ``maxRetries`` (`MLFLOW_GIT_UNREACHABLE_RETRIES`, default 1).
+    /// MLflow's client retries these like any failure, so a start against a server that is down
+    /// hangs for minutes of backoff; mlflow-git reports it unavailable after about a second
+    /// instead, and its hooks, journal and provisional IDs keep everything until it is back.
+    public var unreachableRetries: Int
     /// Retry `n` (from the second on) waits `backoffFactor · 2^(n-1)` seconds, at most 120 s
     /// (MLflow: 2, at most 120).
     public var backoffFactor: Double
@@ -60,6 +66,7 @@ extension RESTTrackingStore {
       clientCertificatePath: String? = nil,
       requestTimeout: Duration = .seconds(120),
       maxRetries: Int = 7,
+      unreachableRetries: Int = 1,
       backoffFactor: Double = 2,
       backoffJitter: Double = 1,
       respectRetryAfter: Bool = true,
@@ -70,6 +77,7 @@ extension RESTTrackingStore {
       self.clientCertificatePath = clientCertificatePath
       self.requestTimeout = requestTimeout
       self.maxRetries = maxRetries
+      self.unreachableRetries = unreachableRetries
       self.backoffFactor = backoffFactor
       self.backoffJitter = backoffJitter
       self.respectRetryAfter = respectRetryAfter
@@ -82,7 +90,7 @@ extension RESTTrackingStore {
     /// `MLFLOW_TRACKING_SERVER_CERT_PATH`, `MLFLOW_TRACKING_CLIENT_CERT_PATH`, `MLFLOW_HTTP_REQUEST_TIMEOUT`,
     /// `MLFLOW_HTTP_REQUEST_MAX_RETRIES`, `MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR`,
     /// `MLFLOW_HTTP_REQUEST_BACKOFF_JITTER`, `MLFLOW_HTTP_RESPECT_RETRY_AFTER_HEADER` and
-    /// `MLFLOW_WORKSPACE`.
+    /// `MLFLOW_WORKSPACE`; plus mlflow-git's `MLFLOW_GIT_UNREACHABLE_RETRIES`.
     ///
     /// - Throws: `.invalidConfiguration` naming the variable with an unusable value.
     public init(environment: [String: String]) throws(MLflowStoreError) {
@@ -118,6 +126,11 @@ extension RESTTrackingStore {
         throw Self.invalid("MLFLOW_HTTP_REQUEST_MAX_RETRIES", environment, "an integer from 0 to \(Self.maxRetriesLimit)")
       }
       maxRetries = Int(retries)
+      let unreachable = try Self.number(environment, "MLFLOW_GIT_UNREACHABLE_RETRIES", default: 1)
+      guard unreachable >= 0, unreachable <= Double(Self.maxRetriesLimit), unreachable == unreachable.rounded() else {
+        throw Self.invalid("MLFLOW_GIT_UNREACHABLE_RETRIES", environment, "an integer from 0 to \(Self.maxRetriesLimit)")
+      }
+      unreachableRetries = Int(unreachable)
       backoffFactor = try Self.number(environment, "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", default: 2)
       guard backoffFactor >= 0, backoffFactor <= Self.backoffLimit else {
         throw Self.invalid("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", environment, "a number from 0 to 120")

@@ -13,12 +13,14 @@ struct RetryPolicy: Sendable {
   static let retryAfterStatuses: Set<Int> = [429, 503]
 
   let maxRetries: Int
+  let unreachableRetries: Int
   let backoffFactor: Double
   let backoffJitter: Double
   let respectRetryAfter: Bool
 
   init(_ configuration: RESTTrackingStore.Configuration) {
     maxRetries = configuration.maxRetries
+    unreachableRetries = min(configuration.maxRetries, configuration.unreachableRetries)
     backoffFactor = configuration.backoffFactor
     backoffJitter = configuration.backoffJitter
     respectRetryAfter = configuration.respectRetryAfter
@@ -30,13 +32,14 @@ struct RetryPolicy: Sendable {
     idempotent ? Self.transientStatuses.contains(status) : Self.notProcessedStatuses.contains(status)
   }
 
-  /// Whether a request that got no answer is tried again: always when it never reached the
-  /// server, otherwise only when repeating it cannot create anything twice; never after a TLS
-  /// failure or a request that cannot be sent, which another try cannot fix.
-  func retries(_ failure: TransportFailure, idempotent: Bool) -> Bool {
+  /// Whether a request that got no answer is tried again after `retries` retries: when it
+  /// never reached the server, up to ``unreachableRetries`` times; otherwise only when
+  /// repeating it cannot create anything twice; never after a TLS failure or a request that
+  /// cannot be sent, which another try cannot fix.
+  func retries(_ failure: TransportFailure, idempotent: Bool, after retries: Int) -> Bool {
     switch failure {
-    case .notConnected: true
-    case .timedOut, .interrupted: idempotent
+    case .notConnected: retries < unreachableRetries
+    case .timedOut, .interrupted: retries < maxRetries && idempotent
     case .tls, .cannotSend: false
     }
   }

@@ -19,14 +19,24 @@ struct RESTFaultTests {
       configuration: .init(requestTimeout: timeout, maxRetries: retries, backoffFactor: 0.05, backoffJitter: 0))
   }
 
-  @Test("A refused connection is retried, then reported as the store being unavailable")
+  @Test("A refused connection is retried once by default (as many times as MLFLOW_GIT_UNREACHABLE_RETRIES says), then reported as the store being unavailable")
   func connectionRefused() async throws {
     let port = try BackgroundProcess.freePort()
+    let started = ContinuousClock.now
     let error = await #expect(throws: MLflowStoreError.self) {
-      try await store("http://127.0.0.1:\(port)").experiment(id: "0")
+      try await RESTTrackingStore(serverURL: "http://127.0.0.1:\(port)", environment: [:]).experiment(id: "0")
     }
+    #expect(ContinuousClock.now - started < .seconds(30), "MLflow's 7 retries with backoff would take minutes")
     #expect(error?.code == .storeUnavailable)
-    #expect(error?.message.contains("cannot connect to the tracking server at http://127.0.0.1:\(port) (4 tries)") == true)
+    #expect(error?.message.contains("cannot connect to the tracking server at http://127.0.0.1:\(port) (2 tries)") == true)
+
+    let patient = try RESTTrackingStore.Configuration(environment: [
+      "MLFLOW_GIT_UNREACHABLE_RETRIES": "3", "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "0.05", "MLFLOW_HTTP_REQUEST_BACKOFF_JITTER": "0",
+    ])
+    let retried = await #expect(throws: MLflowStoreError.self) {
+      try await RESTTrackingStore(serverURL: "http://127.0.0.1:\(port)", configuration: patient).experiment(id: "0")
+    }
+    #expect(retried?.message.contains("(4 tries)") == true)
   }
 
   @Test("A server that never answers hits MLFLOW_HTTP_REQUEST_TIMEOUT; a create is not repeated")
