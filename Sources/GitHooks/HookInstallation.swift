@@ -161,6 +161,7 @@ public enum HookInstallation {
       report.configChanged = true
     }
     try perform("remove", manifest.path) { () throws(LocalFileError) in try remove(manifest.path) }
+    repository.removeStatusRecords()
     return report
   }
 

@@ -63,7 +63,10 @@ struct GitConfigFile: Sendable {
       }
       // key [= value]
       var key = ""
-      while let d = chars.first, d.properties.isAlphabetic || ("0"..."9").contains(d) || d == "-" {
+      // Git's key characters: ASCII letters, digits and `-` (`iskeychar`).
+      while let d = chars.first, d.isASCII,
+        ("a"..."z").contains(d) || ("A"..."Z").contains(d) || ("0"..."9").contains(d) || d == "-"
+      {
         key.unicodeScalars.append(d); chars.removeFirst()
       }
       guard !key.isEmpty, !section.isEmpty else { return nil }

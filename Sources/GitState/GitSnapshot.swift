@@ -1,8 +1,8 @@
 /// A repository's version as MLflow records it: branch, commit, dirty flag, diff and remote URL.
 ///
 /// This is what `mlflow.genai.enable_git_model_versioning()` reads through GitPython, with the
-/// same values, read faster and on more layouts: a clean state costs a few file reads and one
-/// `git status`; the diff is computed only when the tree is dirty.
+/// same values, read faster and on more layouts: a clean state usually costs file reads and one
+/// `lstat` per tracked file, with no process; the diff is computed only when the tree is dirty.
 ///
 /// # Usage
 /// ```swift
@@ -87,7 +87,7 @@ extension GitRepository {
       }
       (branch, source, commit) = (found.branch, .environment(variable: found.variable), id)
     }
-    let status = try status()
+    let status = try statusReport(head: commit).status
     let diff = status.isDirty && options.includesDiff ? try diff(for: status, excluding: options.diffExclusions) : nil
     return GitSnapshot(
       repository: self, branch: branch, branchSource: source, commit: commit, status: status, diff: diff,

@@ -1,7 +1,8 @@
 /// Whether the work tree differs from `HEAD`, by MLflow's definition of dirty.
 ///
 /// Tracked changes only: staged or unstaged edits, deletions, renames, mode changes and a moved
-/// submodule pointer count; untracked files never do. One `git status` process answers it.
+/// submodule pointer count; untracked files never do. A clean tree is usually proved without a
+/// process; otherwise one `git status` answers (see ``GitRepository/status()``).
 public struct WorkingTreeStatus: Sendable, Hashable {
   /// The index differs from `HEAD` (what `git diff --cached` shows).
   public var hasStagedChanges: Bool
@@ -33,12 +34,56 @@ public struct WorkingTreeStatus: Sendable, Hashable {
 }
 
 extension GitRepository {
-  /// Checks for tracked changes with one `git status --porcelain --untracked-files=no`.
+  /// Checks for tracked changes, by MLflow's definition of dirty.
+  ///
+  /// A clean tree is proved in-process, without spawning anything: a record that the index
+  /// matched `HEAD` when `git status` last looked (kept in `<git dir>/mlflow-git/`), the index
+  /// entries, and the work tree's `lstat` data compared the way git compares them. Whenever that
+  /// cannot be certain — a changed or racily clean file, a new commit or index, a merge, a
+  /// submodule, a split or sparse index, `core.fsmonitor` — one `git status --porcelain
+  /// --untracked-files=no` answers instead, and refreshes the record when it finds nothing
+  /// staged. Either way the answer is `git status`'s.
   ///
   /// Git refreshes its stat cache in memory, so a file that was only touched is not dirty;
   /// `--no-optional-locks` keeps the index file untouched, so this never contends with a
   /// concurrent `git commit`.
   public func status() throws(GitStateError) -> WorkingTreeStatus {
-    WorkingTreeStatus(porcelain: try git.run(["status", "--porcelain", "--untracked-files=no"]))
+    try statusReport().status
+  }
+
+  /// The status and which check answered it.
+  ///
+  /// - Parameter head: The commit `HEAD` resolves to, when the caller has just read it;
+  ///   `nil` reads it from the files.
+  package func statusReport(head knownHead: String? = nil) throws(GitStateError) -> (
+    status: WorkingTreeStatus, source: StatusSource
+  ) {
+    let head = knownHead ?? readHeadFromFiles()?.commit
+    var check = InProcessCleanCheck(uncertainty: .headUnreadable)
+    if let head {
+      check = inProcessCleanCheck(head: head)
+      if check.uncertainty == nil {
+        return (WorkingTreeStatus(hasStagedChanges: false, hasUnstagedChanges: false), .inProcess)
+      }
+    }
+    let before = head.flatMap {
+      check.index ?? IndexFingerprint.of(indexAt: indexPath, hashSize: GitRepository.hashSize(ofObjectID: $0))
+    }
+    let status = WorkingTreeStatus(porcelain: try git.run(["status", "--porcelain", "--untracked-files=no"]))
+    if !status.hasStagedChanges, let head, let before {
+      refreshIndexHeadRecord(head: head, index: before, previous: check.record)
+    }
+    return (status, .gitStatus(check.uncertainty ?? .headUnreadable))
+  }
+
+  /// Records that the index `index` matched `head`, after a `git status` that found nothing
+  /// staged, when neither changed while it ran (so `index` is the file git read).
+  private func refreshIndexHeadRecord(head: String, index: IndexFingerprint, previous: IndexHeadRecord?) {
+    let record = IndexHeadRecord(head: head, index: index)
+    guard record != previous, index.checksum.utf8.contains(where: { $0 != UInt8(ascii: "0") }),
+      IndexFingerprint.of(indexAt: indexPath, hashSize: GitRepository.hashSize(ofObjectID: head)) == index,
+      readHeadFromFiles()?.commit == head
+    else { return }
+    record.save(gitDirectory: gitDirectory)
   }
 }

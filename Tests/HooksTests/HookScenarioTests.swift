@@ -161,4 +161,25 @@ struct HookScenarioTests {
     #expect(after.exitStatus == before.exitStatus)
     #expect(after.standardErrorText == before.standardErrorText)
   }
+
+  @Test("uninstall removes the clean-check records from every worktree's Git directory")
+  func uninstallRemovesStatusRecords() throws {
+    let fixture = try HookFixture()
+    defer { fixture.remove() }
+    #expect(try fixture.cli("install").succeeded)
+    let worktree = fixture.scratch.root + "/wt"
+    try fixture.git("worktree", "add", "-q", "-b", "side", worktree, "main")
+    let worktreeGitDirectory = fixture.repo + "/.git/worktrees/wt"
+    try fixture.cli("status")
+    let inWorktree = try ChildProcess.run(
+      "sh", arguments: ["-c", "cd \"$1\" && shift && exec \"$@\"", "mlflow-git", worktree, HookFixture.cliPath, "status"],
+      environment: fixture.environment)
+    #expect(inWorktree.succeeded, "\(inWorktree.standardErrorText)")
+    #expect(FileManager.default.fileExists(atPath: fixture.stateDirectory + "/index-matches-head"))
+    #expect(FileManager.default.fileExists(atPath: worktreeGitDirectory + "/mlflow-git/index-matches-head"))
+
+    #expect(try fixture.cli("uninstall").succeeded)
+    #expect(!FileManager.default.fileExists(atPath: fixture.stateDirectory + "/index-matches-head"))
+    #expect(!FileManager.default.fileExists(atPath: worktreeGitDirectory + "/mlflow-git"))
+  }
 }

@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A note that one exact index file matched one commit's tree: `git status` found no staged
+/// change with that `HEAD` and that index.
+///
+/// Kept in `<git dir>/mlflow-git/index-matches-head` (mode 0600, folder 0700), per worktree: a
+/// header line, then `HEAD`'s id, the index checksum and the index file's ``FileStamp``. Commits and
+/// index checksums name content, so while `HEAD` and the index are still these, the index still
+/// matches `HEAD` and the in-process check need not read any object. The stamp pins the file
+/// itself: any rewrite changes its change time, even one that kept a stale checksum.
+struct IndexHeadRecord: Sendable, Hashable {
+  /// The commit `HEAD` resolved to.
+  var head: String
+  /// The index file's stat data and trailing checksum.
+  var index: IndexFingerprint
+
+  static let header = "mlflow-git index-matches-head 1"
+
+  /// Where the record of the worktree with Git directory `gitDirectory` lives.
+  static func path(gitDirectory: String) -> String { gitDirectory + "/mlflow-git/index-matches-head" }
+
+  /// The record, or `nil` when there is none or it is not one this version wrote.
+  static func read(gitDirectory: String) -> IndexHeadRecord? {
+    FileSystem.contents(of: path(gitDirectory: gitDirectory)).flatMap(IndexHeadRecord.init(bytes:))
+  }
+
+  /// The record file's content. Comparing it with a file's bytes is the fast way to check a
+  /// record: no parsing.
+  var bytes: [UInt8] {
+    Array((IndexHeadRecord.header + "\n" + [head, index.checksum, index.stamp.text].joined(separator: " ") + "\n").utf8)
+  }
+
+  /// Replaces the record atomically (a 0600 temporary file renamed over it), creating the
+  /// 0700 folder when missing. Never fails the caller: a record that cannot be written only
+  /// means the next check asks `git status` again.
+  @discardableResult
+  func save(gitDirectory: String) -> Bool {
+    let directory = gitDirectory + "/mlflow-git"
+    if mkdir(directory, 0o700) == 0 {
+      chmod(directory, 0o700)
+    } else if errno != EEXIST {
+      return false
+    }
+    let temporary = directory + "/.index-matches-head.\(getpid()).\(UInt64.random(in: 0 ... .max))"
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else { return false }
+    let text = bytes
+    let written = text.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    let complete = fchmod(descriptor, 0o600) == 0 && written == text.count
+    close(descriptor)
+    guard complete, rename(temporary, IndexHeadRecord.path(gitDirectory: gitDirectory)) == 0 else {
+      unlink(temporary)
+      return false
+    }
+    return true
+  }
+}
+
+extension IndexHeadRecord {
+  /// Parses a record file's content.
+  init?(bytes: [UInt8]) {
+    guard bytes.count < 1024 else { return nil }
+    let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n")
+    guard lines.count == 2, lines[0] == IndexHeadRecord.header else { return nil }
+    let fields = lines[1].split(separator: " ")
+    guard fields.count == 9, isObjectID(String(fields[0])), hexBytesIfValid(String(fields[1])) != nil,
+      let stamp = FileStamp(fields: fields[2...])
+    else { return nil }
+    self.init(head: String(fields[0]), index: IndexFingerprint(stamp: stamp, checksum: String(fields[1])))
+  }
+}
