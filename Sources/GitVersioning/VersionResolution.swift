@@ -240,12 +240,15 @@ public struct VersionResolution: Sendable {
     return "id:" + Experiment.defaultExperimentID
   }
 
-  static func programName() -> String {
+  /// The program's file name, as Python records `sys.argv[0]` in `mlflow.source.name`.
+  package static func programName() -> String {
     let path = CommandLine.arguments.first ?? "mlflow-git"
     return path.split(separator: "/").last.map(String.init) ?? path
   }
 
-  static func userName(_ environment: [String: String]) -> String? {
+  /// Who runs the program, as MLflow records it in `mlflow.user`: `MLFLOW_TRACKING_USERNAME`,
+  /// else the login name.
+  package static func userName(_ environment: [String: String]) -> String? {
     if let user = environment["MLFLOW_TRACKING_USERNAME"], !user.isEmpty { return user }
     if let user = environment["USER"] ?? environment["LOGNAME"], !user.isEmpty { return user }
     guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return nil }

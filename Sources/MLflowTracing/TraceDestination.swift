@@ -76,29 +76,15 @@ struct ProcessDefaults: Sendable {
     var metadata = [
       TraceInfo.schemaVersionKey: "3",
       "mlflow.source.type": "LOCAL",
-      "mlflow.source.name": ProcessDefaults.programName(),
+      "mlflow.source.name": VersionResolution.programName(),
     ]
-    if let user = ProcessDefaults.userName(environment) { metadata["mlflow.user"] = user }
+    if let user = VersionResolution.userName(environment) { metadata["mlflow.user"] = user }
     unlinked = TraceDestination(
       trackingURI: trackingURI,
       experimentID: environment[ExperimentSelection.idVariable].flatMap { $0.isEmpty ? nil : $0 },
       modelID: nil, stateDirectory: nil,
       journalDirectory: ProcessDefaults.userStateDirectory(environment) + "/traces",
       sourceMetadata: metadata)
-  }
-
-  /// The program's file name, as Python records `sys.argv[0]`.
-  static func programName() -> String {
-    let path = CommandLine.arguments.first ?? "swift"
-    return path.split(separator: "/").last.map(String.init) ?? path
-  }
-
-  /// Who runs the program: `MLFLOW_TRACKING_USERNAME`, else the login name, as MLflow records it.
-  static func userName(_ environment: [String: String]) -> String? {
-    if let user = environment["MLFLOW_TRACKING_USERNAME"], !user.isEmpty { return user }
-    if let user = environment["USER"] ?? environment["LOGNAME"], !user.isEmpty { return user }
-    guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return nil }
-    return String(cString: name)
   }
 
   /// mlflow-git's per-user state outside any repository (`$XDG_STATE_HOME/mlflow-git`).
