@@ -7,9 +7,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Where a trace goes and what it is linked to, fixed when its root span starts: the active
 /// version's store, experiment and model, or — with no active version — the store MLflow would
