@@ -212,12 +212,6 @@ final class Box: @unchecked Sendable {
   var value = ""
 }
 
-/// `value` as a Python string literal.
-func pythonLiteral(_ value: String) -> String {
-  let data = try! JSONSerialization.data(withJSONObject: [value], options: [.withoutEscapingSlashes])
-  return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
-}
-
 @Suite("A traced closure's return value")
 struct ReturnValueTests {
   @Test("an Encodable return value becomes the span's outputs unless the closure set them")
