@@ -82,12 +82,13 @@ let package = Package(
       swiftSettings: strictSettings),
 
     // Tests: real git repositories, the real Python MLflow 3.17.2, real `mlflow server`.
-    .target(name: "TestSupport", dependencies: ["ChildProcess"], path: "Tests/TestSupport", swiftSettings: strictSettings),
+    .target(
+      name: "TestSupport", dependencies: ["ChildProcess", "HTTPClient"], path: "Tests/TestSupport", swiftSettings: strictSettings),
     .testTarget(
       name: "GitStateTests", dependencies: ["GitState", "ChildProcess", "TestSupport"],
       exclude: ["Support/mlflow_git_info.py"], swiftSettings: strictSettings),
     .testTarget(
-      name: "MLflowStoreTests", dependencies: ["MLflowStore", "MLflowServerStore", "ChildProcess", "CSQLite"],
+      name: "MLflowStoreTests", dependencies: ["MLflowStore", "MLflowServerStore", "ChildProcess", "CSQLite", "TestSupport"],
       exclude: ["Python"],
       swiftSettings: strictSettings),
     .testTarget(

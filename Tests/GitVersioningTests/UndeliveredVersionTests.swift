@@ -60,7 +60,7 @@ struct UndeliveredVersionTests {
     let python = try fixture.python(
       """
       import mlflow
-      ids = \(pythonString(clean.modelID)), \(pythonString(dirty.modelID))
+      ids = \(pythonLiteral(clean.modelID)), \(pythonLiteral(dirty.modelID))
       models = [mlflow.get_logged_model(i) for i in ids]
       print(json.dumps([{"id": m.model_id, "status": str(m.status), "tags": dict(m.tags)} for m in models]))
       """) as? [[String: Any]]
@@ -143,7 +143,7 @@ struct UndeliveredVersionTests {
   func serverDownThenUp() async throws {
     var fixture = try VersioningFixture(freshMachine: true)
     defer { fixture.remove() }
-    var server = try LocalMLflowServer(directory: fixture.scratch.root + "/server")
+    let server = try MLflowServer(freshSQLiteIn: fixture.scratch.root + "/server", environment: fixture.environment)
     defer { server.stop() }
     fixture.environment["MLFLOW_TRACKING_URI"] = server.url
     fixture.environment["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0"
@@ -154,7 +154,7 @@ struct UndeliveredVersionTests {
     #expect(ModelIDMapping.finalID(for: provisional.modelID, in: provisional.repository) == nil)
     #expect(ModelIDMapping.status(of: provisional.modelID, in: provisional.repository) == .undelivered(provisional: true))
 
-    try await server.start(environment: fixture.environment.filter { !$0.key.hasPrefix("MLFLOW_TRACKING") })
+    try await server.start()
     let report = await JournalDelivery.deliver(from: provisional.repository, options: fixture.options())
     #expect(report.problem == nil && report.undelivered == 0, "\(server.log.suffix(2000))")
     let final = try #require(ModelIDMapping.finalID(for: provisional.modelID, in: provisional.repository))
@@ -168,7 +168,7 @@ struct UndeliveredVersionTests {
     let python = try fixture.python(
       """
       import mlflow
-      m = mlflow.get_logged_model(\(pythonString(final)))
+      m = mlflow.get_logged_model(\(pythonLiteral(final)))
       print(json.dumps({"status": str(m.status), "tags": dict(m.tags)}))
       """, trackingURI: server.url) as? [String: Any]
     #expect(python?["status"] as? String == "READY")

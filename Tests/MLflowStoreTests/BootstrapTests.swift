@@ -1,6 +1,7 @@
 import Foundation
 import MLflowStore
 import Testing
+import TestSupport
 
 /// Creating a missing database with `mlflow db upgrade`: once, privately, atomically.
 @Suite("Creating a missing database")
@@ -9,13 +10,14 @@ struct BootstrapTests {
   func concurrentCreation() async throws {
     let directory = try TemporaryDirectory()
     let counter = directory.appending("mlflow-runs.log")
+    let mlflow = try ReferenceMLflow.mlflowExecutable()
     let wrapper = try script(in: directory, named: "counting-mlflow", """
       #!/bin/sh
       echo "$$" >> '\(counter)'
-      exec '\(PythonMLflow.mlflowExecutable)' "$@"
+      exec '\(mlflow)' "$@"
       """)
     let path = directory.appending("data dir%/mlflow.db")
-    let options = SQLiteTrackingStore.Options(mlflowExecutable: wrapper, environment: PythonMLflow.environment())
+    let options = SQLiteTrackingStore.Options(mlflowExecutable: wrapper, environment: ReferenceMLflow.environment())
     let models = try await withThrowingTaskGroup(of: String.self) { group in
       for index in 0..<8 {
         group.addTask {
@@ -36,7 +38,7 @@ struct BootstrapTests {
     #expect(experiment.count == 1)
     #expect(experiment.first?["artifact_location"] as? String == directory.appending("data dir%/mlruns/0"))
 
-    let results = try PythonMLflow.run([["op": "search_logged_models"]], databasePath: path)
+    let results = try ReferenceMLflow.runOracle([["op": "search_logged_models"]], databasePath: path)
     #expect(Set((results[0] as? [[String: Any]])?.compactMap { $0["model_id"] as? String } ?? []) == models)
   }
 
@@ -44,6 +46,7 @@ struct BootstrapTests {
   func noExecutable() throws {
     let directory = try TemporaryDirectory()
     let path = directory.appending("mlflow.db")
+    let mlflow = try ReferenceMLflow.mlflowExecutable()
     let error = #expect(throws: MLflowStoreError.self) {
       try SQLiteTrackingStore(databasePath: path, options: .init(environment: ["PATH": directory.path]))
     }
@@ -57,7 +60,7 @@ struct BootstrapTests {
     #expect(configured?.message.contains("MLFLOW_GIT_MLFLOW_EXECUTABLE is '/no/such/mlflow'") == true)
     let notCreating = #expect(throws: MLflowStoreError.self) {
       try SQLiteTrackingStore(
-        databasePath: path, options: .init(createIfMissing: false, mlflowExecutable: PythonMLflow.mlflowExecutable))
+        databasePath: path, options: .init(createIfMissing: false, mlflowExecutable: mlflow))
     }
     #expect(notCreating?.code == .storeNotCreated)
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)

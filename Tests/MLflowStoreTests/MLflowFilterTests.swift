@@ -1,6 +1,7 @@
 import Foundation
 import MLflowStore
 import Testing
+import TestSupport
 
 @Suite("MLflow filter strings")
 struct MLflowFilterTests {
@@ -36,7 +37,7 @@ struct MLflowFilterTests {
     let values = ["main", "feat/x y", "é ü 日本", "say \"hi\"", "a AND b", "back\\slash inside", "", "100%_like"]
     let filters = try values.map { try MLflowFilter.tagsEqual([("mlflow.source.git.branch", $0), ("k", "v")]) }
     let directory = try TemporaryDirectory()
-    let results = try PythonMLflow.run(
+    let results = try ReferenceMLflow.runOracle(
       filters.map { ["op": "parse_filter", "filter": $0] }, databasePath: directory.appending("unused.db"))
     for (value, result) in zip(values, results) {
       let parsed = result as? [[String]]

@@ -2,6 +2,7 @@ import ChildProcess
 import Foundation
 import MLflowStore
 import Testing
+import TestSupport
 
 /// `mlflow server` (3.17.2) serves a database this store wrote, without migrations or schema
 /// complaints, and lists its models and traces over REST.
@@ -10,7 +11,7 @@ struct ServerTests {
   @Test("The server starts on our database and its REST API lists our models and traces")
   func serverListsOurModels() async throws {
     let directory = try TemporaryDirectory()
-    let store = try await TemplateDatabase.store(in: directory)
+    let store = try MLflowDatabaseTemplate.store(in: directory)
     let model = try await store.createLoggedModel(
       experimentID: "0", name: "main-1234567", tags: ["mlflow.source.git.branch": "main", "mlflow.source.name": "mlflow-git"])
     _ = try await store.finalizeLoggedModel(id: model.modelID, status: .ready)
@@ -19,21 +20,18 @@ struct ServerTests {
     _ = try await store.logTrace(trace)
     let revisionBefore = try RawDatabase(store.databasePath).rows("SELECT version_num FROM alembic_version")
 
-    let port = try BackgroundProcess.freePort()
-    let server = try BackgroundProcess(
-      shellCommand: "'\(PythonMLflow.mlflowExecutable)' server --backend-store-uri '\(TrackingURI.sqlite(path: store.databasePath))'"
-        + " --host 127.0.0.1 --port \(port) --workers 1",
-      in: directory.path, environment: PythonMLflow.environment(), logPath: directory.appending("server.log"))
+    let server = try await MLflowServer.started(
+      backendURI: TrackingURI.sqlite(path: store.databasePath).description, directory: directory.path)
     let check = try ChildProcess.run(
-      PythonMLflow.python,
-      arguments: [PythonMLflow.packageRoot + "/Tests/MLflowStoreTests/Python/server_check.py", "http://127.0.0.1:\(port)", model.modelID],
-      environment: PythonMLflow.environment())
-    let members = server.groupMembers()
-    server.stopGroup()
-    let log = (try? String(contentsOfFile: server.logPath, encoding: .utf8)) ?? ""
+      try ReferenceMLflow.pythonPath(),
+      arguments: [ReferenceMLflow.packageRoot + "/Tests/MLflowStoreTests/Python/server_check.py", server.url, model.modelID],
+      environment: ReferenceMLflow.environment())
+    let members = server.processGroupMembers()
+    server.stop()
+    let log = server.log
 
     #expect(members.count > 1, "the server should run as a group of processes")
-    #expect(server.groupMembers().isEmpty, "server processes left running")
+    #expect(server.processGroupMembers().isEmpty, "server processes left running")
     let answer = try #require(
       try JSONSerialization.jsonObject(with: Data(check.standardOutput)) as? [String: Any],
       "\(check.standardOutputText) \(check.standardErrorText) \(log.suffix(3000))")

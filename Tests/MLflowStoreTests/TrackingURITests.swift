@@ -1,6 +1,7 @@
 import Foundation
 import MLflowStore
 import Testing
+import TestSupport
 
 @Suite("Tracking URI resolution")
 struct TrackingURITests {

@@ -4,25 +4,56 @@ import GitVersioning
 import MLflowStore
 import TestSupport
 
-/// A real repository with an MLflow database at its top; `run` runs code with its version
-/// active (a `withGitModelVersioning` scope), so traces link to it and go to its database.
+/// A real repository whose versions and traces go to an MLflow database at its top, or to a
+/// real `mlflow server`; `withVersion` runs code with its version active (a
+/// `withGitModelVersioning` scope), so traces link to it and go to its store.
 struct TracingFixture {
   let scratch: Scratch
   let repo: String
   var environment: [String: String]
+  /// The tracking server the repository uses instead of `mlflow.db`, if any.
+  let server: MLflowServer?
+  /// Where the repository's versions and traces go, as Python MLflow is pointed at them.
+  let trackingURI: String
 
   var databasePath: String { repo + "/mlflow.db" }
 
-  init() throws {
-    scratch = try Scratch()
-    repo = try scratch.repository()
-    try scratch.git(["-C", repo, "remote", "add", "origin", "https://git.example.com/acme/app.git"])
-    try MLflowDatabaseTemplate.copy(to: repo + "/mlflow.db")
-    environment = scratch.environment
-    environment["MLFLOW_GIT_QUIET"] = "1"
+  /// A repository with `mlflow.db` at its top.
+  init() throws { try self.init(scratch: Scratch(), server: nil) }
+
+  /// A repository whose `MLFLOW_TRACKING_URI` is a real `mlflow server` on a fresh SQLite
+  /// database in the scratch folder (no `mlflow.db` in the repository).
+  static func onServer() async throws -> TracingFixture {
+    let scratch = try Scratch()
+    do {
+      let server = try await MLflowServer.started(freshSQLiteIn: scratch.root + "/server")
+      return try TracingFixture(scratch: scratch, server: server)
+    } catch {
+      scratch.remove()
+      throw error
+    }
   }
 
-  func remove() { scratch.remove() }
+  private init(scratch: Scratch, server: MLflowServer?) throws {
+    self.scratch = scratch
+    self.server = server
+    repo = try scratch.repository()
+    try scratch.git(["-C", repo, "remote", "add", "origin", "https://git.example.com/acme/app.git"])
+    environment = scratch.environment
+    environment["MLFLOW_GIT_QUIET"] = "1"
+    if let server {
+      trackingURI = server.url
+      environment["MLFLOW_TRACKING_URI"] = server.url
+    } else {
+      try MLflowDatabaseTemplate.copy(to: repo + "/mlflow.db")
+      trackingURI = "sqlite:///" + repo + "/mlflow.db"
+    }
+  }
+
+  func remove() {
+    server?.stop()
+    scratch.remove()
+  }
 
   var options: GitVersioningOptions {
     GitVersioningOptions(directory: repo, environment: environment, indexVerification: .never)
@@ -40,11 +71,11 @@ struct TracingFixture {
     try SQLiteTrackingStore(databasePath: databasePath, options: .init(createIfMissing: false))
   }
 
-  /// Runs Python code with MLflow pointed at the repository's database; returns the JSON it
-  /// prints last.
+  /// Runs Python code with MLflow pointed at the repository's store; returns the JSON it prints
+  /// last.
   func python(_ code: String) throws -> Any {
     var environment = self.environment
-    environment["MLFLOW_TRACKING_URI"] = "sqlite:///" + databasePath
+    environment["MLFLOW_TRACKING_URI"] = trackingURI
     return try ReferenceMLflow.runJSON("import json, mlflow\n" + code, environment: environment)
   }
 }

@@ -7,15 +7,6 @@ import TestSupport
 
 @testable import MLflowTracing
 
-struct ChatRequest: Codable, Sendable {
-  struct Message: Codable, Sendable {
-    var role: String
-    var content: String
-  }
-  var model: String
-  var messages: [Message]
-}
-
 @Suite("Traces are recorded, linked to the active version, and read by Python MLflow")
 struct TracingTests {
   @Test("nested spans are stored with parent links, types, inputs, outputs and token usage; Python reads them")
@@ -23,21 +14,7 @@ struct TracingTests {
     let fixture = try TracingFixture()
     defer { fixture.remove() }
     let (traceID, modelID) = try await fixture.withVersion { context in
-      let traceID = try await trace("answer", type: .agent, inputs: ["question": "What is MLflow?"]) { root in
-        let prompt = trace("build_prompt", type: .parser, inputs: "What is MLflow?") { span in
-          span.setOutputs("Q: What is MLflow?")
-          return "Q: What is MLflow?"
-        }
-        let request = ChatRequest(model: "stand-in", messages: [.init(role: "user", content: prompt)])
-        try await trace("chat", type: .chatModel, inputs: request) { span in
-          span.setOutputs(["choices": [["message": ["role": "assistant", "content": "A platform."]]]])
-          span.setTokenUsage(TokenUsage(inputTokens: 12, outputTokens: 5))
-          try await Task.sleep(for: .milliseconds(2))
-        }
-        root.setOutputs("A platform.")
-        return root.traceID
-      }
-      return (traceID, context.activeModel!.modelID)
+      (try await NestedSpans.record(), context.activeModel!.modelID)
     }
     await flushTraces()
 
@@ -50,31 +27,7 @@ struct TracingTests {
     #expect(stored.info.requestPreview == #"{"question":"What is MLflow?"}"#)
     #expect(stored.info.state == .ok)
 
-    let python = try fixture.python(
-      """
-      traces = mlflow.search_traces(model_id=\(pythonLiteral(modelID)), return_type="list")
-      trace = mlflow.get_trace(\(pythonLiteral(traceID)))
-      print(json.dumps({
-        "ids": [t.info.trace_id for t in traces],
-        "state": str(trace.info.state),
-        "usage": trace.info.token_usage,
-        "spans": [{"name": s.name, "id": s.span_id, "parent": s.parent_id, "type": s.span_type,
-                   "inputs": s.inputs, "outputs": s.outputs} for s in trace.data.spans],
-      }))
-      """) as? [String: Any]
-    #expect(python?["ids"] as? [String] == [traceID])
-    #expect((python?["state"] as? String)?.hasSuffix("OK") == true)
-    #expect((python?["usage"] as? [String: Int])?["total_tokens"] == 17)
-    let spans = try #require(python?["spans"] as? [[String: Any]])
-    #expect(spans.map { $0["name"] as? String } == ["answer", "build_prompt", "chat"])
-    #expect(spans.map { $0["type"] as? String } == ["AGENT", "PARSER", "CHAT_MODEL"])
-    let rootID = spans[0]["id"] as? String
-    #expect(spans[0]["parent"] is NSNull)
-    #expect(spans[1]["parent"] as? String == rootID)
-    #expect(spans[2]["parent"] as? String == rootID)
-    #expect((spans[0]["inputs"] as? [String: String])?["question"] == "What is MLflow?")
-    #expect(spans[0]["outputs"] as? String == "A platform.")
-    #expect(((spans[2]["inputs"] as? [String: Any])?["messages"] as? [[String: String]])?.first?["content"] == "Q: What is MLflow?")
+    try NestedSpans.expectPythonReads(traceID: traceID, modelID: modelID, in: fixture)
   }
 
   @Test("a thrown error marks the span and the trace ERROR, records an exception event, and is rethrown")
@@ -210,12 +163,6 @@ struct TracingTests {
 /// A mutable slot for a value set inside a closure.
 final class Box: @unchecked Sendable {
   var value = ""
-}
-
-/// `value` as a Python string literal.
-func pythonLiteral(_ value: String) -> String {
-  let data = try! JSONSerialization.data(withJSONObject: [value], options: [.withoutEscapingSlashes])
-  return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
 }
 
 @Suite("A traced closure's return value")

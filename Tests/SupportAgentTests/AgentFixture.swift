@@ -57,9 +57,3 @@ struct AgentFixture {
     return String(output[range].dropFirst("(model ".count))
   }
 }
-
-/// `value` as a Python string literal.
-func pythonLiteral(_ value: String) -> String {
-  let data = try! JSONSerialization.data(withJSONObject: [value], options: [.withoutEscapingSlashes])
-  return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
-}

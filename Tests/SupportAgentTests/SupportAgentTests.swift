@@ -141,7 +141,7 @@ struct SupportAgentTests {
   func serverDown() throws {
     let fixture = try AgentFixture()
     defer { fixture.remove() }
-    let port = try BackgroundProcess.freePort()
+    let port = try freePort()
     let output = try fixture.runAgent(baseURL: "http://127.0.0.1:\(port)/v1", key: "sk-any")
     #expect(output.exitStatus == 1)
     #expect(

@@ -11,7 +11,7 @@ final class UIScenario: Sendable {
   static let question = "Can I get a refund?"
 
   let fixture: AgentFixture
-  let server: MLflowUIServer
+  let server: MLflowServer
   /// The version the example ran as.
   let modelID: String
   /// Its name in the UI, e.g. `main-93be08f`.
@@ -29,8 +29,8 @@ final class UIScenario: Sendable {
     }
     self.modelID = modelID
     versionName = "main-" + (try fixture.shortCommit())
-    let server = try await MLflowUIServer(database: fixture.databasePath, in: fixture.scratch.root)
-    ExitCleanup.add { server.stop() }
-    self.server = server
+    server = try await MLflowServer.started(
+      backendURI: "sqlite:///" + fixture.databasePath, directory: fixture.scratch.root,
+      arguments: ["--default-artifact-root", fixture.scratch.root + "/mlartifacts"])
   }
 }

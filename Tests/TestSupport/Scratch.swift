@@ -3,6 +3,7 @@ import Foundation
 
 /// A scratch folder with a private git configuration, where tests build real repositories with
 /// the real `git` executable. Removed when the test ends (call ``remove()`` in a `defer`).
+/// For a plain folder that removes itself, see ``TemporaryDirectory``.
 public struct Scratch: Sendable {
   public let root: String
   /// The environment every git, Swift and Python call of the test uses: no system or user
@@ -10,10 +11,7 @@ public struct Scratch: Sendable {
   public let environment: [String: String]
 
   public init() throws {
-    let template = NSTemporaryDirectory() + "mlflow-git-test-XXXXXX"
-    var bytes = Array(template.utf8CString)
-    guard let made = mkdtemp(&bytes) else { throw TestFailure("mkdtemp failed") }
-    root = String(cString: made)
+    root = try TemporaryDirectory.create("mlflow-git-test")
     let home = root + "/home"
     try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
     try """
@@ -89,10 +87,4 @@ public struct Scratch: Sendable {
       throw TestFailure("cannot write \(path)")
     }
   }
-}
-
-/// A failed step of a test's setup, with what went wrong.
-public struct TestFailure: Error, CustomStringConvertible {
-  public let description: String
-  public init(_ description: String) { self.description = description }
 }

@@ -65,17 +65,10 @@ struct VersioningFixture {
   func python(_ code: String, trackingURI: String? = nil) throws -> Any {
     var environment = self.environment
     environment["MLFLOW_TRACKING_URI"] = trackingURI ?? "sqlite:///" + databasePath
-    let script = "import os, json\nos.chdir(\(pythonString(repo)))\n" + code
+    let script = "import os, json\nos.chdir(\(pythonLiteral(repo)))\n" + code
     return try ReferenceMLflow.runJSON(script, environment: environment)
   }
 
   /// The built `mlflow-git` executable.
   static var cliPath: String { BuiltProducts.executable(named: "mlflow-git") }
-}
-
-/// `value` as a Python string literal.
-func pythonString(_ value: String) -> String {
-  let data = try! JSONSerialization.data(withJSONObject: [value], options: [.withoutEscapingSlashes])
-  let array = String(decoding: data, as: UTF8.self)
-  return String(array.dropFirst().dropLast())
 }

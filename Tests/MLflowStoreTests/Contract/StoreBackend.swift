@@ -2,6 +2,7 @@ import Foundation
 import MLflowServerStore
 import MLflowStore
 import Testing
+import TestSupport
 
 /// The stores the same contract tests run against: the embedded SQLite store, and the REST
 /// store on a real `mlflow server` backed by SQLite and by PostgreSQL.
@@ -24,7 +25,7 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     switch self {
     case .sqlite:
       let directory = try TemporaryDirectory()
-      let store = try await TemplateDatabase.store(in: directory)
+      let store = try MLflowDatabaseTemplate.store(in: directory)
       return StoreFixture(store: store, experimentID: "0", keepAlive: directory)
     case .serverOnSQLite, .serverOnPostgres:
       let server = try await (self == .serverOnSQLite ? MLflowServer.sqlite : MLflowServer.postgres).value

@@ -2,6 +2,7 @@ import Foundation
 import MLflowServerStore
 import MLflowStore
 import Testing
+import TestSupport
 
 /// The REST store against a fake server doing what a real MLflow server will not: refuse
 /// connections, never answer, answer 503 or 500, or answer something that is not MLflow's JSON.
@@ -21,7 +22,7 @@ struct RESTFaultTests {
 
   @Test("A refused connection is retried once by default (as many times as MLFLOW_GIT_UNREACHABLE_RETRIES says), then reported as the store being unavailable")
   func connectionRefused() async throws {
-    let port = try BackgroundProcess.freePort()
+    let port = try freePort()
     let started = ContinuousClock.now
     let error = await #expect(throws: MLflowStoreError.self) {
       try await RESTTrackingStore(serverURL: "http://127.0.0.1:\(port)", environment: [:]).experiment(id: "0")

@@ -2,6 +2,7 @@ import Foundation
 import MLflowServerStore
 import MLflowStore
 import Testing
+import TestSupport
 
 /// The REST store and Python MLflow 3.17.2 share one real `mlflow server`: each sees the
 /// other's models and traces. Also: the store through MLflow's basic-auth app.
@@ -21,7 +22,7 @@ struct ServerInteropTests {
     _ = try await store.logTrace(trace)
     _ = try await store.logTrace(SampleTrace.make(modelID: nil, experimentID: experiment.experimentID))
 
-    let results = try PythonMLflow.run([
+    let results = try ReferenceMLflow.runOracle([
       ["op": "enable_git", "cwd": repository.path],
       ["op": "search_traces", "model_id": ours.modelID, "experiment_ids": [experiment.experimentID]],
       ["op": "get_trace", "trace_id": trace.info.traceID],

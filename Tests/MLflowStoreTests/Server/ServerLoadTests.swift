@@ -2,6 +2,7 @@ import Foundation
 import MLflowServerStore
 import MLflowStore
 import Testing
+import TestSupport
 
 /// Many writers registering versions through one `mlflow server` at once.
 @Suite("REST store under load")

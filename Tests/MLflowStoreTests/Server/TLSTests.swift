@@ -2,6 +2,7 @@ import Foundation
 import MLflowServerStore
 import MLflowStore
 import Testing
+import TestSupport
 
 /// The REST store over HTTPS to a real `mlflow server` behind a TLS front whose certificates
 /// are made at test time by a private CA: MLflow's TLS variables work as in Python, and each
@@ -36,7 +37,7 @@ struct TLSTests {
     let model = try await createAndLookUp(store)
     #expect(try await store.loggedModel(id: model.modelID).modelID == model.modelID)
 
-    let results = try PythonMLflow.run(
+    let results = try ReferenceMLflow.runOracle(
       [["op": "get_logged_model", "model_id": model.modelID]], trackingURI: front.url,
       extra: ["MLFLOW_TRACKING_SERVER_CERT_PATH": front.certificateAuthority])
     let seen = try #require(results.first as? [String: Any], "\(results)")

@@ -4,6 +4,7 @@ import Foundation
 import Glibc
 #endif
 import Synchronization
+import TestSupport
 
 /// A small HTTP/1.1 server on 127.0.0.1 for what a real MLflow server will not do: answer
 /// 503s, fail a create, send HTML or broken JSON, or never answer. Each answer goes out in one

@@ -1,5 +1,6 @@
 import ChildProcess
 import Foundation
+import TestSupport
 
 /// A real Git repository made with the git CLI, with one commit and an `origin` remote.
 struct GitFixture {

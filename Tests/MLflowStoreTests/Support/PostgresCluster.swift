@@ -1,5 +1,6 @@
 import ChildProcess
 import Foundation
+import TestSupport
 
 /// A private PostgreSQL cluster for the tests: Debian's PostgreSQL binaries
 /// (`/usr/lib/postgresql/<version>/bin`, package `postgresql`), a data directory in a temporary
@@ -17,11 +18,9 @@ final class PostgresCluster: Sendable {
 
   private init() throws {
     bin = try Self.findBin()
-    port = try BackgroundProcess.freePort()
+    port = try freePort()
     user = geteuid() == 0 ? "postgres" : nil
-    var template = Array((NSTemporaryDirectory() + "/mlflow-postgres.XXXXXX").utf8CString)
-    guard let made = mkdtemp(&template) else { throw TestFailure("mkdtemp failed") }
-    root = String(cString: made)
+    root = try TemporaryDirectory.create("mlflow-postgres")
     if let user {
       guard let account = getpwnam(user) else {
         throw TestFailure("running as root but there is no '\(user)' user to run PostgreSQL as; install Debian's postgresql")
@@ -31,7 +30,7 @@ final class PostgresCluster: Sendable {
     let root = self.root
     let bin = self.bin
     let user = self.user
-    ProcessGroups.atExit {
+    ExitCleanup.add {
       _ = try? PostgresCluster.run(bin + "/pg_ctl", ["-D", root + "/data", "-m", "immediate", "-w", "stop"], as: user)
       try? FileManager.default.removeItem(atPath: root)
     }

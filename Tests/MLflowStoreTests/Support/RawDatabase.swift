@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import TestSupport
 
 /// A plain SQLite connection for tests: to read the exact rows a store wrote, to hold locks as
 /// another process would, and to damage a schema on purpose.

@@ -1,5 +1,6 @@
 import ChildProcess
 import Foundation
+import TestSupport
 
 /// HTTPS in front of the real `mlflow server` (Python/tls_proxy.py), with certificates made by
 /// `openssl` at test time: a private CA, a server certificate for 127.0.0.1 signed by it, a
@@ -18,6 +19,8 @@ final class TLSFront: Sendable {
   let clientCertificate: String
   /// The `mlflow server` behind it.
   let server: MLflowServer
+  /// The two proxies (stopped at exit).
+  private let proxies: [BackgroundProcess]
 
   /// The front of the shared SQLite-backed server.
   static let shared = Task { () throws -> TLSFront in try await TLSFront(server: try await MLflowServer.sqlite.value) }
@@ -29,11 +32,11 @@ final class TLSFront: Sendable {
     certificateAuthority = directory + "/ca.pem"
     otherCertificateAuthority = directory + "/other-ca.pem"
     clientCertificate = directory + "/client-bundle.pem"
-    guard let upstream = URLComponents(string: server.url)?.port else { throw TestFailure("no port in \(server.url)") }
-    let open = try Self.startProxy(directory: directory, upstream: upstream, name: "open", requireClientCertificate: false)
-    let strict = try Self.startProxy(directory: directory, upstream: upstream, name: "strict", requireClientCertificate: true)
+    let open = try Self.startProxy(directory: directory, upstream: server.port, name: "open", requireClientCertificate: false)
+    let strict = try Self.startProxy(directory: directory, upstream: server.port, name: "strict", requireClientCertificate: true)
     url = "https://127.0.0.1:\(open.port)"
     clientCertificateURL = "https://127.0.0.1:\(strict.port)"
+    proxies = [open.process, strict.process]
     try await Self.waitUntilReady(open)
     try await Self.waitUntilReady(strict)
   }
@@ -62,29 +65,26 @@ final class TLSFront: Sendable {
 
   private static func startProxy(
     directory: String, upstream: Int, name: String, requireClientCertificate: Bool
-  ) throws -> (port: Int, log: String) {
-    let port = try BackgroundProcess.freePort()
-    let log = directory + "/\(name)-proxy.log"
+  ) throws -> (port: Int, process: BackgroundProcess) {
+    let port = try freePort()
     var arguments = [
-      PythonMLflow.python, PythonMLflow.packageRoot + "/Tests/MLflowStoreTests/Python/tls_proxy.py",
+      ReferenceMLflow.packageRoot + "/Tests/MLflowStoreTests/Python/tls_proxy.py",
       "--port", String(port), "--upstream", String(upstream),
       "--cert", directory + "/server.pem", "--key", directory + "/server.key",
     ]
     if requireClientCertificate { arguments += ["--client-ca", directory + "/ca.pem"] }
-    let command = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
-    let process = try BackgroundProcess(shellCommand: command, in: directory, environment: PythonMLflow.environment(), logPath: log)
-    ProcessGroups.register(process.pid)
-    process.detach()
-    return (port, log)
+    let process = try BackgroundProcess(
+      try ReferenceMLflow.pythonPath(), arguments, in: directory, environment: ReferenceMLflow.environment(),
+      logPath: directory + "/\(name)-proxy.log")
+    return (port, process)
   }
 
-  private static func waitUntilReady(_ proxy: (port: Int, log: String)) async throws {
+  private static func waitUntilReady(_ proxy: (port: Int, process: BackgroundProcess)) async throws {
     let deadline = ContinuousClock.now + .seconds(30)
     while ContinuousClock.now < deadline {
-      if let text = try? String(contentsOfFile: proxy.log, encoding: .utf8), text.contains("ready") { return }
+      if proxy.process.log.contains("ready") { return }
       try await Task.sleep(for: .milliseconds(50))
     }
-    let text = (try? String(contentsOfFile: proxy.log, encoding: .utf8)) ?? ""
-    throw TestFailure("the TLS proxy on port \(proxy.port) did not start: \(text.suffix(2000))")
+    throw TestFailure("the TLS proxy on port \(proxy.port) did not start: \(proxy.process.log.suffix(2000))")
   }
 }

@@ -1,0 +1,41 @@
+import Foundation
+import MLflowStore
+import TestSupport
+
+/// The real `mlflow server`s the server tests share, one per backend, started on first use and
+/// stopped when the test process exits.
+extension MLflowServer {
+  /// The server on a fresh copy of the template SQLite database.
+  static let sqlite = Task { () throws -> MLflowServer in
+    try await MLflowServer.started(freshSQLiteIn: try TemporaryDirectory("mlflow-server").keep())
+  }
+
+  /// The server on a fresh PostgreSQL database of a private cluster (MLflow creates the schema).
+  static let postgres = Task { () throws -> MLflowServer in
+    let cluster = try await PostgresCluster.shared.value
+    return try await MLflowServer.started(
+      backendURI: try cluster.createDatabase("mlflow"), directory: try TemporaryDirectory("mlflow-server-pg").keep())
+  }
+
+  /// The server with MLflow's basic-auth app, whose admin has `adminPassword`.
+  static let basicAuth = Task { () throws -> MLflowServer in
+    let path = try TemporaryDirectory("mlflow-server-auth").keep()
+    let config = path + "/basic_auth.ini"
+    try """
+      [mlflow]
+      default_permission = READ
+      database_uri = sqlite:///\(path)/basic_auth.db
+      admin_username = admin
+      authorization_function = mlflow.server.auth:authenticate_request_basic_auth
+      """.write(toFile: config, atomically: true, encoding: .utf8)
+    return try await MLflowServer.started(
+      freshSQLiteIn: path, arguments: ["--app-name", "basic-auth"],
+      extraEnvironment: [
+        "MLFLOW_AUTH_CONFIG_PATH": config, "MLFLOW_AUTH_ADMIN_PASSWORD": adminPassword,
+        "MLFLOW_FLASK_SERVER_SECRET_KEY": "mlflow-git-tests",
+      ])
+  }
+
+  /// The basic-auth server's admin password (MLflow wants at least 12 characters).
+  static let adminPassword = "s3cret-Pa55word-\(getpid())"
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Synchronization
+
+/// A long-running child (an `mlflow server`, a proxy, a stand-in API) started in its own process
+/// group, so that it and every process it spawns are stopped together: by ``stop()``, when the
+/// object goes away, or at the latest when the test process exits (``ExitCleanup``).
+public final class BackgroundProcess: Sendable {
+  /// The process group's leader.
+  public let pid: pid_t
+  /// Where its standard output and error go.
+  public let logPath: String
+  private let stopped = Mutex(false)
+
+  /// Starts `executable arguments…` in `directory`, in a new process group, with standard input
+  /// from /dev/null and its output to `logPath`.
+  public init(
+    _ executable: String, _ arguments: [String], in directory: String, environment: [String: String], logPath: String
+  ) throws {
+    self.logPath = logPath
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    posix_spawnattr_setpgroup(&attributes, 0)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+    let argv = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", directory, executable] + arguments
+    var cArguments = argv.map { strdup($0) } + [nil]
+    var cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer {
+      cArguments.forEach { free($0) }
+      cEnvironment.forEach { free($0) }
+    }
+    var child = pid_t()
+    let status = posix_spawn(&child, "/bin/sh", &actions, &attributes, &cArguments, &cEnvironment)
+    guard status == 0 else { throw TestFailure("posix_spawn failed: \(String(cString: strerror(status)))") }
+    pid = child
+    ExitCleanup.stopAtExit(processGroup: child)
+  }
+
+  /// `true` while the process it started has not exited.
+  public var isRunning: Bool {
+    var status: Int32 = 0
+    return waitpid(pid, &status, WNOHANG) == 0
+  }
+
+  /// What it printed, for failure messages.
+  public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+  /// The processes still in its process group.
+  public func groupMembers() -> [pid_t] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap(pid_t.init).filter { getpgid($0) == pid }
+  }
+
+  /// Stops the process group: SIGTERM, then SIGKILL for what is left after 3 s; returns once
+  /// no member is left (or 3 s more have passed). Stopping twice does nothing.
+  public func stop() {
+    guard stopped.withLock({ stopped in
+      defer { stopped = true }
+      return !stopped
+    }) else { return }
+    kill(-pid, SIGTERM)
+    var status: Int32 = 0
+    var reaped = false
+    for _ in 0..<30 {
+      if !reaped { reaped = waitpid(pid, &status, WNOHANG) != 0 }
+      if reaped && groupMembers().isEmpty { break }
+      usleep(100_000)
+    }
+    kill(-pid, SIGKILL)
+    if !reaped { waitpid(pid, &status, 0) }
+    for _ in 0..<30 where !groupMembers().isEmpty { usleep(100_000) }
+    ExitCleanup.forget(processGroup: pid)
+  }
+
+  deinit { stop() }
+}

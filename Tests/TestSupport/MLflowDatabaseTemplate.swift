@@ -1,0 +1,31 @@
+import ChildProcess
+import Foundation
+
+/// A fresh, empty MLflow database made by the real `mlflow db upgrade` once per test process and
+/// copied for each test (MLflow's migrations take seconds; a copy takes milliseconds). Removed
+/// when the test process exits.
+public enum MLflowDatabaseTemplate {
+  private static let template = Result { () throws -> String in
+    let directory = try TemporaryDirectory.create("mlflow-template")
+    ExitCleanup.add { try? FileManager.default.removeItem(atPath: directory) }
+    let path = directory + "/mlflow.db"
+    let output = try ChildProcess.run(
+      try ReferenceMLflow.mlflowExecutable(), arguments: ["db", "upgrade", "sqlite:///" + path],
+      environment: ReferenceMLflow.environment())
+    guard output.succeeded else { throw TestFailure("mlflow db upgrade failed: \(output.standardErrorText)") }
+    return path
+  }
+
+  /// Copies the template to `path` (an `mlflow.db` with MLflow's schema and no rows).
+  public static func copy(to path: String) throws {
+    try FileManager.default.copyItem(atPath: try template.get(), toPath: path)
+  }
+
+  /// Copies the template to `directory/name` and returns that path.
+  @discardableResult
+  public static func copy(into directory: TemporaryDirectory, name: String = "mlflow.db") throws -> String {
+    let destination = directory.appending(name)
+    try copy(to: destination)
+    return destination
+  }
+}

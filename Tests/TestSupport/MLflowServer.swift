@@ -1,0 +1,137 @@
+import Foundation
+import HTTPClient
+import Synchronization
+
+/// A real `mlflow server` (Python MLflow 3.17.2) on 127.0.0.1 with one worker, in its own process
+/// group, logging to `directory/server.log`. Its port is fixed when it is made, so a test can use
+/// the URL while nothing listens there ("server down"), ``start()`` it later, ``stop()`` it and
+/// start it again on the same port. Stopped at the latest when the test process exits.
+///
+/// ```swift
+/// let server = try await MLflowServer.started(freshSQLiteIn: directory)   // mlflow.db from the template
+/// let store = try RESTTrackingStore(serverURL: server.url)
+/// ```
+public final class MLflowServer: Sendable {
+  public let port: Int
+  /// `http://127.0.0.1:<port>`.
+  public let url: String
+  /// Where it runs and logs.
+  public let directory: String
+  public let logPath: String
+  private let arguments: [String]
+  private let environment: [String: String]
+  private let process = Mutex<BackgroundProcess?>(nil)
+
+  /// A server on `backendURI`, not started yet.
+  /// - Parameters:
+  ///   - port: the port to listen on; a free one when `nil`.
+  ///   - arguments: more `mlflow server` options, e.g. `["--app-name", "basic-auth"]`.
+  ///   - environment: the server's environment (``ReferenceMLflow/environment(trackingURI:)`` by
+  ///     default) with `extraEnvironment` on top.
+  public init(
+    backendURI: String, directory: String, port: Int? = nil, arguments: [String] = [],
+    environment: [String: String] = ReferenceMLflow.environment(), extraEnvironment: [String: String] = [:]
+  ) throws {
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    self.port = try port ?? freePort()
+    url = "http://127.0.0.1:\(self.port)"
+    self.directory = directory
+    logPath = directory + "/server.log"
+    self.arguments =
+      ["server"] + arguments + [
+        "--backend-store-uri", backendURI, "--host", "127.0.0.1", "--port", String(self.port), "--workers", "1",
+      ]
+    var environment = environment
+    environment["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"
+    self.environment = environment.merging(extraEnvironment) { $1 }
+  }
+
+  /// A server on a fresh copy of the template database, `directory/mlflow.db`; not started yet.
+  public convenience init(
+    freshSQLiteIn directory: String, port: Int? = nil, arguments: [String] = [],
+    environment: [String: String] = ReferenceMLflow.environment(), extraEnvironment: [String: String] = [:]
+  ) throws {
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try MLflowDatabaseTemplate.copy(to: directory + "/mlflow.db")
+    try self.init(
+      backendURI: "sqlite:///" + directory + "/mlflow.db", directory: directory, port: port, arguments: arguments,
+      environment: environment, extraEnvironment: extraEnvironment)
+  }
+
+  /// A server on `backendURI`, started and answering.
+  public static func started(
+    backendURI: String, directory: String, arguments: [String] = [], extraEnvironment: [String: String] = [:]
+  ) async throws -> MLflowServer {
+    let server = try MLflowServer(
+      backendURI: backendURI, directory: directory, arguments: arguments, extraEnvironment: extraEnvironment)
+    try await server.start()
+    return server
+  }
+
+  /// A server on a fresh copy of the template database in `directory`, started and answering.
+  public static func started(
+    freshSQLiteIn directory: String, arguments: [String] = [], extraEnvironment: [String: String] = [:]
+  ) async throws -> MLflowServer {
+    let server = try MLflowServer(freshSQLiteIn: directory, arguments: arguments, extraEnvironment: extraEnvironment)
+    try await server.start()
+    return server
+  }
+
+  /// Starts the server and waits (up to 180 s) until `/health` answers 200.
+  public func start() async throws {
+    let started = try BackgroundProcess(
+      try ReferenceMLflow.mlflowExecutable(), arguments, in: directory, environment: environment, logPath: logPath)
+    let previous = process.withLock { process in
+      defer { process = started }
+      return process
+    }
+    previous?.stop()
+    let deadline = ContinuousClock.now + .seconds(180)
+    while ContinuousClock.now < deadline {
+      if case .success(let response) = await HTTPTransport.shared.send(
+        HTTPRequest(method: "GET", url: url + "/health", timeout: .seconds(5))), response.status == 200
+      {
+        return
+      }
+      guard started.isRunning else { throw TestFailure("mlflow server exited: \(log.suffix(3000))") }
+      try await Task.sleep(for: .milliseconds(250))
+    }
+    throw TestFailure("mlflow server did not answer /health within 180 s: \(log.suffix(3000))")
+  }
+
+  /// Stops the server's whole process group (SIGTERM, then SIGKILL after 3 s).
+  public func stop() { process.withLock { $0 }?.stop() }
+
+  /// The processes of its process group (the `mlflow` command and the workers it started).
+  public func processGroupMembers() -> [pid_t] { process.withLock { $0 }?.groupMembers() ?? [] }
+
+  /// The server's output, for failure messages.
+  public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+  /// Sends `method path` (a JSON `body` for POST) and returns the answer's status and body.
+  public func request(_ path: String, method: String = "GET", body: [String: Any]? = nil) async throws -> (
+    status: Int, body: [UInt8]
+  ) {
+    var request = HTTPRequest(method: method, url: url + path, timeout: .seconds(60))
+    if let body {
+      request.body = Array(try JSONSerialization.data(withJSONObject: body))
+      request.headers = [("Content-Type", "application/json")]
+    }
+    switch await HTTPTransport.shared.send(request) {
+    case .success(let response): return (response.status, response.body)
+    case .failure(let failure): throw TestFailure("\(method) \(path) failed: \(failure)")
+    }
+  }
+
+  /// Calls the REST endpoint `path` (a JSON `body` for POST) and decodes the JSON object it
+  /// answers with status 200.
+  public func call(_ path: String, method: String = "GET", body: [String: Any]? = nil) async throws -> [String: Any] {
+    let answer = try await request(path, method: method, body: body)
+    guard answer.status == 200, let json = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any]
+    else {
+      let text = String(decoding: answer.body.prefix(500), as: UTF8.self)
+      throw TestFailure("\(method) \(path) answered \(answer.status): \(text)")
+    }
+    return json
+  }
+}

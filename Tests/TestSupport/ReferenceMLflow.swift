@@ -1,0 +1,68 @@
+import ChildProcess
+import Foundation
+
+/// The real Python MLflow 3.17.2 the tests compare against, installed by
+/// `scripts/setup-python.sh` into a shared virtual environment.
+public enum ReferenceMLflow {
+  /// The package's root folder.
+  public static let packageRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+  }()
+
+  /// The Python with MLflow: `$MLFLOW_GIT_PYTHON` (set by scripts/test.sh), else what
+  /// scripts/setup-python.sh installs or finds (run once per test process). A test never skips
+  /// for want of it: it fails and says why.
+  public static func pythonPath() throws -> String { try python.get() }
+
+  private static let python = Result { () throws -> String in
+    if let python = ProcessInfo.processInfo.environment["MLFLOW_GIT_PYTHON"], !python.isEmpty { return python }
+    let output = try ChildProcess.run("/bin/bash", arguments: [packageRoot + "/scripts/setup-python.sh"])
+    let path = output.standardOutputText.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard output.succeeded, !path.isEmpty else {
+      throw TestFailure("MLFLOW_GIT_PYTHON is unset and scripts/setup-python.sh failed: \(output.standardErrorText)")
+    }
+    return path
+  }
+
+  /// The `mlflow` command next to that Python.
+  public static func mlflowExecutable() throws -> String {
+    (try pythonPath() as NSString).deletingLastPathComponent + "/mlflow"
+  }
+
+  /// The environment for every MLflow process the tests start: the test process's, with
+  /// telemetry off, synchronous trace export, no inherited tracking settings, and
+  /// `MLFLOW_TRACKING_URI` = `trackingURI` when given.
+  public static func environment(trackingURI: String? = nil) -> [String: String] {
+    var environment = ProcessInfo.processInfo.environment
+    for key in ["MLFLOW_TRACKING_URI", "MLFLOW_EXPERIMENT_NAME", "MLFLOW_EXPERIMENT_ID", "MLFLOW_ACTIVE_MODEL_ID"] {
+      environment[key] = nil
+    }
+    environment["MLFLOW_DISABLE_TELEMETRY"] = "true"
+    environment["DO_NOT_TRACK"] = "true"
+    environment["MLFLOW_ENABLE_ASYNC_TRACE_LOGGING"] = "false"
+    environment["GIT_PYTHON_REFRESH"] = "quiet"
+    if let trackingURI { environment["MLFLOW_TRACKING_URI"] = trackingURI }
+    return environment
+  }
+
+  /// Runs `python script arguments…` with `environment` and returns standard output; a
+  /// non-zero exit fails with the script's standard error.
+  public static func runScript(_ script: String, _ arguments: [String], environment: [String: String]) throws -> [UInt8] {
+    let output = try ChildProcess.run(try pythonPath(), arguments: [script] + arguments, environment: environment)
+    guard output.succeeded else {
+      throw TestFailure("\((script as NSString).lastPathComponent) failed: \(output.standardErrorText)")
+    }
+    return output.standardOutput
+  }
+
+  /// Runs Python code with `environment` and decodes the JSON it prints last.
+  public static func runJSON(_ code: String, environment: [String: String]) throws -> Any {
+    let output = try ChildProcess.run(try pythonPath(), arguments: ["-c", code], environment: environment)
+    guard output.succeeded else { throw TestFailure("python failed: \(output.standardErrorText)") }
+    let lines = output.standardOutputText.split(separator: "\n")
+    guard let last = lines.last else { throw TestFailure("python printed nothing") }
+    return try JSONSerialization.jsonObject(with: Data(last.utf8))
+  }
+}
