@@ -6,9 +6,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Times Python MLflow's `@mlflow.trace` on the same agent step and database: one warm
 /// process per round (`python_trace.py`), with trace export asynchronous (MLflow 3.17's
@@ -38,7 +35,8 @@ struct PythonCandidate {
       : "Python @mlflow.trace, sync export (ASYNC_…=false)"
   }
 
-  func round(traces: Int, warmUp: Int) -> (TracingRound, modelID: String) {
+  /// One round; `nil` (with the reason printed) when the Python process failed.
+  func round(traces: Int, warmUp: Int) -> (TracingRound, modelID: String)? {
     var environment = self.environment
     environment["MLFLOW_TRACKING_URI"] = "sqlite:///" + databasePath
     environment["MLFLOW_ENABLE_ASYNC_TRACE_LOGGING"] = asyncExport ? "true" : "false"
@@ -50,12 +48,12 @@ struct PythonCandidate {
         python, arguments: [script, repository, String(traces), String(warmUp)], environment: environment)
     } catch {
       print("\(label): \(error)")
-      exit(1)
+      return nil
     }
     let lastLine = output.standardOutputText.split(separator: "\n").last.map(String.init) ?? ""
     guard output.succeeded, let report = try? JSONDecoder().decode(Report.self, from: Data(lastLine.utf8)) else {
       print("\(label) failed:\n\(output.standardOutputText)\n\(output.standardErrorText)")
-      exit(1)
+      return nil
     }
     let round = TracingRound(
       traces: traces, untracedSeconds: report.untraced_seconds, tracedSeconds: report.traced_seconds,

@@ -41,7 +41,11 @@ while let argument = arguments.next() {
 let python = referencePython()
 let mlflow = String(python.dropLast("python".count)) + "mlflow"
 let root = setupShell("mktemp -d /tmp/mlflow-git-tracing-bench-XXXXXX").trimmingWhitespace()
-defer { setupShell("rm -rf '\(root)'") }
+/// Removes the scratch directory (a top-level `defer` does not run at exit) and exits.
+func finish(_ status: Int32) -> Never {
+  setupShell("rm -rf '\(root)'")
+  exit(status)
+}
 let repository = root + "/app"
 let databasePath = repository + "/mlflow.db"
 
@@ -66,7 +70,7 @@ let context = await enableGitModelVersioning(
   options: GitVersioningOptions(directory: repository, environment: environment, indexVerification: .never))
 guard let modelID = context.activeModel?.modelID else {
   print("setup failed: Git versioning did not start: \(String(describing: context.problem))")
-  exit(1)
+  finish(1)
 }
 
 let swift = SwiftCandidate(count: LinkedTraceCount(databasePath: databasePath, modelID: modelID))
@@ -95,7 +99,7 @@ for round in 0..<rounds {
     if closures == .async { swiftAsync.append(measured) } else { swiftSync.append(measured) }
   }
   for (index, candidate) in pythonCandidates.enumerated() where !swiftOnly {
-    let (measured, pythonModelID) = candidate.round(traces: traces, warmUp: warmUp)
+    guard let (measured, pythonModelID) = candidate.round(traces: traces, warmUp: warmUp) else { finish(1) }
     if pythonModelID != modelID { failures.append("\(candidate.label): linked to \(pythonModelID), not \(modelID)") }
     if let shortfall = measured.shortfall { failures.append("\(candidate.label) round \(round + 1): \(shortfall)") }
     pythonRounds[index].append(measured)
@@ -129,7 +133,7 @@ for (name, measured) in candidates {
 }
 if swiftOnly {
   if !failures.isEmpty { print(failures.joined(separator: "\n")) }
-  exit(failures.isEmpty ? 0 : 1)
+  finish(failures.isEmpty ? 0 : 1)
 }
 print("")
 let swiftOverhead = overhead(swiftAsync)
@@ -145,5 +149,6 @@ if !failures.isEmpty {
   print("")
   print("NOT all traces reached mlflow.db:")
   for failure in failures { print("  " + failure) }
-  exit(1)
+  finish(1)
 }
+finish(0)
