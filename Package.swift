@@ -78,6 +78,10 @@ let package = Package(
       name: "VersioningBenchmark", dependencies: ["GitVersioning", "ChildProcess", "BenchmarkSupport"],
       path: "Benchmarks/VersioningBenchmark", exclude: ["python_enable.py"], swiftSettings: strictSettings),
     .executableTarget(
+      name: "TracingBenchmark",
+      dependencies: ["MLflowTracing", "GitVersioning", "MLflowStore", "CSQLite", "ChildProcess", "BenchmarkSupport"],
+      path: "Benchmarks/TracingBenchmark", exclude: ["python_trace.py"], swiftSettings: strictSettings),
+    .executableTarget(
       name: "HooksBenchmark", dependencies: ["ChildProcess", "BenchmarkSupport"], path: "Benchmarks/HooksBenchmark",
       swiftSettings: strictSettings),
 

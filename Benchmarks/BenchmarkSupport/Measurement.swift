@@ -49,8 +49,9 @@ public func monotonicSeconds() -> Double {
   return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }
 
-/// `12 µs`, `1.6 ms`, `6.31 s`.
+/// `4.7 µs`, `12 µs`, `1.6 ms`, `6.31 s`.
 public func formatDuration(_ seconds: Double) -> String {
+  if seconds < 1e-5 { return String((seconds * 1e7).rounded() / 10) + " µs" }
   if seconds < 1e-3 { return String(Int((seconds * 1e6).rounded())) + " µs" }
   if seconds < 1 { return String((seconds * 1e4).rounded() / 10) + " ms" }
   return String((seconds * 100).rounded() / 100) + " s"
@@ -58,8 +59,8 @@ public func formatDuration(_ seconds: Double) -> String {
 
 /// `52×`, `0.93×`.
 public func formatRatio(_ value: Double) -> String {
-  let rounded = value >= 10 ? value.rounded() : (value * 100).rounded() / 100
-  return "\(rounded)×"
+  guard value.isFinite else { return "\(value)×" }
+  return value >= 10 ? "\(Int(value.rounded()))×" : "\((value * 100).rounded() / 100)×"
 }
 
 /// Prints one ratio line with its target.

@@ -11,10 +11,17 @@ package enum Identifiers {
     "m-" + String(UUID().uuidString.lowercased().filter { $0 != "-" })
   }
 
-  /// `bytes` random bytes as lowercase hex.
+  /// `bytes` random bytes as lowercase hex. The system generator is drawn 8 bytes at a time: each
+  /// draw is a `getrandom` system call, and span and trace IDs are made on the traced caller's
+  /// path.
   package static func randomHex(bytes count: Int) -> String {
     var generator = SystemRandomNumberGenerator()
-    return hex((0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(count + 7)
+    while bytes.count < count {
+      withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) }
+    }
+    return hex(bytes.prefix(count))
   }
 
   /// `true` when `text` is exactly `digits` lowercase hex digits.
@@ -43,14 +50,17 @@ package enum Identifiers {
     return Data(bytes).base64EncodedString()
   }
 
-  private static func hex(_ bytes: [UInt8]) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var text: [UInt8] = []
-    text.reserveCapacity(bytes.count * 2)
-    for byte in bytes {
-      text.append(digits[Int(byte >> 4)])
-      text.append(digits[Int(byte & 0x0f)])
+  private static func hex(_ bytes: ArraySlice<UInt8>) -> String {
+    String(unsafeUninitializedCapacity: bytes.count * 2) { text in
+      var index = 0
+      for byte in bytes {
+        text[index] = hexDigit(byte >> 4)
+        text[index + 1] = hexDigit(byte & 0x0f)
+        index += 2
+      }
+      return index
     }
-    return String(decoding: text, as: UTF8.self)
   }
+
+  private static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 48 + nibble : 87 + nibble }
 }

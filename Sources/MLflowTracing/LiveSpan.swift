@@ -45,6 +45,8 @@ public final class LiveSpan: Sendable {
     self.parentSpanID = parentSpanID
     self.name = name
     self.recorder = recorder
+    var attributes = attributes
+    attributes.reserveCapacity(attributes.count + 2)  // inputs and outputs, without growing twice
     state = Mutex(State(type: type, startTime: TracingClock.nowNanoseconds(), attributes: attributes))
   }
 

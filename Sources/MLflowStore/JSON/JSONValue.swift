@@ -82,6 +82,11 @@ package enum JSONValue: Sendable, Equatable {
   /// `\` and control characters are escaped.
   package static func writeString(_ text: String, to output: inout String) {
     output += "\""
+    if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
+      output += text
+      output += "\""
+      return
+    }
     for scalar in text.unicodeScalars {
       switch scalar {
       case "\"": output += "\\\""
