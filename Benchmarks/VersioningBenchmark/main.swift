@@ -36,8 +36,11 @@ let cli: String = {
   let path = String(CommandLine.arguments[0].dropLast("VersioningBenchmark".count)) + "mlflow-git"
   return path.hasPrefix("/") ? path : packageRoot() + "/" + path
 }()
+/// How the measured `mlflow-git` links the Swift runtime: install.sh makes a static-stdlib build,
+/// which starts 2–3 ms sooner than the default dynamic one.
+let cliLinking = setupShell("ldd '\(cli)' 2>/dev/null | grep -q libswiftCore && echo dynamic || echo static-stdlib")
+  .trimmingWhitespace()
 let root = setupShell("mktemp -d /tmp/mlflow-git-versioning-bench-XXXXXX").trimmingWhitespace()
-defer { setupShell("rm -rf '\(root)'") }
 
 let environment: [String: String] = {
   var environment: [String: String] = [:]
@@ -49,11 +52,14 @@ let environment: [String: String] = {
   return environment
 }()
 
-/// A 20-file repository with an origin remote and MLflow's database at its top.
+/// A 20-file repository with an origin remote and MLflow's database at its top. Its files are
+/// older than its index, as in a work tree checked out a while ago (files written in the same
+/// second as the index are "racily clean", and only `git status` can judge them).
 func makeRepository(_ name: String) -> String {
   let path = root + "/" + name
   setupShell(
     "git init -q '\(path)' && cd '\(path)' && for i in $(seq 1 20); do echo \"line $i\" > file$i.txt; done"
+      + " && touch -d \"@$(( $(date +%s) - 60 ))\" file*.txt"
       + " && git add -A && git -c user.name=b -c user.email=b@b commit -q -m init"
       + " && git remote add origin https://git.example.com/acme/app.git"
       + " && '\(mlflow)' db upgrade sqlite:///\(path)/mlflow.db > /dev/null 2>&1",
@@ -76,7 +82,7 @@ var statusProcess = Measurement("git status --porcelain -uno (process)")
 var enableClean = Measurement("Swift enable, clean, registered (in-process)")
 var enableDirty = Measurement("Swift enable, dirty, registered (in-process)")
 var enableVerified = Measurement("Swift enable, clean, checked against mlflow.db")
-var statusCLI = Measurement("mlflow-git status (whole process)")
+var statusCLI = Measurement("mlflow-git status (whole process, \(cliLinking) build)")
 var pythonWarmClean = Measurement("Python enable_git_model_versioning(), warm, clean")
 var pythonWarmDirty = Measurement("Python enable_git_model_versioning(), warm, dirty")
 var pythonProcess = Measurement("python -c 'import mlflow; enable…()' (whole process)")
@@ -147,3 +153,8 @@ printRatio("Swift enable (clean, registered) / one git status", enableClean.medi
 printRatio("Python warm enable / Swift enable (clean)", pythonWarmClean.median / enableClean.median, target: "≥ 10×")
 printRatio("Python warm enable / Swift enable (dirty)", pythonWarmDirty.median / enableDirty.median, target: "≥ 10×")
 printRatio("Python whole process / mlflow-git status", pythonProcess.median / statusCLI.median, target: "≥ 500×")
+if cliLinking == "dynamic" {
+  print("  (install.sh builds mlflow-git with --static-swift-stdlib; to measure that build, run")
+  print("   swift build -c release --static-swift-stdlib and this benchmark from .build/release)")
+}
+setupShell("rm -rf '\(root)'")  // a top-level `defer` would not run at exit

@@ -87,8 +87,13 @@ extension GitRepository {
       }
       (branch, source, commit) = (found.branch, .environment(variable: found.variable), id)
     }
-    let status = try statusReport(head: commit).status
-    let diff = status.isDirty && options.includesDiff ? try diff(for: status, excluding: options.diffExclusions) : nil
+    let status: WorkingTreeStatus
+    let diff: GitDiff?
+    if options.includesDiff {
+      (status, diff, _) = try statusAndDiff(head: commit, excluding: options.diffExclusions)
+    } else {
+      (status, diff) = (try statusReport(head: commit).status, nil)
+    }
     return GitSnapshot(
       repository: self, branch: branch, branchSource: source, commit: commit, status: status, diff: diff,
       remoteURL: try remoteURL(named: options.remoteName))

@@ -8,11 +8,15 @@ package enum StatusSource: Sendable, Hashable, CustomStringConvertible {
   /// One `git status --porcelain --untracked-files=no` answered, because the in-process check
   /// could not be certain.
   case gitStatus(StatusFallbackReason)
+  /// The index still matched `HEAD` but a file changed: one non-empty `git diff` proved the
+  /// tree dirty with unstaged changes only, and gave the diff.
+  case unstagedDiff
 
   package var description: String {
     switch self {
     case .inProcess: "in-process"
     case .gitStatus(let reason): "git status (\(reason))"
+    case .unstagedDiff: "git diff (index matches HEAD, a file changed)"
     }
   }
 }

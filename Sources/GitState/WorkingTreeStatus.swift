@@ -59,12 +59,39 @@ extension GitRepository {
     status: WorkingTreeStatus, source: StatusSource
   ) {
     let head = knownHead ?? readHeadFromFiles()?.commit
-    var check = InProcessCleanCheck(uncertainty: .headUnreadable)
-    if let head {
-      check = inProcessCleanCheck(head: head)
-      if check.uncertainty == nil {
-        return (WorkingTreeStatus(hasStagedChanges: false, hasUnstagedChanges: false), .inProcess)
-      }
+    let check = head.map(inProcessCleanCheck(head:)) ?? InProcessCleanCheck(uncertainty: .headUnreadable)
+    return try statusReport(head: head, check: check)
+  }
+
+  /// The status, the diff when dirty, and which check answered, with as few processes as
+  /// possible. When the in-process check finds a changed file while the index still matches
+  /// `HEAD` (nothing can be staged), one `git diff` answers both: a non-empty diff means
+  /// unstaged changes only. An empty one (a file touched, or its change excluded) leaves the
+  /// answer to `git status`, as does every other uncertainty.
+  ///
+  /// - Parameters:
+  ///   - head: The commit `HEAD` resolves to, just read by the caller.
+  ///   - exclusions: Paths kept out of the diff, as git pathspecs.
+  package func statusAndDiff(head: String, excluding exclusions: [String]) throws(GitStateError) -> (
+    status: WorkingTreeStatus, diff: GitDiff?, source: StatusSource
+  ) {
+    let check = inProcessCleanCheck(head: head)
+    if case .changed? = check.uncertainty {
+      let unstagedOnly = WorkingTreeStatus(hasStagedChanges: false, hasUnstagedChanges: true)
+      let diff = try diff(for: unstagedOnly, excluding: exclusions)
+      if !diff.isEmpty { return (unstagedOnly, diff, .unstagedDiff) }
+    }
+    let (status, source) = try statusReport(head: head, check: check)
+    return (status, status.isDirty ? try diff(for: status, excluding: exclusions) : nil, source)
+  }
+
+  /// The status after the in-process `check` of `head`: its answer when it is certain, else
+  /// `git status`'s.
+  private func statusReport(head: String?, check: InProcessCleanCheck) throws(GitStateError) -> (
+    status: WorkingTreeStatus, source: StatusSource
+  ) {
+    if head != nil && check.uncertainty == nil {
+      return (WorkingTreeStatus(hasStagedChanges: false, hasUnstagedChanges: false), .inProcess)
     }
     let before = head.flatMap {
       check.index ?? IndexFingerprint.of(indexAt: indexPath, hashSize: GitRepository.hashSize(ofObjectID: $0))
