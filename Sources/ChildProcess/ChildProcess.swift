@@ -13,10 +13,17 @@ import Darwin
 ///
 /// A non-zero exit status is a normal result, not a thrown error: inspect ``Output/exitStatus``.
 ///
+/// ``run(_:arguments:environment:standardInput:outputLimit:)`` blocks the calling thread until
+/// the child exits. From async code, for anything slower than a few milliseconds, use
+/// ``runAsync(_:arguments:environment:standardInput:outputLimit:)``: it waits on a thread of its
+/// own and leaves Swift's cooperative threads free.
+///
 /// # Usage
 /// ```swift
 /// let output = try ChildProcess.run("git", arguments: ["--version"])
 /// if output.succeeded { print(output.standardOutputText) }
+///
+/// let slow = try await ChildProcess.runAsync("python3", arguments: ["-c", "print(1)"])
 /// ```
 public enum ChildProcess {
   /// What a finished child process left behind.

@@ -7,7 +7,7 @@ import TestSupport
 @Suite("Finding the repository")
 struct DiscoveryTests {
   @Test("found from a subdirectory, with the same answer as MLflow")
-  func fromSubdirectory() throws {
+  func fromSubdirectory() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let repo = try scratch.repository(files: ["src/deep/file.txt": "x\n", "README": "r\n"])
@@ -17,11 +17,11 @@ struct DiscoveryTests {
     #expect(repository.commonDirectory == repo + "/.git")
     try expectHeadAgreesWithGit(repository, at: repo + "/src/deep", scratch: scratch)
     let snapshot = try GitSnapshot.read(from: repo + "/src/deep", environment: scratch.environment)
-    MLflowGitInfo.expectSame(snapshot, as: try .read(in: repo + "/src/deep", scratch: scratch))
+    MLflowGitInfo.expectSame(snapshot, as: try await .read(in: repo + "/src/deep", scratch: scratch))
   }
 
   @Test("a linked worktree keeps HEAD in its own git dir and refs in the common dir")
-  func linkedWorktree() throws {
+  func linkedWorktree() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let repo = try scratch.repository()
@@ -38,13 +38,13 @@ struct DiscoveryTests {
 
     let snapshot = try repository.snapshot()
     #expect(snapshot.isDirty)
-    MLflowGitInfo.expectSame(snapshot, as: try .read(in: worktree, scratch: scratch))
+    MLflowGitInfo.expectSame(snapshot, as: try await .read(in: worktree, scratch: scratch))
     // The main worktree is untouched by the linked one's edit.
     #expect(try GitSnapshot.read(from: repo, environment: scratch.environment).isDirty == false)
   }
 
   @Test("inside a submodule, the submodule is the repository; its moved pointer dirties the superproject")
-  func submodule() throws {
+  func submodule() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let library = try scratch.repository("library", files: ["lib.txt": "v1\n"])
@@ -62,14 +62,14 @@ struct DiscoveryTests {
     // Untracked content inside the submodule does not count, as in MLflow.
     try scratch.write("scratch\n", to: inside + "/untracked.txt")
     let untracked = try GitSnapshot.read(from: app, environment: scratch.environment)
-    MLflowGitInfo.expectSame(untracked, as: try .read(in: app, scratch: scratch))
+    MLflowGitInfo.expectSame(untracked, as: try await .read(in: app, scratch: scratch))
     #expect(untracked.isDirty == false)
 
     try scratch.git(["-C", inside, "commit", "-q", "--allow-empty", "-m", "move"])
     let moved = try GitSnapshot.read(from: app, environment: scratch.environment)
     #expect(moved.isDirty)
     #expect(moved.diff?.text?.contains("Subproject commit") == true)
-    MLflowGitInfo.expectSame(moved, as: try .read(in: app, scratch: scratch))
+    MLflowGitInfo.expectSame(moved, as: try await .read(in: app, scratch: scratch))
   }
 
   @Test("a bare repository is a clear error")
@@ -86,7 +86,7 @@ struct DiscoveryTests {
   }
 
   @Test("a directory outside any repository is a clear error, as MLflow reports")
-  func notARepository() throws {
+  func notARepository() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let plain = scratch.root + "/plain"
@@ -96,7 +96,7 @@ struct DiscoveryTests {
     }
     #expect(error?.code == .notARepository)
     #expect(error?.message.contains(plain) == true)
-    let reference = try MLflowGitInfo.read(in: plain, scratch: scratch)
+    let reference = try await MLflowGitInfo.read(in: plain, scratch: scratch)
     #expect(reference.error?.contains("Not in a git repository") == true)
   }
 

@@ -6,7 +6,7 @@ import TestSupport
 @Suite("Branch and commit")
 struct HeadTests {
   @Test("an unborn branch is its own state, not a crash (MLflow dies on it)")
-  func unbornBranch() throws {
+  func unbornBranch() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let repo = try scratch.repository(files: [:])
@@ -16,11 +16,11 @@ struct HeadTests {
     let error = #expect(throws: GitStateError.self) { try repository.snapshot() }
     #expect(error?.code == .noCommits)
     #expect(error?.message.contains("first commit") == true)
-    #expect(try MLflowGitInfo.read(in: repo, scratch: scratch).uncaught == true)
+    #expect(try await MLflowGitInfo.read(in: repo, scratch: scratch).uncaught == true)
   }
 
   @Test("detached HEAD without CI variables is reported, like MLflow's refusal")
-  func detachedWithoutCI() throws {
+  func detachedWithoutCI() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let repo = try scratch.repository()
@@ -32,7 +32,7 @@ struct HeadTests {
     let error = #expect(throws: GitStateError.self) { try repository.snapshot() }
     #expect(error?.code == .detachedHead)
     #expect(error?.message.contains("GITHUB_HEAD_REF") == true)
-    #expect(try MLflowGitInfo.read(in: repo, scratch: scratch).error?.contains("detached HEAD") == true)
+    #expect(try await MLflowGitInfo.read(in: repo, scratch: scratch).error?.contains("detached HEAD") == true)
   }
 
   @Test(
@@ -78,7 +78,7 @@ struct HeadTests {
   }
 
   @Test("packed refs, loose refs, and a loose ref that overrides its packed copy")
-  func packedAndLooseRefs() throws {
+  func packedAndLooseRefs() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let repo = try scratch.repository()
@@ -93,13 +93,13 @@ struct HeadTests {
     let newCommit = try scratch.git(["-C", repo, "rev-parse", "HEAD"])
     #expect(try repository.head() == .branch("main", commit: newCommit))
     try expectHeadAgreesWithGit(repository, at: repo, scratch: scratch)
-    MLflowGitInfo.expectSame(try repository.snapshot(), as: try .read(in: repo, scratch: scratch))
+    MLflowGitInfo.expectSame(try repository.snapshot(), as: try await .read(in: repo, scratch: scratch))
   }
 
   @Test(
     "odd branch names are read exactly, as MLflow reads them",
     arguments: ["feat/it's", "feat/say\"hi\"", "feat/café-ü", "team/alice/exp-1", "ünïcødé"])
-  func oddBranchNames(branch: String) throws {
+  func oddBranchNames(branch: String) async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let repo = try scratch.repository()
@@ -107,7 +107,7 @@ struct HeadTests {
     let repository = try GitRepository.discover(from: repo, environment: scratch.environment)
     #expect(try repository.head().branch == branch)
     try expectHeadAgreesWithGit(repository, at: repo, scratch: scratch)
-    MLflowGitInfo.expectSame(try repository.snapshot(), as: try .read(in: repo, scratch: scratch))
+    MLflowGitInfo.expectSame(try repository.snapshot(), as: try await .read(in: repo, scratch: scratch))
   }
 
   @Test("a symbolic ref chain is followed")

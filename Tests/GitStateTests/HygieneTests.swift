@@ -71,4 +71,41 @@ struct HygieneTests {
     }
     #expect(limited?.code == .outputLimitExceeded)
   }
+
+  @Test("ChildProcess.runAsync returns what run returns, and waits off the cooperative threads")
+  func childProcessRunAsync() async throws {
+    let output = try await ChildProcess.runAsync(
+      "sh", arguments: ["-c", "head -c 300000 /dev/zero; head -c 200000 /dev/zero >&2; exit 3"])
+    #expect(output.exitStatus == 3)
+    #expect(output.standardOutput.count == 300_000)
+    #expect(output.standardError.count == 200_000)
+    let echoed = try await ChildProcess.runAsync(
+      "cat", arguments: [], standardInput: Array(repeating: 65, count: 1_000_000))
+    #expect(echoed.standardOutput == Array(repeating: 65, count: 1_000_000))
+    let limited = await #expect(throws: ChildProcessError.self) {
+      try await ChildProcess.runAsync("sh", arguments: ["-c", "head -c 1000000 /dev/zero"], outputLimit: 1000)
+    }
+    #expect(limited?.code == .outputLimitExceeded)
+    let missing = await #expect(throws: ChildProcessError.self) {
+      try await ChildProcess.runAsync("mlflow-git-no-such-program", arguments: [])
+    }
+    #expect(missing?.code == .executableNotFound)
+
+    // More children than the cooperative pool has threads wait for a file that this task makes
+    // only after a suspension. Were their waits on the pool's threads, this task could not
+    // resume until they gave up (after 30 s, failing).
+    let directory = try TemporaryDirectory("mlflow-git-run-async")
+    let flag = directory.appending("go")
+    let count = ProcessInfo.processInfo.activeProcessorCount + 2
+    let script = "i=0; while [ ! -e \"$1\" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done; [ -e \"$1\" ]"
+    let statuses = try await withThrowingTaskGroup(of: Int32.self) { group in
+      for _ in 0..<count {
+        group.addTask { try await ChildProcess.runAsync("sh", arguments: ["-c", script, "wait", flag]).exitStatus }
+      }
+      try await Task.sleep(for: .milliseconds(100))
+      _ = FileManager.default.createFile(atPath: flag, contents: nil)
+      return try await group.reduce(into: [Int32]()) { $0.append($1) }
+    }
+    #expect(statuses == Array(repeating: 0, count: count), "every child saw the file in time")
+  }
 }

@@ -6,7 +6,7 @@ import TestSupport
 @Suite("Remote URL")
 struct RemoteURLTests {
   @Test("a remote with credentials: raw as MLflow stores it, stripped for recording")
-  func credentials() throws {
+  func credentials() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let repo = try scratch.repository()
@@ -17,21 +17,21 @@ struct RemoteURLTests {
     #expect(url.withoutCredentials == "https://github.com/acme/app.git")
     #expect(url.hasCredentials)
     #expect(!"\(url)".contains("s3cret"))
-    MLflowGitInfo.expectSame(snapshot, as: try .read(in: repo, scratch: scratch))
+    MLflowGitInfo.expectSame(snapshot, as: try await .read(in: repo, scratch: scratch))
   }
 
   @Test("no remote of that name: nil, as MLflow")
-  func noRemote() throws {
+  func noRemote() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let repo = try scratch.repository()
     try scratch.git(["-C", repo, "remote", "add", "upstream", "https://example.com/up.git"])
     let snapshot = try GitSnapshot.read(from: repo, environment: scratch.environment)
     #expect(snapshot.remoteURL == nil)
-    MLflowGitInfo.expectSame(snapshot, as: try .read(in: repo, scratch: scratch))
+    MLflowGitInfo.expectSame(snapshot, as: try await .read(in: repo, scratch: scratch))
     let upstream = try GitSnapshot.read(from: repo, options: .init(remoteName: "upstream"), environment: scratch.environment)
     #expect(upstream.remoteURL?.raw == "https://example.com/up.git")
-    MLflowGitInfo.expectSame(upstream, as: try .read(in: repo, remote: "upstream", scratch: scratch))
+    MLflowGitInfo.expectSame(upstream, as: try await .read(in: repo, remote: "upstream", scratch: scratch))
   }
 
   @Test(
@@ -85,7 +85,7 @@ struct RemoteURLTests {
   }
 
   @Test("a config that includes another file is answered by git")
-  func includedConfig() throws {
+  func includedConfig() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let repo = try scratch.repository()
@@ -93,7 +93,7 @@ struct RemoteURLTests {
     try scratch.git(["-C", repo, "config", "include.path", scratch.root + "/extra.config"])
     let snapshot = try GitSnapshot.read(from: repo, environment: scratch.environment)
     #expect(snapshot.remoteURL?.raw == "https://included/app.git")
-    MLflowGitInfo.expectSame(snapshot, as: try .read(in: repo, scratch: scratch))
+    MLflowGitInfo.expectSame(snapshot, as: try await .read(in: repo, scratch: scratch))
   }
 
   @Test("the parser reports includes and refuses what it cannot read")

@@ -7,18 +7,18 @@ import TestSupport
 @Suite("Dirty state and diff")
 struct StatusAndDiffTests {
   @Test("a clean tree: not dirty, no diff")
-  func clean() throws {
+  func clean() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let repo = try scratch.repository()
     let snapshot = try GitSnapshot.read(from: repo, environment: scratch.environment)
     #expect(!snapshot.isDirty)
     #expect(snapshot.diff == nil)
-    MLflowGitInfo.expectSame(snapshot, as: try .read(in: repo, scratch: scratch))
+    MLflowGitInfo.expectSame(snapshot, as: try await .read(in: repo, scratch: scratch))
   }
 
   @Test("staged and unstaged edits: unstaged diff, a newline, staged diff — byte for byte MLflow's")
-  func stagedAndUnstaged() throws {
+  func stagedAndUnstaged() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let repo = try scratch.repository(files: ["app.py": "v1\n", "README": "readme\n"])
@@ -32,11 +32,11 @@ struct StatusAndDiffTests {
     let unstaged = try scratch.git(["-C", repo, "diff"])
     let staged = try scratch.git(["-C", repo, "diff", "--cached"])
     #expect(text == unstaged + "\n" + staged)
-    MLflowGitInfo.expectSame(snapshot, as: try .read(in: repo, scratch: scratch))
+    MLflowGitInfo.expectSame(snapshot, as: try await .read(in: repo, scratch: scratch))
   }
 
   @Test("a staged new file makes the tree dirty")
-  func stagedNewFile() throws {
+  func stagedNewFile() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let repo = try scratch.repository()
@@ -45,11 +45,11 @@ struct StatusAndDiffTests {
     let snapshot = try GitSnapshot.read(from: repo, environment: scratch.environment)
     #expect(snapshot.status == WorkingTreeStatus(hasStagedChanges: true, hasUnstagedChanges: false))
     #expect(snapshot.diff?.text?.contains("new file mode 100644") == true)
-    MLflowGitInfo.expectSame(snapshot, as: try .read(in: repo, scratch: scratch))
+    MLflowGitInfo.expectSame(snapshot, as: try await .read(in: repo, scratch: scratch))
   }
 
   @Test("untracked files only: not dirty, as in MLflow")
-  func untrackedOnly() throws {
+  func untrackedOnly() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let repo = try scratch.repository()
@@ -58,11 +58,11 @@ struct StatusAndDiffTests {
     let snapshot = try GitSnapshot.read(from: repo, environment: scratch.environment)
     #expect(!snapshot.isDirty)
     #expect(snapshot.diff == nil)
-    MLflowGitInfo.expectSame(snapshot, as: try .read(in: repo, scratch: scratch))
+    MLflowGitInfo.expectSame(snapshot, as: try await .read(in: repo, scratch: scratch))
   }
 
   @Test("a touched but unchanged file is clean; a mode change is dirty")
-  func touchAndMode() throws {
+  func touchAndMode() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let repo = try scratch.repository()
@@ -71,11 +71,11 @@ struct StatusAndDiffTests {
     try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: repo + "/app.py")
     let snapshot = try GitSnapshot.read(from: repo, environment: scratch.environment)
     #expect(snapshot.diff?.text == "diff --git a/app.py b/app.py\nold mode 100644\nnew mode 100755")
-    MLflowGitInfo.expectSame(snapshot, as: try .read(in: repo, scratch: scratch))
+    MLflowGitInfo.expectSame(snapshot, as: try await .read(in: repo, scratch: scratch))
   }
 
   @Test("a binary change is git's 'Binary files differ' line, as MLflow records it")
-  func binaryChange() throws {
+  func binaryChange() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let repo = try scratch.repository()
@@ -85,11 +85,11 @@ struct StatusAndDiffTests {
     try scratch.write([0, 9, 9, 255, 0, 1], to: repo + "/blob.bin")
     let snapshot = try GitSnapshot.read(from: repo, environment: scratch.environment)
     #expect(snapshot.diff?.text?.hasSuffix("Binary files a/blob.bin and b/blob.bin differ") == true)
-    MLflowGitInfo.expectSame(snapshot, as: try .read(in: repo, scratch: scratch))
+    MLflowGitInfo.expectSame(snapshot, as: try await .read(in: repo, scratch: scratch))
   }
 
   @Test("non-UTF-8 text keeps its exact bytes")
-  func nonUTF8Content() throws {
+  func nonUTF8Content() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let repo = try scratch.repository(files: ["latin1.txt": "caf\n"])
@@ -99,11 +99,11 @@ struct StatusAndDiffTests {
     #expect(diff.text == nil, "Latin-1 bytes are not valid UTF-8")
     #expect(diff.bytes.contains(0xE9))
     #expect(diff.lossyText.contains("\u{FFFD}"))
-    MLflowGitInfo.expectSame(snapshot, as: try .read(in: repo, scratch: scratch))
+    MLflowGitInfo.expectSame(snapshot, as: try await .read(in: repo, scratch: scratch))
   }
 
   @Test("a 5 MB diff is captured whole")
-  func hugeDiff() throws {
+  func hugeDiff() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let repo = try scratch.repository()
@@ -113,7 +113,7 @@ struct StatusAndDiffTests {
     let snapshot = try GitSnapshot.read(from: repo, environment: scratch.environment)
     let diff = try #require(snapshot.diff)
     #expect(diff.bytes.count > 5_000_000)
-    MLflowGitInfo.expectSame(snapshot, as: try .read(in: repo, scratch: scratch))
+    MLflowGitInfo.expectSame(snapshot, as: try await .read(in: repo, scratch: scratch))
   }
 
   @Test("excluded paths stay out of the diff; the tree is still dirty")

@@ -16,7 +16,7 @@ struct ConcurrencyTests {
       for index in 0..<count {
         let directory = directories[index % directories.count]
         group.addTask {
-          let output = try ChildProcess.run(
+          let output = try await ChildProcess.runAsync(
             "sh", arguments: ["-c", "cd \"$1\" && exec \"$2\" status --json", "race", directory, cli],
             environment: environment)
           guard output.succeeded else { throw TestFailure("mlflow-git status failed: \(output.standardErrorText)") }
@@ -30,7 +30,7 @@ struct ConcurrencyTests {
 
   @Test("16 processes starting at once in a fresh clean state: one model, all report it")
   func sixteenProcessesClean() async throws {
-    let fixture = try VersioningFixture()
+    let fixture = try await VersioningFixture()
     defer { fixture.remove() }
     let ids = try await Self.race(16, in: [fixture.repo], environment: fixture.environment)
     #expect(ids.count == 16)
@@ -40,7 +40,7 @@ struct ConcurrencyTests {
 
   @Test("16 processes starting at once in a fresh dirty state: one model, all report it")
   func sixteenProcessesDirty() async throws {
-    let fixture = try VersioningFixture()
+    let fixture = try await VersioningFixture()
     defer { fixture.remove() }
     try fixture.write("dirty\n", to: "app.py")
     let ids = try await Self.race(16, in: [fixture.repo], environment: fixture.environment)
@@ -50,7 +50,7 @@ struct ConcurrencyTests {
 
   @Test("separate clones sharing only the store converge on one model (oldest wins)")
   func separateClonesConverge() async throws {
-    let fixture = try VersioningFixture()
+    let fixture = try await VersioningFixture()
     defer { fixture.remove() }
     var clones: [String] = []
     for index in 0..<4 {
@@ -68,7 +68,7 @@ struct ConcurrencyTests {
 
   @Test("an index entry whose model was deleted in MLflow is detected and healed")
   func staleIndexHealed() async throws {
-    let fixture = try VersioningFixture()
+    let fixture = try await VersioningFixture()
     defer { fixture.remove() }
     let original = try await fixture.resolve()
     try await fixture.store().deleteLoggedModel(id: original.modelID)
@@ -89,7 +89,7 @@ struct ConcurrencyTests {
 struct ActiveModelTests {
   @Test("the background check replaces a deleted model in the process-wide context")
   func backgroundHealing() async throws {
-    let fixture = try VersioningFixture()
+    let fixture = try await VersioningFixture()
     defer { fixture.remove() }
     defer { disableGitModelVersioning() }
     let original = try await fixture.resolve()
@@ -110,7 +110,7 @@ struct ActiveModelTests {
 
   @Test("enable sets the process-wide model; disable clears it; failures warn and leave it nil")
   func enableAndDisable() async throws {
-    let fixture = try VersioningFixture()
+    let fixture = try await VersioningFixture()
     defer { fixture.remove() }
     defer { disableGitModelVersioning() }
     let context = await enableGitModelVersioning(options: fixture.options())
@@ -133,7 +133,7 @@ struct ActiveModelTests {
 
   @Test("a scope sets its model for its task only and restores the previous one")
   func scopedRestores() async throws {
-    let fixture = try VersioningFixture()
+    let fixture = try await VersioningFixture()
     defer { fixture.remove() }
     defer { disableGitModelVersioning() }
     let outer = await enableGitModelVersioning(options: fixture.options())
@@ -149,9 +149,9 @@ struct ActiveModelTests {
 
   @Test("nested scopes in concurrent tasks do not see each other's model")
   func concurrentScopesIsolated() async throws {
-    let fixture = try VersioningFixture()
+    let fixture = try await VersioningFixture()
     defer { fixture.remove() }
-    let other = try VersioningFixture()
+    let other = try await VersioningFixture()
     defer { other.remove() }
     try other.git("switch", "-q", "-c", "other")
     async let first: (String?, String?) = withGitModelVersioning(options: fixture.options()) { context in

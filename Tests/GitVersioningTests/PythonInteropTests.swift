@@ -9,10 +9,10 @@ import TestSupport
 struct PythonInteropTests {
   @Test("Python's enable_git_model_versioning() reuses the models Swift created, clean and dirty per commit")
   func pythonReusesOurs() async throws {
-    let fixture = try VersioningFixture()
+    let fixture = try await VersioningFixture()
     defer { fixture.remove() }
     let clean = try await fixture.resolve()
-    let python = try fixture.python(
+    let python = try await fixture.python(
       """
       import mlflow
       context = mlflow.genai.enable_git_model_versioning()
@@ -25,9 +25,9 @@ struct PythonInteropTests {
 
   @Test("Swift reuses the clean model Python created, with identical tags, and keeps its name")
   func weReusePythons() async throws {
-    let fixture = try VersioningFixture()
+    let fixture = try await VersioningFixture()
     defer { fixture.remove() }
-    let python = try fixture.python(
+    let python = try await fixture.python(
       """
       import mlflow
       context = mlflow.genai.enable_git_model_versioning()
@@ -44,10 +44,10 @@ struct PythonInteropTests {
 
   @Test("with the one-per-commit policy Swift reuses Python's dirty model and refreshes its diff")
   func dirtyPerCommitSharesPythons() async throws {
-    let fixture = try VersioningFixture()
+    let fixture = try await VersioningFixture()
     defer { fixture.remove() }
     try fixture.write("changed by python\n", to: "app.py")
-    let python = try fixture.python(
+    let python = try await fixture.python(
       """
       import mlflow
       context = mlflow.genai.enable_git_model_versioning()
@@ -62,13 +62,13 @@ struct PythonInteropTests {
 
   @Test("a per-diff version whose diff tag Python rewrote is not reused for the old diff")
   func pythonRewroteOurDiff() async throws {
-    let fixture = try VersioningFixture()
+    let fixture = try await VersioningFixture()
     defer { fixture.remove() }
     try fixture.write("diff A\n", to: "app.py")
     let ours = try await fixture.resolve()
     // Python, on another diff of the same commit, finds our dirty model and overwrites its diff.
     try fixture.write("diff B\n", to: "app.py")
-    let python = try fixture.python(
+    let python = try await fixture.python(
       """
       import mlflow
       context = mlflow.genai.enable_git_model_versioning()

@@ -13,7 +13,7 @@ import TestSupport
 struct UndeliveredVersionTests {
   @Test("no mlflow.db and no mlflow: final IDs at once, used by the runtime, delivered unchanged once mlflow.db exists")
   func embeddedStoreLater() async throws {
-    let fixture = try VersioningFixture(freshMachine: true)
+    let fixture = try await VersioningFixture(freshMachine: true)
     defer { fixture.remove() }
     var options = fixture.options()
     options.maxDiffTagBytes = 300
@@ -41,7 +41,7 @@ struct UndeliveredVersionTests {
     #expect(ModelIDMapping.status(of: dirty.modelID, in: dirty.repository) == .undelivered(provisional: false))
 
     // `mlflow db upgrade` (or `mlflow ui`) creates the database; the next delivery fills it.
-    try MLflowDatabaseTemplate.copy(to: fixture.databasePath)
+    try await MLflowDatabaseTemplate.copy(to: fixture.databasePath)
     let report = await JournalDelivery.deliver(from: dirty.repository, options: options)
     // (The runtime's background delivery may have raced it to some of them.)
     #expect(report.problem == nil && report.undelivered == 0)
@@ -57,7 +57,7 @@ struct UndeliveredVersionTests {
     let artifact = dirtyModel.artifactLocation + "/" + VersionTags.diffArtifactName
     #expect(FileManager.default.contents(atPath: artifact).map(Array.init) == dirty.version.diff)
 
-    let python = try fixture.python(
+    let python = try await fixture.python(
       """
       import mlflow
       ids = \(pythonLiteral(clean.modelID)), \(pythonLiteral(dirty.modelID))
@@ -77,11 +77,11 @@ struct UndeliveredVersionTests {
 
   @Test("a delivery that died after creating the model: the next one finds it under the ID and adds nothing")
   func interruptedDelivery() async throws {
-    let fixture = try VersioningFixture(freshMachine: true)
+    let fixture = try await VersioningFixture(freshMachine: true)
     defer { fixture.remove() }
     let kept = try await fixture.resolve()
     let recorded = try #require(UndeliveredVersion.find(kept.modelID, in: kept.repository))
-    try MLflowDatabaseTemplate.copy(to: fixture.databasePath)
+    try await MLflowDatabaseTemplate.copy(to: fixture.databasePath)
     // What a delivery killed between the insert and the removal of the record leaves behind.
     _ = try await fixture.store().createLoggedModel(
       id: kept.modelID, experimentID: "0", name: recorded.name, tags: recorded.tags)
@@ -94,10 +94,10 @@ struct UndeliveredVersionTests {
 
   @Test("an app start delivers the undelivered versions in the background once mlflow.db exists")
   func appStartDelivers() async throws {
-    let fixture = try VersioningFixture(freshMachine: true)
+    let fixture = try await VersioningFixture(freshMachine: true)
     defer { fixture.remove() }
     let kept = try await fixture.resolve()
-    try MLflowDatabaseTemplate.copy(to: fixture.databasePath)
+    try await MLflowDatabaseTemplate.copy(to: fixture.databasePath)
     let context = await withGitModelVersioning(options: fixture.options()) { $0 }
     #expect(context.activeModel?.modelID == kept.modelID)
     var delivered: LoggedModel?
@@ -111,11 +111,11 @@ struct UndeliveredVersionTests {
 
   @Test("Python made a model of the same state before delivery: ours is still created under its handed-out ID")
   func pythonCameFirst() async throws {
-    let fixture = try VersioningFixture(freshMachine: true)
+    let fixture = try await VersioningFixture(freshMachine: true)
     defer { fixture.remove() }
     let ours = try await fixture.resolve()
-    try MLflowDatabaseTemplate.copy(to: fixture.databasePath)
-    let python = try fixture.python(
+    try await MLflowDatabaseTemplate.copy(to: fixture.databasePath)
+    let python = try await fixture.python(
       """
       import mlflow
       context = mlflow.genai.enable_git_model_versioning()
@@ -130,7 +130,7 @@ struct UndeliveredVersionTests {
 
   @Test("16 processes starting at once on a fresh machine: one undelivered ID, all report it")
   func sixteenProcessesWithoutStore() async throws {
-    let fixture = try VersioningFixture(freshMachine: true)
+    let fixture = try await VersioningFixture(freshMachine: true)
     defer { fixture.remove() }
     let ids = try await ConcurrencyTests.race(16, in: [fixture.repo], environment: fixture.environment)
     #expect(ids.count == 16)
@@ -141,9 +141,9 @@ struct UndeliveredVersionTests {
 
   @Test("a tracking server down: a provisional ID; once it is up, delivery maps it to the server's ID")
   func serverDownThenUp() async throws {
-    var fixture = try VersioningFixture(freshMachine: true)
+    var fixture = try await VersioningFixture(freshMachine: true)
     defer { fixture.remove() }
-    let server = try MLflowServer(freshSQLiteIn: fixture.scratch.root + "/server", environment: fixture.environment)
+    let server = try await MLflowServer(freshSQLiteIn: fixture.scratch.root + "/server", environment: fixture.environment)
     defer { server.stop() }
     fixture.environment["MLFLOW_TRACKING_URI"] = server.url
     fixture.environment["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0"
@@ -165,7 +165,7 @@ struct UndeliveredVersionTests {
     let after = try await fixture.resolve()
     #expect(after.modelID == final && after.isDelivered && after.foundInIndex)
     #expect(await withGitModelVersioning(options: fixture.options()) { $0 }.activeModel?.modelID == final)
-    let python = try fixture.python(
+    let python = try await fixture.python(
       """
       import mlflow
       m = mlflow.get_logged_model(\(pythonLiteral(final)))
@@ -174,9 +174,10 @@ struct UndeliveredVersionTests {
     #expect(python?["status"] as? String == "READY")
     #expect((python?["tags"] as? [String: String])?[VersionTagKey.commit] == provisional.version.commit)
     _ = await JournalDelivery.deliver(from: provisional.repository, options: fixture.options())
-    let count = try fixture.python(
+    let count = try await fixture.python(
       "import mlflow\nprint(json.dumps({'n': len(mlflow.search_logged_models(output_format='list'))}))",
       trackingURI: server.url) as? [String: Int]
     #expect(count?["n"] == 1, "delivering again adds nothing")
+    await server.stop()  // without holding a cooperative thread; the defer is for a throw
   }
 }

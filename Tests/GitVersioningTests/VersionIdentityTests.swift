@@ -9,7 +9,7 @@ import TestSupport
 struct VersionIdentityTests {
   @Test("a clean state gets one READY model named after it, reused on the next start from the index")
   func cleanReuse() async throws {
-    let fixture = try VersioningFixture()
+    let fixture = try await VersioningFixture()
     defer { fixture.remove() }
     let first = try await fixture.resolve()
     #expect(first.created)
@@ -33,7 +33,7 @@ struct VersionIdentityTests {
 
   @Test("a new commit, a new branch at the same commit, a changed remote: each a new model")
   func newStatesNewModels() async throws {
-    let fixture = try VersioningFixture()
+    let fixture = try await VersioningFixture()
     defer { fixture.remove() }
     let initial = try await fixture.resolve().modelID
 
@@ -58,7 +58,7 @@ struct VersionIdentityTests {
 
   @Test("dirty: a model per distinct diff, the same diff twice is one, clean again is the clean model")
   func dirtyVersions() async throws {
-    let fixture = try VersioningFixture()
+    let fixture = try await VersioningFixture()
     defer { fixture.remove() }
     let clean = try await fixture.resolve().modelID
 
@@ -92,7 +92,7 @@ struct VersionIdentityTests {
 
   @Test("one dirty version per commit, as MLflow does, when asked")
   func perCommitPolicy() async throws {
-    let fixture = try VersioningFixture()
+    let fixture = try await VersioningFixture()
     defer { fixture.remove() }
     try fixture.write("v2\n", to: "app.py")
     let first = try await fixture.resolve(.perCommit)
@@ -105,7 +105,7 @@ struct VersionIdentityTests {
 
   @Test("another experiment is another version")
   func experimentChanged() async throws {
-    var fixture = try VersioningFixture()
+    var fixture = try await VersioningFixture()
     defer { fixture.remove() }
     let inDefault = try await fixture.resolve()
     fixture.environment["MLFLOW_EXPERIMENT_NAME"] = "agents"
@@ -117,7 +117,7 @@ struct VersionIdentityTests {
 
   @Test("a branch named feat/it's and a remote with a token: exact branch, no token stored")
   func quotesAndCredentials() async throws {
-    let fixture = try VersioningFixture(remote: "https://ci:ghp_s3cret@github.com/acme/app.git")
+    let fixture = try await VersioningFixture(remote: "https://ci:ghp_s3cret@github.com/acme/app.git")
     defer { fixture.remove() }
     try fixture.git("switch", "-q", "-c", "feat/it's")
     let resolution = try await fixture.resolve()
@@ -132,7 +132,7 @@ struct VersionIdentityTests {
 
   @Test("no remote: the version has no repoURL and does not match a model that has one")
   func noRemote() async throws {
-    let fixture = try VersioningFixture(remote: nil)
+    let fixture = try await VersioningFixture(remote: nil)
     defer { fixture.remove() }
     let store = try fixture.store()
     let commit = try fixture.scratch.git(["-C", fixture.repo, "rev-parse", "HEAD"])
@@ -148,7 +148,7 @@ struct VersionIdentityTests {
 
   @Test("a diff over the tag bound: the tag is cut with a marker, the whole diff is the artifact git.diff")
   func bigDiff() async throws {
-    let fixture = try VersioningFixture()
+    let fixture = try await VersioningFixture()
     defer { fixture.remove() }
     try fixture.write(String(repeating: "a line of a large generated file\n", count: 20_000), to: "app.py")
     var options = fixture.options()

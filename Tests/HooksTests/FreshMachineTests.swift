@@ -9,36 +9,36 @@ import TestSupport
 @Suite("A fresh machine without mlflow.db or MLflow")
 struct FreshMachineTests {
   /// `mlflow-git versions --json` as (commit → entry).
-  static func versions(_ fixture: HookFixture) throws -> [String: [String: Any]] {
-    let output = try fixture.cli("versions", "--json", "--limit", "1000")
+  static func versions(_ fixture: HookFixture) async throws -> [String: [String: Any]] {
+    let output = try await fixture.cli("versions", "--json", "--limit", "1000")
     guard output.succeeded else { throw TestFailure("versions failed: \(output.standardErrorText)") }
     let items = try JSONSerialization.jsonObject(with: Data(output.standardOutput)) as? [[String: Any]] ?? []
     return Dictionary(items.map { ($0["commit"] as? String ?? "?", $0) }) { first, _ in first }
   }
 
   /// Runs the real `mlflow db upgrade` on the repository's mlflow.db, as a user would.
-  static func createDatabase(_ fixture: HookFixture) throws {
-    let output = try ChildProcess.run(
-      try ReferenceMLflow.mlflowExecutable(), arguments: ["db", "upgrade", "sqlite:///" + fixture.databasePath],
+  static func createDatabase(_ fixture: HookFixture) async throws {
+    let output = try await ChildProcess.runAsync(
+      try await ReferenceMLflow.mlflowExecutable(), arguments: ["db", "upgrade", "sqlite:///" + fixture.databasePath],
       environment: fixture.environment)
     guard output.succeeded else { throw TestFailure("mlflow db upgrade failed: \(output.standardErrorText)") }
   }
 
   @Test("commits get IDs shown at once; after `mlflow db upgrade`, sync puts them in mlflow.db unchanged, once")
   func idsBeforeTheDatabase() async throws {
-    let fixture = try HookFixture(mlflowAvailable: false)
+    let fixture = try await HookFixture(mlflowAvailable: false)
     defer { fixture.remove() }
-    #expect(try fixture.cli("install").succeeded)
-    var commits = [try fixture.head()]
+    #expect(try await fixture.cli("install").succeeded)
+    var commits = [try await fixture.head()]
     for index in 0..<3 {
       try fixture.scratch.write("v\(index)\n", to: fixture.repo + "/app.py")
-      try fixture.git("commit", "-qam", "change \(index)")
-      commits.append(try fixture.head())
+      try await fixture.git("commit", "-qam", "change \(index)")
+      commits.append(try await fixture.head())
     }
-    let waiting = try fixture.cli("sync", "--json")
+    let waiting = try await fixture.cli("sync", "--json")
     #expect(!waiting.succeeded, "sync says versions wait")
     #expect(waiting.standardErrorText.contains("keep their model IDs"))
-    let before = try Self.versions(fixture)
+    let before = try await Self.versions(fixture)
     var ids: [String: String] = [:]
     for commit in commits {
       let entry = try #require(before[commit], "\(commit.prefix(7)) is listed")
@@ -47,16 +47,16 @@ struct FreshMachineTests {
       #expect(entry["status"] as? String == "UNDELIVERED")
     }
     #expect(Set(ids.values).count == commits.count)
-    let status = try JSONSerialization.jsonObject(with: Data(try fixture.cli("status", "--json").standardOutput))
+    let status = try JSONSerialization.jsonObject(with: Data(try await fixture.cli("status", "--json").standardOutput))
     #expect((status as? [String: Any])?["modelID"] as? String == ids[commits.last!])
     #expect((status as? [String: Any])?["undelivered"] as? Bool == true)
-    let text = try fixture.cli("versions").standardOutputText
+    let text = try await fixture.cli("versions").standardOutputText
     #expect(text.contains("UNDELIVERED"))
     #expect(!FileManager.default.fileExists(atPath: fixture.databasePath))
 
-    try Self.createDatabase(fixture)
-    try fixture.sync()
-    let python = try ReferenceMLflow.runJSON(
+    try await Self.createDatabase(fixture)
+    try await fixture.sync()
+    let python = try await ReferenceMLflow.runJSON(
       """
       import json, mlflow
       ids = \(String(decoding: try JSONSerialization.data(withJSONObject: Array(ids.values)), as: UTF8.self))
@@ -68,9 +68,9 @@ struct FreshMachineTests {
       #expect(python?[id]?["mlflow.source.git.branch"] == "main")
       #expect(python?[id]?["mlflow.source.git.repoURL"] == "https://git.example.com/acme/app.git")
     }
-    try fixture.sync()
+    try await fixture.sync()
     #expect(try await fixture.models().count == commits.count, "syncing again adds nothing")
-    let after = try Self.versions(fixture)
+    let after = try await Self.versions(fixture)
     for commit in commits {
       #expect(after[commit]?["modelID"] as? String == ids[commit])
       #expect(after[commit]?["undelivered"] as? Bool == false)
@@ -80,19 +80,19 @@ struct FreshMachineTests {
 
   @Test("a delivery killed with SIGKILL mid-way: the next one delivers every version once, with its ID")
   func deliveryKilled() async throws {
-    let fixture = try HookFixture(mlflowAvailable: false)
+    let fixture = try await HookFixture(mlflowAvailable: false)
     defer { fixture.remove() }
-    #expect(try fixture.cli("install").succeeded)
-    try fixture.git("config", "core.hooksPath", fixture.scratch.root + "/no-hooks")
+    #expect(try await fixture.cli("install").succeeded)
+    try await fixture.git("config", "core.hooksPath", fixture.scratch.root + "/no-hooks")
     for index in 0..<300 {
-      try fixture.git("commit", "-q", "--allow-empty", "-m", "commit \(index)")
+      try await fixture.git("commit", "-q", "--allow-empty", "-m", "commit \(index)")
     }
-    try fixture.git("config", "--unset", "core.hooksPath")
-    _ = try fixture.cli("backfill", "--limit", "300")
-    let ids = try Self.versions(fixture).compactMapValues { $0["modelID"] as? String }
+    try await fixture.git("config", "--unset", "core.hooksPath")
+    _ = try await fixture.cli("backfill", "--limit", "300")
+    let ids = try await Self.versions(fixture).compactMapValues { $0["modelID"] as? String }
     #expect(ids.count == 301)
-    try Self.createDatabase(fixture)
-    let killed = try ChildProcess.run(
+    try await Self.createDatabase(fixture)
+    let killed = try await ChildProcess.runAsync(
       "sh",
       arguments: [
         "-c",
@@ -110,7 +110,7 @@ struct FreshMachineTests {
     let fields = killed.standardOutputText.split(separator: " ").map { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     #expect(fields.first == 137, "the delivery was killed")
     #expect((fields.last ?? 0).map { $0 > 0 } ?? false, "it was killed before it finished")
-    try fixture.sync()
+    try await fixture.sync()
     let models = try await fixture.models()
     #expect(models.count == 301, "every version once")
     #expect(Set(models.map(\.modelID)) == Set(ids.values), "each with the ID it was given")

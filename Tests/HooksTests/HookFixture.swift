@@ -14,40 +14,43 @@ struct HookFixture {
   var stateDirectory: String { repo + "/.git/mlflow-git" }
 
   /// - Parameter mlflowAvailable: `false` leaves `mlflow` unreachable, as on a fresh machine.
-  init(mlflowAvailable: Bool = true, remote: String? = "https://git.example.com/acme/app.git") throws {
+  init(mlflowAvailable: Bool = true, remote: String? = "https://git.example.com/acme/app.git") async throws {
     scratch = try Scratch()
     repo = try scratch.repository(files: ["app.py": "v1\n"])
     if let remote { try scratch.git(["-C", repo, "remote", "add", "origin", remote]) }
     environment = scratch.environment
     environment["MLFLOW_GIT_MLFLOW_EXECUTABLE"] =
-      mlflowAvailable ? try ReferenceMLflow.mlflowExecutable() : scratch.root + "/no-mlflow-here"
+      mlflowAvailable ? try await ReferenceMLflow.mlflowExecutable() : scratch.root + "/no-mlflow-here"
   }
 
   func remove() { scratch.remove() }
 
-  /// Runs `git arguments` in the repository; returns standard output and standard error.
+  /// Runs `git arguments` in the repository; returns standard output and standard error. Waits
+  /// on a thread of its own: a commit, checkout or merge runs the hooks, and so `mlflow-git`.
   @discardableResult
-  func git(_ arguments: String...) throws -> (output: String, error: String) {
-    let result = try ChildProcess.run("git", arguments: ["-C", repo] + arguments, environment: environment)
+  func git(_ arguments: String...) async throws -> (output: String, error: String) {
+    let result = try await ChildProcess.runAsync("git", arguments: ["-C", repo] + arguments, environment: environment)
     guard result.succeeded else {
       throw TestFailure("git \(arguments.joined(separator: " ")) failed: \(result.standardErrorText)")
     }
     return (result.standardOutputText, result.standardErrorText)
   }
 
-  func head() throws -> String { try git("rev-parse", "HEAD").output.trimmingCharacters(in: .whitespacesAndNewlines) }
+  func head() async throws -> String {
+    try await git("rev-parse", "HEAD").output.trimmingCharacters(in: .whitespacesAndNewlines)
+  }
 
-  /// Runs the built `mlflow-git` in the repository.
+  /// Runs the built `mlflow-git` in the repository, waiting on a thread of its own.
   @discardableResult
-  func cli(_ arguments: String..., environment extra: [String: String] = [:]) throws -> ChildProcess.Output {
-    try ChildProcess.run(
+  func cli(_ arguments: String..., environment extra: [String: String] = [:]) async throws -> ChildProcess.Output {
+    try await ChildProcess.runAsync(
       "sh", arguments: ["-c", "cd \"$1\" && shift && exec \"$@\"", "mlflow-git", repo, HookFixture.cliPath] + arguments,
       environment: environment.merging(extra) { $1 })
   }
 
   /// Waits for background deliveries, then delivers what is left.
-  func sync() throws {
-    let output = try cli("sync")
+  func sync() async throws {
+    let output = try await cli("sync")
     guard output.succeeded else { throw TestFailure("mlflow-git sync failed: \(output.standardErrorText)") }
   }
 

@@ -8,77 +8,77 @@ import TestSupport
 struct HookScenarioTests {
   @Test("commit, amend, switch -c, checkout, merges, pull, rebase, cherry-pick, worktree add: each state has its model")
   func everyOperation() async throws {
-    let fixture = try HookFixture()
+    let fixture = try await HookFixture()
     defer { fixture.remove() }
     let userLog = fixture.scratch.root + "/user-hook.log"
     try fixture.scratch.writeExecutable("#!/bin/sh\necho \"post-commit $*\" >> '\(userLog)'\n", to: fixture.repo + "/.git/hooks/post-commit")
-    let install = try fixture.cli("install")
+    let install = try await fixture.cli("install")
     #expect(install.succeeded, "\(install.standardErrorText)")
     #expect(install.standardOutputText.contains("kept your post-commit hook"))
 
-    var expected: [(branch: String, commit: String)] = [("main", try fixture.head())]
+    var expected: [(branch: String, commit: String)] = [("main", try await fixture.head())]
     try fixture.scratch.write("v2\n", to: fixture.repo + "/app.py")
-    let commit = try fixture.git("commit", "-qam", "two")
+    let commit = try await fixture.git("commit", "-qam", "two")
     #expect(commit.output.isEmpty && commit.error.isEmpty, "hooks print nothing on success")
-    expected.append(("main", try fixture.head()))
-    try fixture.git("commit", "-q", "--amend", "-m", "two, amended")
-    expected.append(("main", try fixture.head()))
+    expected.append(("main", try await fixture.head()))
+    try await fixture.git("commit", "-q", "--amend", "-m", "two, amended")
+    expected.append(("main", try await fixture.head()))
 
-    try fixture.git("switch", "-q", "-c", "feature/x")
-    expected.append(("feature/x", try fixture.head()))
+    try await fixture.git("switch", "-q", "-c", "feature/x")
+    expected.append(("feature/x", try await fixture.head()))
     for index in 1...3 {
       try fixture.scratch.write("feature \(index)\n", to: fixture.repo + "/feature.txt")
-      try fixture.git("add", "feature.txt")
-      try fixture.git("commit", "-qm", "feature \(index)")
-      expected.append(("feature/x", try fixture.head()))
+      try await fixture.git("add", "feature.txt")
+      try await fixture.git("commit", "-qm", "feature \(index)")
+      expected.append(("feature/x", try await fixture.head()))
     }
-    try fixture.git("checkout", "-q", "main")
+    try await fixture.git("checkout", "-q", "main")
     try fixture.scratch.write("main 3\n", to: fixture.repo + "/main.txt")
-    try fixture.git("add", "main.txt")
-    try fixture.git("commit", "-qm", "main three")
-    let mainTip = try fixture.head()
+    try await fixture.git("add", "main.txt")
+    try await fixture.git("commit", "-qm", "main three")
+    let mainTip = try await fixture.head()
     expected.append(("main", mainTip))
 
     // Rebase of several commits: only the final commits are versions of feature/x.
-    try fixture.git("checkout", "-q", "feature/x")
-    try fixture.git("rebase", "-q", "main")
-    let rebased = try fixture.git("rev-list", "--reverse", "main..feature/x").output.split(separator: "\n").map(String.init)
+    try await fixture.git("checkout", "-q", "feature/x")
+    try await fixture.git("rebase", "-q", "main")
+    let rebased = try await fixture.git("rev-list", "--reverse", "main..feature/x").output.split(separator: "\n").map(String.init)
     #expect(rebased.count == 3)
     for commit in rebased { expected.append(("feature/x", commit)) }
 
     // Fast-forward merge, then a true merge, then a cherry-pick.
-    try fixture.git("checkout", "-q", "main")
-    try fixture.git("merge", "-q", "--ff-only", "feature/x")
-    expected.append(("main", try fixture.head()))
-    try fixture.git("switch", "-q", "-c", "side", "HEAD~1")
-    expected.append(("side", try fixture.head()))
+    try await fixture.git("checkout", "-q", "main")
+    try await fixture.git("merge", "-q", "--ff-only", "feature/x")
+    expected.append(("main", try await fixture.head()))
+    try await fixture.git("switch", "-q", "-c", "side", "HEAD~1")
+    expected.append(("side", try await fixture.head()))
     try fixture.scratch.write("side\n", to: fixture.repo + "/side.txt")
-    try fixture.git("add", "side.txt")
-    try fixture.git("commit", "-qm", "side")
-    let side = try fixture.head()
+    try await fixture.git("add", "side.txt")
+    try await fixture.git("commit", "-qm", "side")
+    let side = try await fixture.head()
     expected.append(("side", side))
-    try fixture.git("checkout", "-q", "main")
-    try fixture.git("merge", "-q", "--no-ff", "--no-edit", "side")
-    expected.append(("main", try fixture.head()))
-    try fixture.git("switch", "-q", "-c", "picked", "HEAD~1")
-    expected.append(("picked", try fixture.head()))
-    try fixture.git("cherry-pick", side)
-    expected.append(("picked", try fixture.head()))
+    try await fixture.git("checkout", "-q", "main")
+    try await fixture.git("merge", "-q", "--no-ff", "--no-edit", "side")
+    expected.append(("main", try await fixture.head()))
+    try await fixture.git("switch", "-q", "-c", "picked", "HEAD~1")
+    expected.append(("picked", try await fixture.head()))
+    try await fixture.git("cherry-pick", side)
+    expected.append(("picked", try await fixture.head()))
 
     // A linked worktree shares the hooks; its versions go to its own default store (MLflow's
     // mlflow.db is relative to where the app runs).
     let worktree = fixture.scratch.root + "/wt"
-    try fixture.git("worktree", "add", "-q", "-b", "in-worktree", worktree, "main")
-    let worktreeCommit = try fixture.git("rev-parse", "main").output.trimmingCharacters(in: .whitespacesAndNewlines)
+    try await fixture.git("worktree", "add", "-q", "-b", "in-worktree", worktree, "main")
+    let worktreeCommit = try await fixture.git("rev-parse", "main").output.trimmingCharacters(in: .whitespacesAndNewlines)
     let upstream = fixture.scratch.root + "/upstream"
     try fixture.scratch.git(["clone", "-q", fixture.repo, upstream, "-b", "main"])
     try fixture.scratch.git(["-C", upstream, "commit", "-q", "--allow-empty", "-m", "upstream work"])
     let upstreamTip = try fixture.scratch.git(["-C", upstream, "rev-parse", "HEAD"])
-    try fixture.git("checkout", "-q", "main")
-    try fixture.git("pull", "-q", "--ff-only", upstream, "main")
+    try await fixture.git("checkout", "-q", "main")
+    try await fixture.git("pull", "-q", "--ff-only", upstream, "main")
     expected.append(("main", upstreamTip))
 
-    try fixture.sync()
+    try await fixture.sync()
     let journal = (try? String(contentsOfFile: fixture.stateDirectory + "/journal", encoding: .utf8)) ?? ""
     for (branch, commit) in expected {
       let models = try await fixture.models(branch: branch, commit: commit)
@@ -104,81 +104,81 @@ struct HookScenarioTests {
 
   @Test("core.hooksPath (husky) is honoured")
   func hooksPath() async throws {
-    let fixture = try HookFixture()
+    let fixture = try await HookFixture()
     defer { fixture.remove() }
-    try fixture.git("config", "core.hooksPath", ".husky/_")
-    #expect(try fixture.cli("install").succeeded)
+    try await fixture.git("config", "core.hooksPath", ".husky/_")
+    #expect(try await fixture.cli("install").succeeded)
     #expect(FileManager.default.fileExists(atPath: fixture.repo + "/.husky/_/post-commit"))
     #expect(!FileManager.default.fileExists(atPath: fixture.repo + "/.git/hooks/post-commit"))
-    try fixture.git("commit", "-q", "--allow-empty", "-m", "through husky's folder")
-    try fixture.sync()
-    #expect(try await fixture.models(branch: "main", commit: try fixture.head()).count == 1)
+    try await fixture.git("commit", "-q", "--allow-empty", "-m", "through husky's folder")
+    try await fixture.sync()
+    #expect(try await fixture.models(branch: "main", commit: try await fixture.head()).count == 1)
   }
 
   @Test("install twice changes nothing; uninstall restores every file byte for byte")
-  func installIsIdempotentAndReversible() throws {
-    let fixture = try HookFixture()
+  func installIsIdempotentAndReversible() async throws {
+    let fixture = try await HookFixture()
     defer { fixture.remove() }
     try fixture.scratch.writeExecutable("#!/bin/sh\nexit 0\n", to: fixture.repo + "/.git/hooks/post-merge")
     let before = try fixture.installFootprint()
-    #expect(try fixture.cli("install", "--mlflow-executable", "/opt/mlflow/bin/mlflow").succeeded)
+    #expect(try await fixture.cli("install", "--mlflow-executable", "/opt/mlflow/bin/mlflow").succeeded)
     let installed = try fixture.installFootprint()
     #expect(installed != before)
-    #expect(try fixture.git("config", "--get", "mlflow-git.mlflowExecutable").output == "/opt/mlflow/bin/mlflow\n")
-    let again = try fixture.cli("install", "--mlflow-executable", "/opt/mlflow/bin/mlflow")
+    #expect(try await fixture.git("config", "--get", "mlflow-git.mlflowExecutable").output == "/opt/mlflow/bin/mlflow\n")
+    let again = try await fixture.cli("install", "--mlflow-executable", "/opt/mlflow/bin/mlflow")
     #expect(again.standardOutputText.contains("already installed"))
     #expect(try fixture.installFootprint() == installed)
-    #expect(try fixture.cli("uninstall").succeeded)
+    #expect(try await fixture.cli("uninstall").succeeded)
     #expect(try fixture.installFootprint() == before)
   }
 
   @Test("a hook never fails git and never prints, even when mlflow-git is gone")
-  func hookNeverFails() throws {
-    let fixture = try HookFixture()
+  func hookNeverFails() async throws {
+    let fixture = try await HookFixture()
     defer { fixture.remove() }
-    #expect(try fixture.cli("install").succeeded)
+    #expect(try await fixture.cli("install").succeeded)
     let hook = try String(contentsOfFile: fixture.repo + "/.git/hooks/post-commit", encoding: .utf8)
     try fixture.scratch.writeExecutable(
       hook.replacing(HookFixture.cliPath, with: fixture.scratch.root + "/deleted/mlflow-git"),
       to: fixture.repo + "/.git/hooks/post-commit")
-    let result = try fixture.git("commit", "-q", "--allow-empty", "-m", "still fine")
+    let result = try await fixture.git("commit", "-q", "--allow-empty", "-m", "still fine")
     #expect(result.output.isEmpty && result.error.isEmpty)
     let journal = try String(contentsOfFile: fixture.stateDirectory + "/journal", encoding: .utf8)
-    #expect(journal.contains(try fixture.head()), "the state is journaled for a later delivery")
+    #expect(journal.contains(try await fixture.head()), "the state is journaled for a later delivery")
   }
 
   @Test("a user's failing post-checkout fails checkout exactly as it did before install")
-  func chainedExitStatus() throws {
-    let fixture = try HookFixture()
+  func chainedExitStatus() async throws {
+    let fixture = try await HookFixture()
     defer { fixture.remove() }
     try fixture.scratch.writeExecutable("#!/bin/sh\necho from-user-hook >&2\nexit 3\n", to: fixture.repo + "/.git/hooks/post-checkout")
-    let before = try ChildProcess.run(
+    let before = try await ChildProcess.runAsync(
       "git", arguments: ["-C", fixture.repo, "checkout", "-q", "-b", "before"], environment: fixture.environment)
     #expect(before.exitStatus != 0)
-    #expect(try fixture.cli("install").succeeded)
-    let after = try ChildProcess.run(
+    #expect(try await fixture.cli("install").succeeded)
+    let after = try await ChildProcess.runAsync(
       "git", arguments: ["-C", fixture.repo, "checkout", "-q", "-b", "after"], environment: fixture.environment)
     #expect(after.exitStatus == before.exitStatus)
     #expect(after.standardErrorText == before.standardErrorText)
   }
 
   @Test("uninstall removes the clean-check records from every worktree's Git directory")
-  func uninstallRemovesStatusRecords() throws {
-    let fixture = try HookFixture()
+  func uninstallRemovesStatusRecords() async throws {
+    let fixture = try await HookFixture()
     defer { fixture.remove() }
-    #expect(try fixture.cli("install").succeeded)
+    #expect(try await fixture.cli("install").succeeded)
     let worktree = fixture.scratch.root + "/wt"
-    try fixture.git("worktree", "add", "-q", "-b", "side", worktree, "main")
+    try await fixture.git("worktree", "add", "-q", "-b", "side", worktree, "main")
     let worktreeGitDirectory = fixture.repo + "/.git/worktrees/wt"
-    try fixture.cli("status")
-    let inWorktree = try ChildProcess.run(
+    try await fixture.cli("status")
+    let inWorktree = try await ChildProcess.runAsync(
       "sh", arguments: ["-c", "cd \"$1\" && shift && exec \"$@\"", "mlflow-git", worktree, HookFixture.cliPath, "status"],
       environment: fixture.environment)
     #expect(inWorktree.succeeded, "\(inWorktree.standardErrorText)")
     #expect(FileManager.default.fileExists(atPath: fixture.stateDirectory + "/index-matches-head"))
     #expect(FileManager.default.fileExists(atPath: worktreeGitDirectory + "/mlflow-git/index-matches-head"))
 
-    #expect(try fixture.cli("uninstall").succeeded)
+    #expect(try await fixture.cli("uninstall").succeeded)
     #expect(!FileManager.default.fileExists(atPath: fixture.stateDirectory + "/index-matches-head"))
     #expect(!FileManager.default.fileExists(atPath: worktreeGitDirectory + "/mlflow-git"))
   }

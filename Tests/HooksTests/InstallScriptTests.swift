@@ -11,7 +11,7 @@ struct InstallScriptTests {
 
   @Test("install.sh builds once, installs hooks that register commits, and --uninstall restores the repository")
   func installAndUninstall() async throws {
-    let fixture = try HookFixture()
+    let fixture = try await HookFixture()
     defer { fixture.remove() }
     try fixture.scratch.writeExecutable("#!/bin/sh\necho mine > /dev/null\n", to: fixture.repo + "/.git/hooks/post-commit")
     let before = try fixture.installFootprint()
@@ -19,27 +19,27 @@ struct InstallScriptTests {
     environment["MLFLOW_GIT_HOME"] = Self.home
     let script = ReferenceMLflow.packageRoot + "/install.sh"
 
-    let install = try ChildProcess.run("bash", arguments: [script, fixture.repo], environment: environment)
+    let install = try await ChildProcess.runAsync("bash", arguments: [script, fixture.repo], environment: environment)
     #expect(install.succeeded, "\(install.standardErrorText)")
     #expect(install.standardOutputText.contains("kept your post-commit hook"))
     #expect(install.standardOutputText.contains("next:"))
     #expect(FileManager.default.isExecutableFile(atPath: Self.home + "/bin/mlflow-git"))
     let exclude = try String(contentsOfFile: fixture.repo + "/.git/info/exclude", encoding: .utf8)
     #expect(exclude.contains("mlflow.db") && exclude.contains("mlruns/"))
-    #expect(try fixture.git("status", "--porcelain").output.isEmpty, "mlflow.db is ignored, not untracked")
+    #expect(try await fixture.git("status", "--porcelain").output.isEmpty, "mlflow.db is ignored, not untracked")
 
-    try fixture.git("commit", "-q", "--allow-empty", "-m", "after install")
-    let commit = try fixture.head()
-    let sync = try ChildProcess.run(
+    try await fixture.git("commit", "-q", "--allow-empty", "-m", "after install")
+    let commit = try await fixture.head()
+    let sync = try await ChildProcess.runAsync(
       "sh", arguments: ["-c", "cd \"$1\" && \"$2\" sync", "sync", fixture.repo, Self.home + "/bin/mlflow-git"],
       environment: environment)
     #expect(sync.succeeded, "\(sync.standardErrorText)")
     #expect(try await fixture.models(branch: "main", commit: commit).count == 1)
 
-    let again = try ChildProcess.run("bash", arguments: [script, fixture.repo], environment: environment)
+    let again = try await ChildProcess.runAsync("bash", arguments: [script, fixture.repo], environment: environment)
     #expect(again.standardOutputText.contains("already installed"), "a second run reuses the build and changes nothing")
 
-    let uninstall = try ChildProcess.run("bash", arguments: [script, "--uninstall", fixture.repo], environment: environment)
+    let uninstall = try await ChildProcess.runAsync("bash", arguments: [script, "--uninstall", fixture.repo], environment: environment)
     #expect(uninstall.succeeded, "\(uninstall.standardErrorText)")
     #expect(try fixture.installFootprint() == before)
   }

@@ -10,7 +10,7 @@ struct BootstrapTests {
   func concurrentCreation() async throws {
     let directory = try TemporaryDirectory()
     let counter = directory.appending("mlflow-runs.log")
-    let mlflow = try ReferenceMLflow.mlflowExecutable()
+    let mlflow = try await ReferenceMLflow.mlflowExecutable()
     let wrapper = try script(in: directory, named: "counting-mlflow", """
       #!/bin/sh
       echo "$$" >> '\(counter)'
@@ -38,15 +38,15 @@ struct BootstrapTests {
     #expect(experiment.count == 1)
     #expect(experiment.first?["artifact_location"] as? String == directory.appending("data dir%/mlruns/0"))
 
-    let results = try ReferenceMLflow.runOracle([["op": "search_logged_models"]], databasePath: path)
+    let results = try await ReferenceMLflow.runOracle([["op": "search_logged_models"]], databasePath: path)
     #expect(Set((results[0] as? [[String: Any]])?.compactMap { $0["model_id"] as? String } ?? []) == models)
   }
 
   @Test("Without an mlflow executable the distinct storeNotCreated error comes, and nothing is written")
-  func noExecutable() throws {
+  func noExecutable() async throws {
     let directory = try TemporaryDirectory()
     let path = directory.appending("mlflow.db")
-    let mlflow = try ReferenceMLflow.mlflowExecutable()
+    let mlflow = try await ReferenceMLflow.mlflowExecutable()
     let error = #expect(throws: MLflowStoreError.self) {
       try SQLiteTrackingStore(databasePath: path, options: .init(environment: ["PATH": directory.path]))
     }

@@ -17,7 +17,7 @@ struct ChosenModelIDTests {
   @Test("stored with MLflow's rows, READY, and read back by Python MLflow with the same ID, name, time and tags")
   func pythonReadsIt() async throws {
     let directory = try TemporaryDirectory()
-    let store = try MLflowDatabaseTemplate.store(in: directory)
+    let store = try await MLflowDatabaseTemplate.store(in: directory)
     let (model, created) = try await store.createLoggedModel(
       id: Self.modelID, experimentID: "0", name: "main-abababa", tags: Self.tags, status: .ready,
       creationTimestamp: 1_700_000_000_000)
@@ -25,7 +25,7 @@ struct ChosenModelIDTests {
     #expect(model.modelID == Self.modelID && model.status == .ready && model.creationTimestamp == 1_700_000_000_000)
     #expect(model.artifactLocation == directory.appending("mlruns/0/models/\(Self.modelID)/artifacts"))
 
-    let results = try ReferenceMLflow.runOracle([
+    let results = try await ReferenceMLflow.runOracle([
       ["op": "get_logged_model", "model_id": Self.modelID],
       ["op": "search_logged_models", "filter": "tags.`mlflow.source.git.branch` = 'main'"],
       ["op": "create_logged_model", "name": "python-made", "tags": ["k": "v"]],
@@ -58,7 +58,7 @@ struct ChosenModelIDTests {
   @Test("creating the same ID again returns the stored model unchanged: a repeated delivery adds nothing")
   func idempotent() async throws {
     let directory = try TemporaryDirectory()
-    let store = try MLflowDatabaseTemplate.store(in: directory)
+    let store = try await MLflowDatabaseTemplate.store(in: directory)
     let first = try await store.createLoggedModel(id: Self.modelID, experimentID: "0", name: "main-abababa", tags: Self.tags)
     let second = try await store.createLoggedModel(
       id: Self.modelID, experimentID: "0", name: "other", tags: ["x": "y"], status: .ready)
@@ -72,7 +72,7 @@ struct ChosenModelIDTests {
   @Test("an ID of another experiment's model, a malformed ID, or a finished status is refused and nothing is written")
   func refused() async throws {
     let directory = try TemporaryDirectory()
-    let store = try MLflowDatabaseTemplate.store(in: directory)
+    let store = try await MLflowDatabaseTemplate.store(in: directory)
     _ = try await store.createLoggedModel(id: Self.modelID, experimentID: "0", name: "main-abababa", tags: [:])
     let other = try await store.createExperiment(named: "other")
     let conflict = await #expect(throws: MLflowStoreError.self) {

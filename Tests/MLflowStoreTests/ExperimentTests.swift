@@ -8,7 +8,7 @@ struct ExperimentTests {
   @Test("Opening a store adds the Default experiment as MLflow does")
   func defaultExperiment() async throws {
     let directory = try TemporaryDirectory()
-    let store = try MLflowDatabaseTemplate.store(in: directory)
+    let store = try await MLflowDatabaseTemplate.store(in: directory)
     let experiment = try await store.experiment(id: "0")
     #expect(experiment.name == "Default")
     #expect(experiment.artifactLocation == directory.appending("mlruns/0"))
@@ -20,7 +20,7 @@ struct ExperimentTests {
   @Test("Created experiments get the next ID and <artifact root>/<id>; names are unique")
   func create() async throws {
     let directory = try TemporaryDirectory()
-    let store = try MLflowDatabaseTemplate.store(in: directory)
+    let store = try await MLflowDatabaseTemplate.store(in: directory)
     let created = try await store.createExperiment(named: "agents")
     #expect(created.experimentID == "1")
     #expect(created.artifactLocation == directory.appending("mlruns/1"))
@@ -35,7 +35,7 @@ struct ExperimentTests {
   @Test("MLFLOW_EXPERIMENT_NAME selects, or creates, the experiment; MLFLOW_EXPERIMENT_ID must exist")
   func selection() async throws {
     let directory = try TemporaryDirectory()
-    let store = try MLflowDatabaseTemplate.store(in: directory)
+    let store = try await MLflowDatabaseTemplate.store(in: directory)
     #expect(try await ExperimentSelection.resolve(in: store, environment: [:]).experimentID == "0")
     let created = try await ExperimentSelection.resolve(in: store, environment: ["MLFLOW_EXPERIMENT_NAME": "new one"])
     #expect(created.name == "new one" && created.experimentID == "1")
@@ -68,7 +68,7 @@ struct ExperimentTests {
   @Test("Models and traces cannot be added to a deleted experiment")
   func deletedExperiment() async throws {
     let directory = try TemporaryDirectory()
-    let store = try MLflowDatabaseTemplate.store(in: directory)
+    let store = try await MLflowDatabaseTemplate.store(in: directory)
     let experiment = try await store.createExperiment(named: "old")
     try RawDatabase(store.databasePath).execute(
       "UPDATE experiments SET lifecycle_stage = 'deleted' WHERE experiment_id = \(experiment.experimentID)")

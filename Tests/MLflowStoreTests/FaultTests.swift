@@ -38,7 +38,7 @@ struct FaultTests {
   @Test("A newer MLflow's schema (unknown revision, extra tables and columns) is accepted")
   func futureRevision() async throws {
     let directory = try TemporaryDirectory()
-    let path = try MLflowDatabaseTemplate.copy(into: directory)
+    let path = try await MLflowDatabaseTemplate.copy(into: directory)
     try RawDatabase(path).execute("""
       UPDATE alembic_version SET version_num = 'fffffffffff1';
       CREATE TABLE skills (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
@@ -67,7 +67,7 @@ struct FaultTests {
         """, "trace_tags.owner"),
     ]
     for (index, (sql, named)) in cases.enumerated() {
-      let path = try MLflowDatabaseTemplate.copy(into: directory, name: "case\(index).db")
+      let path = try await MLflowDatabaseTemplate.copy(into: directory, name: "case\(index).db")
       try RawDatabase(path).execute(sql)
       let error = #expect(throws: MLflowStoreError.self) { try SQLiteTrackingStore(databasePath: path) }
       #expect(error?.code == .unsupportedSchema, "\(named)")
@@ -78,7 +78,7 @@ struct FaultTests {
   @Test("A read-only database can be searched; writing reports that it is read-only and writes nothing")
   func readOnly() async throws {
     let directory = try TemporaryDirectory()
-    let writable = try MLflowDatabaseTemplate.store(in: directory)
+    let writable = try await MLflowDatabaseTemplate.store(in: directory)
     let model = try await writable.createLoggedModel(experimentID: "0", name: "m", tags: ["k": "v"])
     let path = writable.databasePath
     try makeReadOnly(path)
@@ -98,7 +98,7 @@ struct FaultTests {
   @Test("A write waits for another connection's 2 s lock and then succeeds")
   func waitsForLock() async throws {
     let directory = try TemporaryDirectory()
-    let store = try MLflowDatabaseTemplate.store(in: directory)
+    let store = try await MLflowDatabaseTemplate.store(in: directory)
     let holder = try LockHolder(store.databasePath, for: .seconds(2))
     let started = ContinuousClock.now
     let model = try await store.createLoggedModel(experimentID: "0", name: "m", tags: ["k": "v"])
@@ -111,7 +111,7 @@ struct FaultTests {
   @Test("A write fails clearly once the busy timeout passes, and writes nothing")
   func busyTimeout() async throws {
     let directory = try TemporaryDirectory()
-    let store = try MLflowDatabaseTemplate.store(in: directory, options: .init(busyTimeout: .milliseconds(500)))
+    let store = try await MLflowDatabaseTemplate.store(in: directory, options: .init(busyTimeout: .milliseconds(500)))
     let holder = try LockHolder(store.databasePath, for: .seconds(3))
     let started = ContinuousClock.now
     let error = await #expect(throws: MLflowStoreError.self) {
@@ -130,7 +130,7 @@ struct FaultTests {
   @Test("A failure in the middle of a write leaves no half-written model or trace")
   func atomicWrites() async throws {
     let directory = try TemporaryDirectory()
-    let store = try MLflowDatabaseTemplate.store(in: directory)
+    let store = try await MLflowDatabaseTemplate.store(in: directory)
     let raw = try RawDatabase(store.databasePath)
     try raw.execute("""
       CREATE TRIGGER refuse_tag BEFORE INSERT ON logged_model_tags WHEN NEW.tag_key = 'z-refused'

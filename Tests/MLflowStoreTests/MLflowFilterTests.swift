@@ -33,11 +33,11 @@ struct MLflowFilterTests {
   }
 
   @Test("Python MLflow parses every filter we produce back into the same tags")
-  func pythonParsesOurFilters() throws {
+  func pythonParsesOurFilters() async throws {
     let values = ["main", "feat/x y", "é ü 日本", "say \"hi\"", "a AND b", "back\\slash inside", "", "100%_like"]
     let filters = try values.map { try MLflowFilter.tagsEqual([("mlflow.source.git.branch", $0), ("k", "v")]) }
     let directory = try TemporaryDirectory()
-    let results = try ReferenceMLflow.runOracle(
+    let results = try await ReferenceMLflow.runOracle(
       filters.map { ["op": "parse_filter", "filter": $0] }, databasePath: directory.appending("unused.db"))
     for (value, result) in zip(values, results) {
       let parsed = result as? [[String]]

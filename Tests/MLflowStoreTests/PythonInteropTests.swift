@@ -10,7 +10,7 @@ struct PythonInteropTests {
   func pythonReusesOurModel() async throws {
     let directory = try TemporaryDirectory()
     let repository = try GitFixture(in: directory)
-    let store = try MLflowDatabaseTemplate.store(in: directory)
+    let store = try await MLflowDatabaseTemplate.store(in: directory)
     let gitTags = try repository.cleanTags()
     let ours = try await store.createLoggedModel(
       experimentID: "0", name: "main-" + gitTags["mlflow.source.git.commit"]!.prefix(7),
@@ -22,7 +22,7 @@ struct PythonInteropTests {
     let ordered = ["mlflow.source.git.branch", "mlflow.source.git.commit", "mlflow.source.git.dirty", "mlflow.source.git.repoURL"]
       .map { (key: $0, value: gitTags[$0]!) }
 
-    let results = try ReferenceMLflow.runOracle([
+    let results = try await ReferenceMLflow.runOracle([
       ["op": "get_logged_model", "model_id": ours.modelID],
       ["op": "search_logged_models", "filter": try MLflowFilter.tagsEqual(ordered)],
       ["op": "search_logged_models", "filter": try MLflowFilter.tagsEqual([("mlflow.source.git.branch", "日本 \"q\" a AND b")])],
@@ -50,8 +50,8 @@ struct PythonInteropTests {
   func weFindPythonModels() async throws {
     let directory = try TemporaryDirectory()
     let repository = try GitFixture(in: directory)
-    let store = try MLflowDatabaseTemplate.store(in: directory)
-    let results = try ReferenceMLflow.runOracle([
+    let store = try await MLflowDatabaseTemplate.store(in: directory)
+    let results = try await ReferenceMLflow.runOracle([
       ["op": "enable_git", "cwd": repository.path],
       ["op": "write_file", "path": repository.path + "/app.py", "text": "print('v2')\n"],
       ["op": "enable_git", "cwd": repository.path],
@@ -79,12 +79,12 @@ struct PythonInteropTests {
   @Test("Python finds our traces by model ID and shows their spans")
   func pythonReadsOurTraces() async throws {
     let directory = try TemporaryDirectory()
-    let store = try MLflowDatabaseTemplate.store(in: directory)
+    let store = try await MLflowDatabaseTemplate.store(in: directory)
     let model = try await store.createLoggedModel(experimentID: "0", name: "m", tags: ["k": "v"])
     let trace = SampleTrace.make(modelID: model.modelID)
     _ = try await store.logTrace(trace)
     _ = try await store.logTrace(SampleTrace.make(modelID: nil))
-    let results = try ReferenceMLflow.runOracle([
+    let results = try await ReferenceMLflow.runOracle([
       ["op": "search_traces", "model_id": model.modelID],
       ["op": "get_trace", "trace_id": trace.info.traceID],
     ], databasePath: store.databasePath)
@@ -113,16 +113,16 @@ struct PythonInteropTests {
   @Test("The rows we write equal the rows Python writes for the same model and trace")
   func sameRowsAsPython() async throws {
     let directory = try TemporaryDirectory()
-    let pythonFirst = try MLflowDatabaseTemplate.copy(into: directory, name: "python-first.db")
-    let store = try MLflowDatabaseTemplate.store(in: directory)
+    let pythonFirst = try await MLflowDatabaseTemplate.copy(into: directory, name: "python-first.db")
+    let store = try await MLflowDatabaseTemplate.store(in: directory)
     let tags = ["mlflow.source.git.branch": "main", "mlflow.source.git.dirty": "false", "note": "é \"x\""]
     let params = ["temperature": "0.2"]
-    let results = try ReferenceMLflow.runOracle([
+    let results = try await ReferenceMLflow.runOracle([
       ["op": "chdir", "path": directory.path],
       ["op": "create_logged_model", "name": "same-model", "tags": tags, "params": params],
       ["op": "make_trace"],
     ], databasePath: store.databasePath)
-    _ = try ReferenceMLflow.runOracle([["op": "chdir", "path": directory.path], ["op": "search_logged_models"]],
+    _ = try await ReferenceMLflow.runOracle([["op": "chdir", "path": directory.path], ["op": "search_logged_models"]],
       databasePath: pythonFirst)
 
     // The Default experiment MLflow adds when it opens a fresh database.

@@ -11,7 +11,7 @@ struct ServerTests {
   @Test("The server starts on our database and its REST API lists our models and traces")
   func serverListsOurModels() async throws {
     let directory = try TemporaryDirectory()
-    let store = try MLflowDatabaseTemplate.store(in: directory)
+    let store = try await MLflowDatabaseTemplate.store(in: directory)
     let model = try await store.createLoggedModel(
       experimentID: "0", name: "main-1234567", tags: ["mlflow.source.git.branch": "main", "mlflow.source.name": "mlflow-git"])
     _ = try await store.finalizeLoggedModel(id: model.modelID, status: .ready)
@@ -22,12 +22,12 @@ struct ServerTests {
 
     let server = try await MLflowServer.started(
       backendURI: TrackingURI.sqlite(path: store.databasePath).description, directory: directory.path)
-    let check = try ChildProcess.run(
-      try ReferenceMLflow.pythonPath(),
+    let check = try await ChildProcess.runAsync(
+      try await ReferenceMLflow.pythonPath(),
       arguments: [ReferenceMLflow.packageRoot + "/Tests/MLflowStoreTests/Python/server_check.py", server.url, model.modelID],
       environment: ReferenceMLflow.environment())
     let members = server.processGroupMembers()
-    server.stop()
+    await server.stop()
     let log = server.log
 
     #expect(members.count > 1, "the server should run as a group of processes")

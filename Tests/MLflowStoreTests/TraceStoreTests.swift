@@ -10,7 +10,7 @@ struct TraceStoreTests {
   @Test("A trace's rows carry MLflow's payload generation, trace name and span model name")
   func rows() async throws {
     let directory = try TemporaryDirectory()
-    let store = try MLflowDatabaseTemplate.store(in: directory)
+    let store = try await MLflowDatabaseTemplate.store(in: directory)
     let trace = SampleTrace.make(modelID: nil)
     _ = try await store.logTrace(trace)
     let traceID = trace.info.traceID
@@ -25,7 +25,7 @@ struct TraceStoreTests {
   @Test("Session, token usage and cost metadata go to MLflow's columns, not to metadata rows")
   func analyticsColumns() async throws {
     let directory = try TemporaryDirectory()
-    let store = try MLflowDatabaseTemplate.store(in: directory)
+    let store = try await MLflowDatabaseTemplate.store(in: directory)
     var trace = SampleTrace.make(modelID: nil)
     trace.info.metadata["mlflow.trace.session"] = "session-1"
     trace.info.metadata["mlflow.trace.tokenUsage"] = #"{"input_tokens": 10, "output_tokens": 5, "total_tokens": 15}"#
@@ -46,7 +46,7 @@ struct TraceStoreTests {
   @Test("A refused trace writes no row; a duplicate ID adds none")
   func nothingWrittenOnRefusal() async throws {
     let directory = try TemporaryDirectory()
-    let store = try MLflowDatabaseTemplate.store(in: directory)
+    let store = try await MLflowDatabaseTemplate.store(in: directory)
     let good = SampleTrace.make(modelID: nil)
     var notJSON = good
     notJSON.spans[1].attributes["x"] = "not json"

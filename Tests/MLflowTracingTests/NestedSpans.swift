@@ -30,8 +30,8 @@ enum NestedSpans {
   /// parent, type, inputs and outputs.
   static func expectPythonReads(
     traceID: String, modelID: String, in fixture: TracingFixture, sourceLocation: SourceLocation = #_sourceLocation
-  ) throws {
-    let python = try fixture.python(
+  ) async throws {
+    let python = try await fixture.python(
       """
       traces = mlflow.search_traces(model_id=\(pythonLiteral(modelID)), return_type="list")
       trace = mlflow.get_trace(\(pythonLiteral(traceID)))

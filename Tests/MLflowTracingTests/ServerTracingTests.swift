@@ -20,8 +20,8 @@ struct ServerTracingTests {
     }
     await flushTraces()
 
-    try NestedSpans.expectPythonReads(traceID: traceID, modelID: modelID, in: fixture)
-    let python = try fixture.python(
+    try await NestedSpans.expectPythonReads(traceID: traceID, modelID: modelID, in: fixture)
+    let python = try await fixture.python(
       """
       model = mlflow.get_logged_model(\(pythonLiteral(modelID)))
       info = mlflow.get_trace(\(pythonLiteral(traceID))).info
@@ -38,5 +38,6 @@ struct ServerTracingTests {
     #expect(!FileManager.default.fileExists(atPath: fixture.databasePath))
     let journal = TraceJournal(stateDirectory: fixture.repo + "/.git/mlflow-git")
     #expect(journal.count == 0)
+    await fixture.remove()  // the server stops without holding a cooperative thread; the defer is for a throw
   }
 }

@@ -33,7 +33,7 @@ struct TraceJournalTests {
     #expect(stat(journal.directory + "/\(ids[0]).json", &status) == 0 && status.st_mode & 0o777 == 0o600)
 
     try FileManager.default.createDirectory(atPath: later, withIntermediateDirectories: true)
-    try MLflowDatabaseTemplate.copy(to: later + "/mlflow.db")
+    try await MLflowDatabaseTemplate.copy(to: later + "/mlflow.db")
     let report = await journal.deliver(environment: scratch.environment)
     #expect(report.delivered == 3)
     #expect(report.remaining == 0)
@@ -46,7 +46,7 @@ struct TraceJournalTests {
 
   @Test("`mlflow-git sync` stores the repository's journaled traces and `doctor` reports the backlog")
   func syncDeliversJournaledTraces() async throws {
-    let fixture = try TracingFixture()
+    let fixture = try await TracingFixture()
     defer { fixture.remove() }
     let database = fixture.scratch.root + "/shared/mlflow.db"
     var environment = fixture.environment
@@ -62,12 +62,12 @@ struct TraceJournalTests {
     }
     await flushTraces()
     #expect(TraceJournal(stateDirectory: stateDirectory).count == 2)
-    let doctor = try runCLI(["doctor", "--json"], in: fixture.repo, environment: environment)
+    let doctor = try await runCLI(["doctor", "--json"], in: fixture.repo, environment: environment)
     #expect(doctor.standardOutputText.contains("2 traces wait for their store"))
 
     try FileManager.default.createDirectory(atPath: fixture.scratch.root + "/shared", withIntermediateDirectories: true)
-    try MLflowDatabaseTemplate.copy(to: database)
-    let sync = try runCLI(["sync", "--json"], in: fixture.repo, environment: environment)
+    try await MLflowDatabaseTemplate.copy(to: database)
+    let sync = try await runCLI(["sync", "--json"], in: fixture.repo, environment: environment)
     #expect(sync.standardOutputText.contains(#""tracesDelivered": 2"#), "\(sync.standardOutputText) \(sync.standardErrorText)")
     let store = try SQLiteTrackingStore(databasePath: database, options: .init(createIfMissing: false))
     for id in ids { #expect(try await store.trace(id: id).spans.count == 1) }
@@ -79,7 +79,7 @@ struct TraceJournalTests {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let database = scratch.root + "/mlflow.db"
-    try MLflowDatabaseTemplate.copy(to: database)
+    try await MLflowDatabaseTemplate.copy(to: database)
     let stateDirectory = scratch.root + "/state"
     let journal = TraceJournal(stateDirectory: stateDirectory)
     let provisional = "m-" + String(repeating: "0", count: 32)
@@ -121,7 +121,7 @@ struct TraceJournalTests {
 
   @Test("a full queue drops traces, counts them and accounts for every trace")
   func boundedQueue() async throws {
-    let fixture = try TracingFixture()
+    let fixture = try await TracingFixture()
     defer { fixture.remove() }
     let exporter = TraceExporter(environment: ["MLFLOW_GIT_TRACE_QUEUE_SIZE": "1"])
     let destination = TraceDestination(
@@ -145,9 +145,9 @@ struct TraceJournalTests {
   }
 }
 
-/// Runs the built `mlflow-git` in `directory`.
-func runCLI(_ arguments: [String], in directory: String, environment: [String: String]) throws -> ChildProcess.Output {
-  try ChildProcess.run(
+/// Runs the built `mlflow-git` in `directory`, waiting on a thread of its own.
+func runCLI(_ arguments: [String], in directory: String, environment: [String: String]) async throws -> ChildProcess.Output {
+  try await ChildProcess.runAsync(
     "sh", arguments: ["-c", "cd \"$1\" && shift && exec \"$@\"", "mlflow-git", directory, BuiltProducts.executable(named: "mlflow-git")] + arguments,
     environment: environment)
 }

@@ -19,7 +19,7 @@ struct TracingFixture {
   var databasePath: String { repo + "/mlflow.db" }
 
   /// A repository with `mlflow.db` at its top.
-  init() throws { try self.init(scratch: Scratch(), server: nil) }
+  init() async throws { try await self.init(scratch: Scratch(), server: nil) }
 
   /// A repository whose `MLFLOW_TRACKING_URI` is a real `mlflow server` on a fresh SQLite
   /// database in the scratch folder (no `mlflow.db` in the repository).
@@ -27,14 +27,14 @@ struct TracingFixture {
     let scratch = try Scratch()
     do {
       let server = try await MLflowServer.started(freshSQLiteIn: scratch.root + "/server")
-      return try TracingFixture(scratch: scratch, server: server)
+      return try await TracingFixture(scratch: scratch, server: server)
     } catch {
       scratch.remove()
       throw error
     }
   }
 
-  private init(scratch: Scratch, server: MLflowServer?) throws {
+  private init(scratch: Scratch, server: MLflowServer?) async throws {
     self.scratch = scratch
     self.server = server
     repo = try scratch.repository()
@@ -45,13 +45,21 @@ struct TracingFixture {
       trackingURI = server.url
       environment["MLFLOW_TRACKING_URI"] = server.url
     } else {
-      try MLflowDatabaseTemplate.copy(to: repo + "/mlflow.db")
+      try await MLflowDatabaseTemplate.copy(to: repo + "/mlflow.db")
       trackingURI = "sqlite:///" + repo + "/mlflow.db"
     }
   }
 
+  /// Stops the server, if any, and removes the scratch folder; blocks while the server shuts
+  /// down (a second or so), so this one is for a `defer`. Removing twice does nothing more.
   func remove() {
     server?.stop()
+    scratch.remove()
+  }
+
+  /// The same, with the server stopped on a thread of its own: `await` it at the end of a test.
+  func remove() async {
+    await server?.stop()
     scratch.remove()
   }
 
@@ -72,10 +80,10 @@ struct TracingFixture {
   }
 
   /// Runs Python code with MLflow pointed at the repository's store; returns the JSON it prints
-  /// last.
-  func python(_ code: String) throws -> Any {
+  /// last. Waits for Python on a thread of its own.
+  func python(_ code: String) async throws -> Any {
     var environment = self.environment
     environment["MLFLOW_TRACKING_URI"] = trackingURI
-    return try ReferenceMLflow.runJSON("import json, mlflow\n" + code, environment: environment)
+    return try await ReferenceMLflow.runJSON("import json, mlflow\n" + code, environment: environment)
   }
 }

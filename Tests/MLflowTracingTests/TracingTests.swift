@@ -11,7 +11,7 @@ import TestSupport
 struct TracingTests {
   @Test("nested spans are stored with parent links, types, inputs, outputs and token usage; Python reads them")
   func nestedSpansReachPython() async throws {
-    let fixture = try TracingFixture()
+    let fixture = try await TracingFixture()
     defer { fixture.remove() }
     let (traceID, modelID) = try await fixture.withVersion { context in
       (try await NestedSpans.record(), context.activeModel!.modelID)
@@ -27,13 +27,13 @@ struct TracingTests {
     #expect(stored.info.requestPreview == #"{"question":"What is MLflow?"}"#)
     #expect(stored.info.state == .ok)
 
-    try NestedSpans.expectPythonReads(traceID: traceID, modelID: modelID, in: fixture)
+    try await NestedSpans.expectPythonReads(traceID: traceID, modelID: modelID, in: fixture)
   }
 
   @Test("a thrown error marks the span and the trace ERROR, records an exception event, and is rethrown")
   func errorsAreRecordedAndRethrown() async throws {
     struct ModelUnavailable: Error {}
-    let fixture = try TracingFixture()
+    let fixture = try await TracingFixture()
     defer { fixture.remove() }
     let traceID = try await fixture.withVersion { _ in
       let box = Box()
@@ -55,7 +55,7 @@ struct TracingTests {
 
   @Test("concurrent tasks record separate traces; child tasks nest under the span that started them")
   func concurrentTasksAndChildTasks() async throws {
-    let fixture = try TracingFixture()
+    let fixture = try await TracingFixture()
     defer { fixture.remove() }
     let traceIDs = try await fixture.withVersion { _ in
       try await withThrowingTaskGroup(of: String.self) { group in
@@ -84,7 +84,7 @@ struct TracingTests {
 
   @Test("manual spans: startSpan nests under the current span, withSpan nests others under it, an open child is closed with the root")
   func manualSpans() async throws {
-    let fixture = try TracingFixture()
+    let fixture = try await TracingFixture()
     defer { fixture.remove() }
     let traceID = try await fixture.withVersion { _ in
       let root = startSpan("stream", type: .chatModel, inputs: ["prompt": "hi"])
@@ -108,7 +108,7 @@ struct TracingTests {
 
   @Test("a span started under a root that has ended begins a new trace")
   func finishedTraceIsNotReused() async throws {
-    let fixture = try TracingFixture()
+    let fixture = try await TracingFixture()
     defer { fixture.remove() }
     let (first, second) = try await fixture.withVersion { _ in
       let root = startSpan("first")
@@ -124,7 +124,7 @@ struct TracingTests {
 
   @Test("searchTraces and getTrace read the active version's traces")
   func queries() async throws {
-    let fixture = try TracingFixture()
+    let fixture = try await TracingFixture()
     defer { fixture.remove() }
     try await fixture.withVersion { context in
       var ids: [String] = []
@@ -141,12 +141,12 @@ struct TracingTests {
 
   @Test("a Python program started with `mlflow-git exec` links its traces to the same version")
   func pythonChildLinksToSameVersion() async throws {
-    let fixture = try TracingFixture()
+    let fixture = try await TracingFixture()
     defer { fixture.remove() }
     let modelID = try await fixture.withVersion { context in context.activeModel!.modelID }
     var environment = fixture.environment
-    environment["PATH"] = (try ReferenceMLflow.pythonPath() as NSString).deletingLastPathComponent + ":" + (environment["PATH"] ?? "")
-    let output = try ChildProcess.run(
+    environment["PATH"] = (try await ReferenceMLflow.pythonPath() as NSString).deletingLastPathComponent + ":" + (environment["PATH"] ?? "")
+    let output = try await ChildProcess.runAsync(
       "sh",
       arguments: [
         "-c", "cd \"$1\" && shift && exec \"$@\"", "exec", fixture.repo, BuiltProducts.executable(named: "mlflow-git"),
@@ -169,7 +169,7 @@ final class Box: @unchecked Sendable {
 struct ReturnValueTests {
   @Test("an Encodable return value becomes the span's outputs unless the closure set them")
   func returnValueIsOutputs() async throws {
-    let fixture = try TracingFixture()
+    let fixture = try await TracingFixture()
     defer { fixture.remove() }
     let (automaticID, sum, explicitID) = try await fixture.withVersion { _ in
       var automaticID = ""

@@ -12,11 +12,11 @@ struct AgentFixture {
 
   var databasePath: String { repo + "/mlflow.db" }
 
-  init() throws {
+  init() async throws {
     scratch = try Scratch()
     repo = try scratch.repository(files: ["agent.swift": "// the support agent\n"])
     try scratch.git(["-C", repo, "remote", "add", "origin", "https://git.example.com/acme/support.git"])
-    try MLflowDatabaseTemplate.copy(to: repo + "/mlflow.db")
+    try await MLflowDatabaseTemplate.copy(to: repo + "/mlflow.db")
     environment = scratch.environment
   }
 
@@ -26,16 +26,16 @@ struct AgentFixture {
   func shortCommit() throws -> String { try scratch.git(["-C", repo, "rev-parse", "--short=7", "HEAD"]) }
 
   /// Runs the example in `directory` (the repository by default) with the stand-in's base URL
-  /// and `key`, plus `extra` variables.
+  /// and `key`, plus `extra` variables. Waits on a thread of its own.
   func runAgent(
     _ arguments: [String] = [], baseURL: String, key: String, in directory: String? = nil,
     extra: [String: String] = [:]
-  ) throws -> ChildProcess.Output {
+  ) async throws -> ChildProcess.Output {
     var environment = self.environment
     environment["OPENAI_BASE_URL"] = baseURL
     environment["OPENAI_API_KEY"] = key
     environment.merge(extra) { $1 }
-    return try ChildProcess.run(
+    return try await ChildProcess.runAsync(
       "sh", arguments: ["-c", "cd \"$1\" && shift && exec \"$@\"", "run", directory ?? repo, Self.agent] + arguments,
       environment: environment)
   }
@@ -44,11 +44,11 @@ struct AgentFixture {
   static let agent = BuiltProducts.executable(named: "SupportAgent")
 
   /// Runs Python code with MLflow pointed at `database` (the repository's by default); returns
-  /// the JSON it prints last.
-  func python(_ code: String, database: String? = nil) throws -> Any {
+  /// the JSON it prints last. Waits for Python on a thread of its own.
+  func python(_ code: String, database: String? = nil) async throws -> Any {
     var environment = self.environment
     environment["MLFLOW_TRACKING_URI"] = "sqlite:///" + (database ?? databasePath)
-    return try ReferenceMLflow.runJSON("import json, mlflow\n" + code, environment: environment)
+    return try await ReferenceMLflow.runJSON("import json, mlflow\n" + code, environment: environment)
   }
 
   /// The model ID in the example's `version: <branch>@<commit> (model <id>)` line.

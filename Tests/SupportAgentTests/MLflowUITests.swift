@@ -52,18 +52,18 @@ struct MLflowUITests {
     let tracesTab = "\(scenario.server.url)/#/experiments/0/models/\(scenario.modelID)/traces"
     let traceView = tracesTab + "?selectedEvaluationId=\(traceID)"
 
-    let tab = try HeadlessChromium.run(["--dump-dom"], url: tracesTab, profile: profile).standardOutputText
+    let tab = try await HeadlessChromium.run(["--dump-dom"], url: tracesTab, profile: profile).standardOutputText
     #expect(tab.contains(scenario.versionName))
     #expect(tab.contains(traceID))
     #expect(tab.contains("Stand-in answer: to '\(UIScenario.question)'"))
 
-    let view = try HeadlessChromium.run(["--dump-dom"], url: traceView, profile: profile).standardOutputText
+    let view = try await HeadlessChromium.run(["--dump-dom"], url: traceView, profile: profile).standardOutputText
     #expect(view.contains(">support_agent<"))
     #expect(view.contains(">Completions<"))
 
     for (name, url) in [("agent-version-traces-tab.png", tracesTab), ("trace-view.png", traceView)] {
       let path = profile + "/" + name
-      _ = try HeadlessChromium.run(["--screenshot=" + path], url: url, profile: profile)
+      _ = try await HeadlessChromium.run(["--screenshot=" + path], url: url, profile: profile)
       let png = try Data(contentsOf: URL(fileURLWithPath: path))
       #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
       Attachment.record(png, named: name)

@@ -24,7 +24,7 @@ final class StandInServer: Sendable {
     let portFile = directory + "/stand-in-\(mode).port"
     requestLog = directory + "/stand-in-\(mode).requests"
     process = try BackgroundProcess(
-      try ReferenceMLflow.pythonPath(),
+      try await ReferenceMLflow.pythonPath(),
       [
         Self.script, "--port-file", portFile, "--key", key, "--mode", mode.rawValue, "--delay", String(delaySeconds),
         "--log", requestLog,
@@ -37,7 +37,7 @@ final class StandInServer: Sendable {
         return
       }
       guard process.isRunning, ContinuousClock.now < deadline else {
-        process.stop()
+        await process.stop()
         throw TestFailure("the stand-in chat server did not start: \(process.log)")
       }
       try await Task.sleep(for: .milliseconds(20))

@@ -9,12 +9,12 @@ struct SupportAgentTests {
 
   @Test("it answers and prints its version; Python MLflow finds the trace under that version: AGENT root, CHAT_MODEL child with messages and token usage")
   func answersAndLinksItsTrace() async throws {
-    let fixture = try AgentFixture()
+    let fixture = try await AgentFixture()
     defer { fixture.remove() }
     let server = try await StandInServer(in: fixture.scratch.root, key: "sk-test-\(UUID().uuidString)")
     defer { server.stop() }
 
-    let output = try fixture.runAgent([Self.question], baseURL: server.baseURL, key: server.key)
+    let output = try await fixture.runAgent([Self.question], baseURL: server.baseURL, key: server.key)
     #expect(output.exitStatus == 0, "\(output.standardErrorText)")
     let lines = output.standardOutputText.split(separator: "\n").map(String.init)
     let answer = try #require(lines.first)
@@ -30,7 +30,7 @@ struct SupportAgentTests {
     #expect((sent["messages"] as? [[String: Any]])?.map { $0["role"] as? String } == ["system", "user"])
 
     let python = try #require(
-      try fixture.python(
+      try await fixture.python(
         """
         traces = mlflow.search_traces(model_id=\(pythonLiteral(modelID)), return_type="list")
         trace = mlflow.get_trace(traces[0].info.trace_id)
@@ -93,13 +93,13 @@ struct SupportAgentTests {
 
   @Test("a rejected API key exits 1 with what to do; the key is neither printed nor stored, though the server repeats it")
   func rejectedKey() async throws {
-    let fixture = try AgentFixture()
+    let fixture = try await AgentFixture()
     defer { fixture.remove() }
     let server = try await StandInServer(in: fixture.scratch.root, key: "sk-right-\(UUID().uuidString)")
     defer { server.stop() }
     let wrongKey = "sk-wrong-\(UUID().uuidString)"
 
-    let output = try fixture.runAgent(baseURL: server.baseURL, key: wrongKey)
+    let output = try await fixture.runAgent(baseURL: server.baseURL, key: wrongKey)
     #expect(output.exitStatus == 1)
     #expect(output.standardErrorText.contains("rejected the API key (HTTP 401"), "\(output.standardErrorText)")
     #expect(output.standardErrorText.contains("check OPENAI_API_KEY"))
@@ -111,7 +111,7 @@ struct SupportAgentTests {
 
     // The failed call is still a trace, marked ERROR, with the explanation but not the key.
     let python = try #require(
-      try fixture.python(
+      try await fixture.python(
         """
         traces = mlflow.search_traces(experiment_ids=["0"], return_type="list")
         trace = mlflow.get_trace(traces[0].info.trace_id)
@@ -138,11 +138,11 @@ struct SupportAgentTests {
   }
 
   @Test("with no server listening it exits 1 and names the address it tried")
-  func serverDown() throws {
-    let fixture = try AgentFixture()
+  func serverDown() async throws {
+    let fixture = try await AgentFixture()
     defer { fixture.remove() }
     let port = try freePort()
-    let output = try fixture.runAgent(baseURL: "http://127.0.0.1:\(port)/v1", key: "sk-any")
+    let output = try await fixture.runAgent(baseURL: "http://127.0.0.1:\(port)/v1", key: "sk-any")
     #expect(output.exitStatus == 1)
     #expect(
       output.standardErrorText.contains("cannot reach the chat API at http://127.0.0.1:\(port)/v1/chat/completions"),
@@ -159,37 +159,37 @@ struct SupportAgentTests {
       (.slow, "did not answer (no complete answer within 0.5 seconds)"),
     ])
   func providerFailures(mode: StandInServer.Mode, expected: String) async throws {
-    let fixture = try AgentFixture()
+    let fixture = try await AgentFixture()
     defer { fixture.remove() }
     let server = try await StandInServer(in: fixture.scratch.root, key: "sk-key", mode: mode, delaySeconds: 10)
     defer { server.stop() }
     let started = ContinuousClock.now
-    let output = try fixture.runAgent(baseURL: server.baseURL, key: server.key, extra: ["OPENAI_TIMEOUT": "0.5"])
+    let output = try await fixture.runAgent(baseURL: server.baseURL, key: server.key, extra: ["OPENAI_TIMEOUT": "0.5"])
     #expect(output.exitStatus == 1)
     #expect(output.standardErrorText.contains(expected), "\(output.standardErrorText)")
     #expect(ContinuousClock.now - started < .seconds(8), "the timeout was not kept")
   }
 
   @Test("without OPENAI_API_KEY it exits 1 and says to set it")
-  func missingKey() throws {
-    let fixture = try AgentFixture()
+  func missingKey() async throws {
+    let fixture = try await AgentFixture()
     defer { fixture.remove() }
-    let output = try fixture.runAgent(baseURL: "http://127.0.0.1:9/v1", key: "")
+    let output = try await fixture.runAgent(baseURL: "http://127.0.0.1:9/v1", key: "")
     #expect(output.exitStatus == 1)
     #expect(output.standardErrorText.contains("OPENAI_API_KEY is not set"), "\(output.standardErrorText)")
   }
 
   @Test("outside a Git repository it still answers and says versioning is off; the trace goes to the working directory's mlflow.db, unlinked")
   func outsideRepository() async throws {
-    let fixture = try AgentFixture()
+    let fixture = try await AgentFixture()
     defer { fixture.remove() }
     let server = try await StandInServer(in: fixture.scratch.root, key: "sk-key")
     defer { server.stop() }
     let plain = fixture.scratch.root + "/plain"
     try FileManager.default.createDirectory(atPath: plain, withIntermediateDirectories: true)
-    try MLflowDatabaseTemplate.copy(to: plain + "/mlflow.db")
+    try await MLflowDatabaseTemplate.copy(to: plain + "/mlflow.db")
 
-    let output = try fixture.runAgent(
+    let output = try await fixture.runAgent(
       [Self.question], baseURL: server.baseURL, key: server.key, in: plain,
       extra: ["OPENAI_MODEL": "support-small", "GIT_CEILING_DIRECTORIES": fixture.scratch.root])
     #expect(output.exitStatus == 0, "\(output.standardErrorText)")
@@ -199,7 +199,7 @@ struct SupportAgentTests {
     #expect((try server.requests().first?["body"] as? [String: Any])?["model"] as? String == "support-small")
 
     let python = try #require(
-      try fixture.python(
+      try await fixture.python(
         """
         traces = mlflow.search_traces(experiment_ids=["0"], return_type="list")
         print(json.dumps([{"metadata": t.info.trace_metadata, "name": t.info.tags.get("mlflow.traceName"),
@@ -213,7 +213,7 @@ struct SupportAgentTests {
     #expect(spans?.map { $0.first as? String } == ["support_agent", "Completions"])
     #expect(spans?.last?.last as? String == "support-small-2024-07-18")
     // Nothing went to the repository's database.
-    let linked = try fixture.python(#"print(json.dumps({"count": len(mlflow.search_traces(experiment_ids=["0"], return_type="list"))}))"#)
+    let linked = try await fixture.python(#"print(json.dumps({"count": len(mlflow.search_traces(experiment_ids=["0"], return_type="list"))}))"#)
     #expect((linked as? [String: Int])?["count"] == 0)
   }
 }

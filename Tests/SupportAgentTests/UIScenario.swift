@@ -18,12 +18,12 @@ final class UIScenario: Sendable {
   let versionName: String
 
   private init() async throws {
-    fixture = try AgentFixture()
+    fixture = try await AgentFixture()
     let fixture = self.fixture
     ExitCleanup.add { fixture.remove() }
     let chat = try await StandInServer(in: fixture.scratch.root, key: "sk-ui")
     defer { chat.stop() }
-    let output = try fixture.runAgent([Self.question], baseURL: chat.baseURL, key: chat.key)
+    let output = try await fixture.runAgent([Self.question], baseURL: chat.baseURL, key: chat.key)
     guard output.succeeded, let modelID = AgentFixture.modelID(in: output.standardOutputText) else {
       throw TestFailure("SupportAgent failed: \(output.standardOutputText) \(output.standardErrorText)")
     }

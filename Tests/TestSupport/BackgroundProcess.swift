@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import Synchronization
 
@@ -59,6 +60,9 @@ public final class BackgroundProcess: Sendable {
 
   /// Stops the process group: SIGTERM, then SIGKILL for what is left after 3 s; returns once
   /// no member is left (or 3 s more have passed). Stopping twice does nothing.
+  ///
+  /// This blocks the calling thread while it waits (in a `defer` or `deinit`, where nothing can
+  /// be awaited); async code should `await stop()`, which waits on a thread of its own.
   public func stop() {
     guard stopped.withLock({ stopped in
       defer { stopped = true }
@@ -67,15 +71,21 @@ public final class BackgroundProcess: Sendable {
     kill(-pid, SIGTERM)
     var status: Int32 = 0
     var reaped = false
-    for _ in 0..<30 {
+    for _ in 0..<300 {
       if !reaped { reaped = waitpid(pid, &status, WNOHANG) != 0 }
       if reaped && groupMembers().isEmpty { break }
-      usleep(100_000)
+      usleep(10_000)
     }
     kill(-pid, SIGKILL)
     if !reaped { waitpid(pid, &status, 0) }
-    for _ in 0..<30 where !groupMembers().isEmpty { usleep(100_000) }
+    for _ in 0..<300 where !groupMembers().isEmpty { usleep(10_000) }
     ExitCleanup.forget(processGroup: pid)
+  }
+
+  /// The blocking `stop()` run on a thread of its own, so that no cooperative thread
+  /// blocks while the group shuts down.
+  public func stop() async {
+    await ChildProcess.onOwnThread { self.stop() }
   }
 
   deinit { stop() }

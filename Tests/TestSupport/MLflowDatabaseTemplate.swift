@@ -5,27 +5,28 @@ import Foundation
 /// copied for each test (MLflow's migrations take seconds; a copy takes milliseconds). Removed
 /// when the test process exits.
 public enum MLflowDatabaseTemplate {
-  private static let template = Result { () throws -> String in
+  /// Made on first use, waiting on a thread of its own; every caller awaits the same path.
+  private static let template = Task { () throws -> String in
     let directory = try TemporaryDirectory.create("mlflow-template")
     ExitCleanup.add { try? FileManager.default.removeItem(atPath: directory) }
     let path = directory + "/mlflow.db"
-    let output = try ChildProcess.run(
-      try ReferenceMLflow.mlflowExecutable(), arguments: ["db", "upgrade", "sqlite:///" + path],
+    let output = try await ChildProcess.runAsync(
+      try await ReferenceMLflow.mlflowExecutable(), arguments: ["db", "upgrade", "sqlite:///" + path],
       environment: ReferenceMLflow.environment())
     guard output.succeeded else { throw TestFailure("mlflow db upgrade failed: \(output.standardErrorText)") }
     return path
   }
 
   /// Copies the template to `path` (an `mlflow.db` with MLflow's schema and no rows).
-  public static func copy(to path: String) throws {
-    try FileManager.default.copyItem(atPath: try template.get(), toPath: path)
+  public static func copy(to path: String) async throws {
+    try FileManager.default.copyItem(atPath: try await template.value, toPath: path)
   }
 
   /// Copies the template to `directory/name` and returns that path.
   @discardableResult
-  public static func copy(into directory: TemporaryDirectory, name: String = "mlflow.db") throws -> String {
+  public static func copy(into directory: TemporaryDirectory, name: String = "mlflow.db") async throws -> String {
     let destination = directory.appending(name)
-    try copy(to: destination)
+    try await copy(to: destination)
     return destination
   }
 }

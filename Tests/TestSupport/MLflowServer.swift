@@ -50,9 +50,9 @@ public final class MLflowServer: Sendable {
   public convenience init(
     freshSQLiteIn directory: String, port: Int? = nil, arguments: [String] = [],
     environment: [String: String] = ReferenceMLflow.environment(), extraEnvironment: [String: String] = [:]
-  ) throws {
+  ) async throws {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    try MLflowDatabaseTemplate.copy(to: directory + "/mlflow.db")
+    try await MLflowDatabaseTemplate.copy(to: directory + "/mlflow.db")
     try self.init(
       backendURI: "sqlite:///" + directory + "/mlflow.db", directory: directory, port: port, arguments: arguments,
       environment: environment, extraEnvironment: extraEnvironment)
@@ -72,7 +72,7 @@ public final class MLflowServer: Sendable {
   public static func started(
     freshSQLiteIn directory: String, arguments: [String] = [], extraEnvironment: [String: String] = [:]
   ) async throws -> MLflowServer {
-    let server = try MLflowServer(freshSQLiteIn: directory, arguments: arguments, extraEnvironment: extraEnvironment)
+    let server = try await MLflowServer(freshSQLiteIn: directory, arguments: arguments, extraEnvironment: extraEnvironment)
     try await server.start()
     return server
   }
@@ -80,12 +80,13 @@ public final class MLflowServer: Sendable {
   /// Starts the server and waits (up to 180 s) until `/health` answers 200.
   public func start() async throws {
     let started = try BackgroundProcess(
-      try ReferenceMLflow.mlflowExecutable(), arguments, in: directory, environment: environment, logPath: logPath)
+      try await ReferenceMLflow.mlflowExecutable(), arguments, in: directory, environment: environment,
+      logPath: logPath)
     let previous = process.withLock { process in
       defer { process = started }
       return process
     }
-    previous?.stop()
+    await previous?.stop()
     let deadline = ContinuousClock.now + .seconds(180)
     while ContinuousClock.now < deadline {
       if case .success(let response) = await HTTPTransport.shared.send(
@@ -99,8 +100,13 @@ public final class MLflowServer: Sendable {
     throw TestFailure("mlflow server did not answer /health within 180 s: \(log.suffix(3000))")
   }
 
-  /// Stops the server's whole process group (SIGTERM, then SIGKILL after 3 s).
+  /// Stops the server's whole process group (SIGTERM, then SIGKILL after 3 s), blocking the
+  /// calling thread until it is gone: for a `defer`. Async code should `await stop()`
+  /// instead.
   public func stop() { process.withLock { $0 }?.stop() }
+
+  /// Stops the server's whole process group, waiting on a thread of its own.
+  public func stop() async { await process.withLock { $0 }?.stop() }
 
   /// The processes of its process group (the `mlflow` command and the workers it started).
   public func processGroupMembers() -> [pid_t] { process.withLock { $0 }?.groupMembers() ?? [] }

@@ -12,13 +12,14 @@ public enum ReferenceMLflow {
   }()
 
   /// The Python with MLflow: `$MLFLOW_GIT_PYTHON` (set by scripts/test.sh), else what
-  /// scripts/setup-python.sh installs or finds (run once per test process). A test never skips
-  /// for want of it: it fails and says why.
-  public static func pythonPath() throws -> String { try python.get() }
+  /// scripts/setup-python.sh installs or finds (run once per test process, on a thread of its
+  /// own). A test never skips for want of it: it fails and says why.
+  public static func pythonPath() async throws -> String { try await python.value }
 
-  private static let python = Result { () throws -> String in
+  /// Started on first use; every caller awaits the same answer.
+  private static let python = Task { () throws -> String in
     if let python = ProcessInfo.processInfo.environment["MLFLOW_GIT_PYTHON"], !python.isEmpty { return python }
-    let output = try ChildProcess.run("/bin/bash", arguments: [packageRoot + "/scripts/setup-python.sh"])
+    let output = try await ChildProcess.runAsync("/bin/bash", arguments: [packageRoot + "/scripts/setup-python.sh"])
     let path = output.standardOutputText.trimmingCharacters(in: .whitespacesAndNewlines)
     guard output.succeeded, !path.isEmpty else {
       throw TestFailure("MLFLOW_GIT_PYTHON is unset and scripts/setup-python.sh failed: \(output.standardErrorText)")
@@ -27,8 +28,8 @@ public enum ReferenceMLflow {
   }
 
   /// The `mlflow` command next to that Python.
-  public static func mlflowExecutable() throws -> String {
-    (try pythonPath() as NSString).deletingLastPathComponent + "/mlflow"
+  public static func mlflowExecutable() async throws -> String {
+    (try await pythonPath() as NSString).deletingLastPathComponent + "/mlflow"
   }
 
   /// The environment for every MLflow process the tests start: the test process's, with
@@ -48,18 +49,22 @@ public enum ReferenceMLflow {
   }
 
   /// Runs `python script arguments…` with `environment` and returns standard output; a
-  /// non-zero exit fails with the script's standard error.
-  public static func runScript(_ script: String, _ arguments: [String], environment: [String: String]) throws -> [UInt8] {
-    let output = try ChildProcess.run(try pythonPath(), arguments: [script] + arguments, environment: environment)
+  /// non-zero exit fails with the script's standard error. Waits on a thread of its own.
+  public static func runScript(_ script: String, _ arguments: [String], environment: [String: String]) async throws
+    -> [UInt8]
+  {
+    let output = try await ChildProcess.runAsync(
+      try await pythonPath(), arguments: [script] + arguments, environment: environment)
     guard output.succeeded else {
       throw TestFailure("\((script as NSString).lastPathComponent) failed: \(output.standardErrorText)")
     }
     return output.standardOutput
   }
 
-  /// Runs Python code with `environment` and decodes the JSON it prints last.
-  public static func runJSON(_ code: String, environment: [String: String]) throws -> Any {
-    let output = try ChildProcess.run(try pythonPath(), arguments: ["-c", code], environment: environment)
+  /// Runs Python code with `environment` and decodes the JSON it prints last. Waits on a thread
+  /// of its own.
+  public static func runJSON(_ code: String, environment: [String: String]) async throws -> Any {
+    let output = try await ChildProcess.runAsync(try await pythonPath(), arguments: ["-c", code], environment: environment)
     guard output.succeeded else { throw TestFailure("python failed: \(output.standardErrorText)") }
     let lines = output.standardOutputText.split(separator: "\n")
     guard let last = lines.last else { throw TestFailure("python printed nothing") }

@@ -17,9 +17,9 @@ struct MLflowGitInfo: Decodable {
   var diff: [UInt8]? { diff_base64.map { Array(Data(base64Encoded: $0)!) } }
 
   /// Runs MLflow's algorithm in `directory` with the scratch environment.
-  static func read(in directory: String, remote: String = "origin", scratch: Scratch) throws -> MLflowGitInfo {
+  static func read(in directory: String, remote: String = "origin", scratch: Scratch) async throws -> MLflowGitInfo {
     let script = ReferenceMLflow.packageRoot + "/Tests/GitStateTests/Support/mlflow_git_info.py"
-    let output = try ReferenceMLflow.runScript(script, [directory, remote], environment: scratch.environment)
+    let output = try await ReferenceMLflow.runScript(script, [directory, remote], environment: scratch.environment)
     return try JSONDecoder().decode(MLflowGitInfo.self, from: Data(output))
   }
 

@@ -20,7 +20,7 @@ struct VersioningFixture {
   init(
     files: [String: String] = ["app.py": "def app():\n    return \"v1\"\n"],
     remote: String? = "https://git.example.com/acme/app.git", freshMachine: Bool = false
-  ) throws {
+  ) async throws {
     scratch = try Scratch()
     repo = try scratch.repository(files: files)
     if let remote { try scratch.git(["-C", repo, "remote", "add", "origin", remote]) }
@@ -29,8 +29,8 @@ struct VersioningFixture {
     if freshMachine {
       environment["MLFLOW_GIT_MLFLOW_EXECUTABLE"] = scratch.root + "/no-mlflow-here"
     } else {
-      try MLflowDatabaseTemplate.copy(to: repo + "/mlflow.db")
-      environment["MLFLOW_GIT_MLFLOW_EXECUTABLE"] = try ReferenceMLflow.mlflowExecutable()
+      try await MLflowDatabaseTemplate.copy(to: repo + "/mlflow.db")
+      environment["MLFLOW_GIT_MLFLOW_EXECUTABLE"] = try await ReferenceMLflow.mlflowExecutable()
     }
   }
 
@@ -61,12 +61,12 @@ struct VersioningFixture {
   }
 
   /// Runs Python code in the repository with MLflow pointed at its database (or `trackingURI`);
-  /// returns the JSON printed last.
-  func python(_ code: String, trackingURI: String? = nil) throws -> Any {
+  /// returns the JSON printed last. Waits for Python on a thread of its own.
+  func python(_ code: String, trackingURI: String? = nil) async throws -> Any {
     var environment = self.environment
     environment["MLFLOW_TRACKING_URI"] = trackingURI ?? "sqlite:///" + databasePath
     let script = "import os, json\nos.chdir(\(pythonLiteral(repo)))\n" + code
-    return try ReferenceMLflow.runJSON(script, environment: environment)
+    return try await ReferenceMLflow.runJSON(script, environment: environment)
   }
 
   /// The built `mlflow-git` executable.

@@ -25,7 +25,7 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     switch self {
     case .sqlite:
       let directory = try TemporaryDirectory()
-      let store = try MLflowDatabaseTemplate.store(in: directory)
+      let store = try await MLflowDatabaseTemplate.store(in: directory)
       return StoreFixture(store: store, experimentID: "0", keepAlive: directory)
     case .serverOnSQLite, .serverOnPostgres:
       let server = try await (self == .serverOnSQLite ? MLflowServer.sqlite : MLflowServer.postgres).value

@@ -22,7 +22,7 @@ struct ServerInteropTests {
     _ = try await store.logTrace(trace)
     _ = try await store.logTrace(SampleTrace.make(modelID: nil, experimentID: experiment.experimentID))
 
-    let results = try ReferenceMLflow.runOracle([
+    let results = try await ReferenceMLflow.runOracle([
       ["op": "enable_git", "cwd": repository.path],
       ["op": "search_traces", "model_id": ours.modelID, "experiment_ids": [experiment.experimentID]],
       ["op": "get_trace", "trace_id": trace.info.traceID],

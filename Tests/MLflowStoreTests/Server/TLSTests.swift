@@ -37,7 +37,7 @@ struct TLSTests {
     let model = try await createAndLookUp(store)
     #expect(try await store.loggedModel(id: model.modelID).modelID == model.modelID)
 
-    let results = try ReferenceMLflow.runOracle(
+    let results = try await ReferenceMLflow.runOracle(
       [["op": "get_logged_model", "model_id": model.modelID]], trackingURI: front.url,
       extra: ["MLFLOW_TRACKING_SERVER_CERT_PATH": front.certificateAuthority])
     let seen = try #require(results.first as? [String: Any], "\(results)")

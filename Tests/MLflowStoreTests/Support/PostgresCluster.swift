@@ -6,7 +6,9 @@ import TestSupport
 /// (`/usr/lib/postgresql/<version>/bin`, package `postgresql`), a data directory in a temporary
 /// folder, listening on 127.0.0.1 and a free port only, trust authentication. PostgreSQL
 /// refuses to run as root, so as root the cluster runs as the `postgres` user (`runuser`).
-/// Stopped and removed when the test process exits.
+/// Stopped and removed when the test process exits. Its tools run on threads of their own
+/// (``ChildProcess/runAsync(_:arguments:environment:standardInput:outputLimit:)``): `initdb`
+/// and `pg_ctl start` take seconds.
 final class PostgresCluster: Sendable {
   let port: Int
   private let bin: String
@@ -14,9 +16,9 @@ final class PostgresCluster: Sendable {
   private let user: String?
 
   /// The one cluster of this test process.
-  static let shared = Task { () throws -> PostgresCluster in try PostgresCluster() }
+  static let shared = Task { () throws -> PostgresCluster in try await PostgresCluster() }
 
-  private init() throws {
+  private init() async throws {
     bin = try Self.findBin()
     port = try freePort()
     user = geteuid() == 0 ? "postgres" : nil
@@ -34,8 +36,8 @@ final class PostgresCluster: Sendable {
       _ = try? PostgresCluster.run(bin + "/pg_ctl", ["-D", root + "/data", "-m", "immediate", "-w", "stop"], as: user)
       try? FileManager.default.removeItem(atPath: root)
     }
-    try run("initdb", ["-D", root + "/data", "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"])
-    try run("pg_ctl", [
+    try await run("initdb", ["-D", root + "/data", "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"])
+    try await run("pg_ctl", [
       "-D", root + "/data", "-l", root + "/postgres.log", "-w", "-t", "60",
       "-o", "-c listen_addresses=127.0.0.1 -p \(port) -k \(root) -c fsync=off -c synchronous_commit=off "
         + "-c full_page_writes=off -c max_connections=200",
@@ -45,26 +47,34 @@ final class PostgresCluster: Sendable {
 
   /// Creates a database and returns its SQLAlchemy URI for `mlflow server` (with psycopg2, which
   /// scripts/setup-python.sh installs; SQLAlchemy 2.1 would otherwise look for psycopg 3).
-  func createDatabase(_ name: String) throws -> String {
-    try run("createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", name])
+  func createDatabase(_ name: String) async throws -> String {
+    try await run("createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", name])
     return "postgresql+psycopg2://postgres@127.0.0.1:\(port)/\(name)"
   }
 
-  private func run(_ tool: String, _ arguments: [String]) throws {
-    let output = try Self.run(bin + "/" + tool, arguments, as: user)
+  private func run(_ tool: String, _ arguments: [String]) async throws {
+    let (executable, arguments, environment) = Self.command(bin + "/" + tool, arguments, as: user)
+    let output = try await ChildProcess.runAsync(executable, arguments: arguments, environment: environment)
     guard output.succeeded else {
       let log = (try? String(contentsOfFile: root + "/postgres.log", encoding: .utf8)) ?? ""
       throw TestFailure("\(tool) failed: \(output.standardErrorText) \(output.standardOutputText) \(log.suffix(2000))")
     }
   }
 
+  /// Runs a tool and waits on the calling thread (for the exit cleanup, where nothing is awaited).
   private static func run(_ executable: String, _ arguments: [String], as user: String?) throws -> ChildProcess.Output {
+    let (executable, arguments, environment) = command(executable, arguments, as: user)
+    return try ChildProcess.run(executable, arguments: arguments, environment: environment)
+  }
+
+  /// How to run `executable arguments…` as `user` (through `runuser`) or as this process's user.
+  private static func command(_ executable: String, _ arguments: [String], as user: String?) -> (
+    executable: String, arguments: [String], environment: [String: String]
+  ) {
     var environment = ProcessInfo.processInfo.environment
     environment["LC_ALL"] = "C.UTF-8"
-    if let user {
-      return try ChildProcess.run("/usr/sbin/runuser", arguments: ["-u", user, "--", executable] + arguments, environment: environment)
-    }
-    return try ChildProcess.run(executable, arguments: arguments, environment: environment)
+    if let user { return ("/usr/sbin/runuser", ["-u", user, "--", executable] + arguments, environment) }
+    return (executable, arguments, environment)
   }
 
   /// Debian's newest PostgreSQL server binaries.

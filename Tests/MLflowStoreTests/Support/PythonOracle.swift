@@ -7,16 +7,19 @@ import TestSupport
 /// Swift stores are compared against.
 extension ReferenceMLflow {
   /// Runs `operations` against the database at `databasePath`; one result per operation.
-  static func runOracle(_ operations: [[String: Any]], databasePath: String) throws -> [Any] {
-    try runOracle(operations, trackingURI: TrackingURI.sqlite(path: databasePath).description)
+  static func runOracle(_ operations: [[String: Any]], databasePath: String) async throws -> [Any] {
+    try await runOracle(operations, trackingURI: TrackingURI.sqlite(path: databasePath).description)
   }
 
   /// Runs `operations` against any tracking URI (e.g. a server's), with `extra` variables.
-  static func runOracle(_ operations: [[String: Any]], trackingURI: String, extra: [String: String] = [:]) throws -> [Any] {
+  /// Waits for Python on a thread of its own.
+  static func runOracle(_ operations: [[String: Any]], trackingURI: String, extra: [String: String] = [:]) async throws
+    -> [Any]
+  {
     let script = packageRoot + "/Tests/MLflowStoreTests/Python/oracle.py"
     let input = try JSONSerialization.data(withJSONObject: ["operations": operations])
-    let output = try ChildProcess.run(
-      try pythonPath(), arguments: [script],
+    let output = try await ChildProcess.runAsync(
+      try await pythonPath(), arguments: [script],
       environment: environment(trackingURI: trackingURI).merging(extra) { $1 },
       standardInput: Array(input))
     guard output.succeeded else {

@@ -14,7 +14,7 @@ extension MLflowServer {
   static let postgres = Task { () throws -> MLflowServer in
     let cluster = try await PostgresCluster.shared.value
     return try await MLflowServer.started(
-      backendURI: try cluster.createDatabase("mlflow"), directory: try TemporaryDirectory("mlflow-server-pg").keep())
+      backendURI: try await cluster.createDatabase("mlflow"), directory: try TemporaryDirectory("mlflow-server-pg").keep())
   }
 
   /// The server with MLflow's basic-auth app, whose admin has `adminPassword`.

@@ -28,12 +28,14 @@ final class TLSFront: Sendable {
   private init(server: MLflowServer) async throws {
     self.server = server
     let directory = try TemporaryDirectory("mlflow-tls").keep()
-    try Self.makeCertificates(in: directory)
+    try await Self.makeCertificates(in: directory)
     certificateAuthority = directory + "/ca.pem"
     otherCertificateAuthority = directory + "/other-ca.pem"
     clientCertificate = directory + "/client-bundle.pem"
-    let open = try Self.startProxy(directory: directory, upstream: server.port, name: "open", requireClientCertificate: false)
-    let strict = try Self.startProxy(directory: directory, upstream: server.port, name: "strict", requireClientCertificate: true)
+    let open = try await Self.startProxy(
+      directory: directory, upstream: server.port, name: "open", requireClientCertificate: false)
+    let strict = try await Self.startProxy(
+      directory: directory, upstream: server.port, name: "strict", requireClientCertificate: true)
     url = "https://127.0.0.1:\(open.port)"
     clientCertificateURL = "https://127.0.0.1:\(strict.port)"
     proxies = [open.process, strict.process]
@@ -41,7 +43,7 @@ final class TLSFront: Sendable {
     try await Self.waitUntilReady(strict)
   }
 
-  private static func makeCertificates(in directory: String) throws {
+  private static func makeCertificates(in directory: String) async throws {
     let script = #"""
       set -e
       cd "$1"
@@ -59,13 +61,13 @@ final class TLSFront: Sendable {
       done
       cat client.pem client.key > client-bundle.pem
       """#
-    let output = try ChildProcess.run("/bin/sh", arguments: ["-c", script, "sh", directory])
+    let output = try await ChildProcess.runAsync("/bin/sh", arguments: ["-c", script, "sh", directory])
     guard output.succeeded else { throw TestFailure("openssl could not make the test certificates: \(output.standardErrorText)") }
   }
 
   private static func startProxy(
     directory: String, upstream: Int, name: String, requireClientCertificate: Bool
-  ) throws -> (port: Int, process: BackgroundProcess) {
+  ) async throws -> (port: Int, process: BackgroundProcess) {
     let port = try freePort()
     var arguments = [
       ReferenceMLflow.packageRoot + "/Tests/MLflowStoreTests/Python/tls_proxy.py",
@@ -74,7 +76,7 @@ final class TLSFront: Sendable {
     ]
     if requireClientCertificate { arguments += ["--client-ca", directory + "/ca.pem"] }
     let process = try BackgroundProcess(
-      try ReferenceMLflow.pythonPath(), arguments, in: directory, environment: ReferenceMLflow.environment(),
+      try await ReferenceMLflow.pythonPath(), arguments, in: directory, environment: ReferenceMLflow.environment(),
       logPath: directory + "/\(name)-proxy.log")
     return (port, process)
   }

@@ -5,7 +5,7 @@ extension MLflowDatabaseTemplate {
   /// A store on a fresh copy of the template in `directory`.
   static func store(
     in directory: TemporaryDirectory, options: SQLiteTrackingStore.Options = .init()
-  ) throws -> SQLiteTrackingStore {
-    try SQLiteTrackingStore(databasePath: try copy(into: directory), options: options)
+  ) async throws -> SQLiteTrackingStore {
+    try SQLiteTrackingStore(databasePath: try await copy(into: directory), options: options)
   }
 }
