@@ -18,7 +18,7 @@ struct FreshMachineTests {
 
   /// Runs the real `mlflow db upgrade` on the repository's mlflow.db, as a user would.
   static func createDatabase(_ fixture: HookFixture) async throws {
-    let output = try await ChildProcess.runAsync(
+    let output = try await ChildProcess.runLimited(
       try await ReferenceMLflow.mlflowExecutable(), arguments: ["db", "upgrade", "sqlite:///" + fixture.databasePath],
       environment: fixture.environment)
     guard output.succeeded else { throw TestFailure("mlflow db upgrade failed: \(output.standardErrorText)") }
@@ -92,7 +92,7 @@ struct FreshMachineTests {
     let ids = try await Self.versions(fixture).compactMapValues { $0["modelID"] as? String }
     #expect(ids.count == 301)
     try await Self.createDatabase(fixture)
-    let killed = try await ChildProcess.runAsync(
+    let killed = try await ChildProcess.runLimited(
       "sh",
       arguments: [
         "-c",

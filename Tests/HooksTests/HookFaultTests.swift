@@ -77,7 +77,7 @@ struct HookFaultTests {
     let commits = try await Self.commit(150, in: fixture)
     try await fixture.git("config", "--unset", "core.hooksPath")
     // Kill the delivery once it has registered some versions but not all.
-    let killed = try await ChildProcess.runAsync(
+    let killed = try await ChildProcess.runLimited(
       "sh",
       arguments: [
         "-c",

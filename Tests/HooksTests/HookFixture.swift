@@ -40,10 +40,10 @@ struct HookFixture {
     try await git("rev-parse", "HEAD").output.trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
-  /// Runs the built `mlflow-git` in the repository, waiting on a thread of its own.
+  /// Runs the built `mlflow-git` in the repository (`ChildProcess.runLimited`: no thread blocks).
   @discardableResult
   func cli(_ arguments: String..., environment extra: [String: String] = [:]) async throws -> ChildProcess.Output {
-    try await ChildProcess.runAsync(
+    try await ChildProcess.runLimited(
       "sh", arguments: ["-c", "cd \"$1\" && shift && exec \"$@\"", "mlflow-git", repo, HookFixture.cliPath] + arguments,
       environment: environment.merging(extra) { $1 })
   }

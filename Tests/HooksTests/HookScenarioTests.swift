@@ -171,7 +171,7 @@ struct HookScenarioTests {
     try await fixture.git("worktree", "add", "-q", "-b", "side", worktree, "main")
     let worktreeGitDirectory = fixture.repo + "/.git/worktrees/wt"
     try await fixture.cli("status")
-    let inWorktree = try await ChildProcess.runAsync(
+    let inWorktree = try await ChildProcess.runLimited(
       "sh", arguments: ["-c", "cd \"$1\" && shift && exec \"$@\"", "mlflow-git", worktree, HookFixture.cliPath, "status"],
       environment: fixture.environment)
     #expect(inWorktree.succeeded, "\(inWorktree.standardErrorText)")

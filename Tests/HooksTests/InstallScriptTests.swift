@@ -19,7 +19,7 @@ struct InstallScriptTests {
     environment["MLFLOW_GIT_HOME"] = Self.home
     let script = ReferenceMLflow.packageRoot + "/install.sh"
 
-    let install = try await ChildProcess.runAsync("bash", arguments: [script, fixture.repo], environment: environment)
+    let install = try await ChildProcess.runLimited("bash", arguments: [script, fixture.repo], environment: environment)
     #expect(install.succeeded, "\(install.standardErrorText)")
     #expect(install.standardOutputText.contains("kept your post-commit hook"))
     #expect(install.standardOutputText.contains("next:"))
@@ -30,16 +30,16 @@ struct InstallScriptTests {
 
     try await fixture.git("commit", "-q", "--allow-empty", "-m", "after install")
     let commit = try await fixture.head()
-    let sync = try await ChildProcess.runAsync(
+    let sync = try await ChildProcess.runLimited(
       "sh", arguments: ["-c", "cd \"$1\" && \"$2\" sync", "sync", fixture.repo, Self.home + "/bin/mlflow-git"],
       environment: environment)
     #expect(sync.succeeded, "\(sync.standardErrorText)")
     #expect(try await fixture.models(branch: "main", commit: commit).count == 1)
 
-    let again = try await ChildProcess.runAsync("bash", arguments: [script, fixture.repo], environment: environment)
+    let again = try await ChildProcess.runLimited("bash", arguments: [script, fixture.repo], environment: environment)
     #expect(again.standardOutputText.contains("already installed"), "a second run reuses the build and changes nothing")
 
-    let uninstall = try await ChildProcess.runAsync("bash", arguments: [script, "--uninstall", fixture.repo], environment: environment)
+    let uninstall = try await ChildProcess.runLimited("bash", arguments: [script, "--uninstall", fixture.repo], environment: environment)
     #expect(uninstall.succeeded, "\(uninstall.standardErrorText)")
     #expect(try fixture.installFootprint() == before)
   }

@@ -85,8 +85,7 @@ struct BootstrapTests {
 
   private func script(in directory: TemporaryDirectory, named name: String, _ text: String) throws -> String {
     let path = directory.appending(name)
-    try text.write(toFile: path, atomically: true, encoding: .utf8)
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+    try writeExecutableFile(text, to: path)  // never open for writing in this process: no "Text file busy"
     return path
   }
 

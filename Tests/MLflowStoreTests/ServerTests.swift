@@ -22,7 +22,7 @@ struct ServerTests {
 
     let server = try await MLflowServer.started(
       backendURI: TrackingURI.sqlite(path: store.databasePath).description, directory: directory.path)
-    let check = try await ChildProcess.runAsync(
+    let check = try await ChildProcess.runLimited(
       try await ReferenceMLflow.pythonPath(),
       arguments: [ReferenceMLflow.packageRoot + "/Tests/MLflowStoreTests/Python/server_check.py", server.url, model.modelID],
       environment: ReferenceMLflow.environment())

@@ -145,9 +145,9 @@ struct TraceJournalTests {
   }
 }
 
-/// Runs the built `mlflow-git` in `directory`, waiting on a thread of its own.
+/// Runs the built `mlflow-git` in `directory` (`ChildProcess.runLimited`: no thread blocks).
 func runCLI(_ arguments: [String], in directory: String, environment: [String: String]) async throws -> ChildProcess.Output {
-  try await ChildProcess.runAsync(
+  try await ChildProcess.runLimited(
     "sh", arguments: ["-c", "cd \"$1\" && shift && exec \"$@\"", "mlflow-git", directory, BuiltProducts.executable(named: "mlflow-git")] + arguments,
     environment: environment)
 }

@@ -80,7 +80,7 @@ struct TracingFixture {
   }
 
   /// Runs Python code with MLflow pointed at the repository's store; returns the JSON it prints
-  /// last. Waits for Python on a thread of its own.
+  /// last (``ReferenceMLflow/runJSON(_:environment:)``).
   func python(_ code: String) async throws -> Any {
     var environment = self.environment
     environment["MLFLOW_TRACKING_URI"] = trackingURI

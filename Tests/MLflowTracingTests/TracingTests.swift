@@ -146,7 +146,7 @@ struct TracingTests {
     let modelID = try await fixture.withVersion { context in context.activeModel!.modelID }
     var environment = fixture.environment
     environment["PATH"] = (try await ReferenceMLflow.pythonPath() as NSString).deletingLastPathComponent + ":" + (environment["PATH"] ?? "")
-    let output = try await ChildProcess.runAsync(
+    let output = try await ChildProcess.runLimited(
       "sh",
       arguments: [
         "-c", "cd \"$1\" && shift && exec \"$@\"", "exec", fixture.repo, BuiltProducts.executable(named: "mlflow-git"),

@@ -26,16 +26,24 @@ struct AgentFixture {
   func shortCommit() throws -> String { try scratch.git(["-C", repo, "rev-parse", "--short=7", "HEAD"]) }
 
   /// Runs the example in `directory` (the repository by default) with the stand-in's base URL
-  /// and `key`, plus `extra` variables. Waits on a thread of its own.
+  /// and `key`, plus `extra` variables (``ChildProcess/runLimited(_:arguments:environment:standardInput:outputLimit:)``).
   func runAgent(
     _ arguments: [String] = [], baseURL: String, key: String, in directory: String? = nil,
     extra: [String: String] = [:]
   ) async throws -> ChildProcess.Output {
+    try await runAgentTimed(arguments, baseURL: baseURL, key: key, in: directory, extra: extra).output
+  }
+
+  /// ``runAgent(_:baseURL:key:in:extra:)``, and how long the example ran.
+  func runAgentTimed(
+    _ arguments: [String] = [], baseURL: String, key: String, in directory: String? = nil,
+    extra: [String: String] = [:]
+  ) async throws -> (output: ChildProcess.Output, elapsed: Duration) {
     var environment = self.environment
     environment["OPENAI_BASE_URL"] = baseURL
     environment["OPENAI_API_KEY"] = key
     environment.merge(extra) { $1 }
-    return try await ChildProcess.runAsync(
+    return try await ChildProcess.runLimitedTimed(
       "sh", arguments: ["-c", "cd \"$1\" && shift && exec \"$@\"", "run", directory ?? repo, Self.agent] + arguments,
       environment: environment)
   }
@@ -44,7 +52,7 @@ struct AgentFixture {
   static let agent = BuiltProducts.executable(named: "SupportAgent")
 
   /// Runs Python code with MLflow pointed at `database` (the repository's by default); returns
-  /// the JSON it prints last. Waits for Python on a thread of its own.
+  /// the JSON it prints last (``ReferenceMLflow/runJSON(_:environment:)``).
   func python(_ code: String, database: String? = nil) async throws -> Any {
     var environment = self.environment
     environment["MLFLOW_TRACKING_URI"] = "sqlite:///" + (database ?? databasePath)

@@ -9,12 +9,12 @@ enum HeadlessChromium {
 
   /// Loads `url`, lets the page run its scripts and requests for up to 20 s of virtual time,
   /// then does what `action` asks: `["--dump-dom"]` prints the rendered page,
-  /// `["--screenshot=<path>"]` saves a PNG. Waits on a thread of its own.
+  /// `["--screenshot=<path>"]` saves a PNG. Runs through `ChildProcess.runLimited`.
   static func run(_ action: [String], url: String, profile: String) async throws -> ChildProcess.Output {
     guard let executable else {
       throw TestFailure("chromium is not installed: run scripts/install-system-deps.sh (Debian's chromium package)")
     }
-    let output = try await ChildProcess.runAsync(
+    let output = try await ChildProcess.runLimited(
       executable,
       arguments: [
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",

@@ -5,12 +5,12 @@ import Foundation
 /// copied for each test (MLflow's migrations take seconds; a copy takes milliseconds). Removed
 /// when the test process exits.
 public enum MLflowDatabaseTemplate {
-  /// Made on first use, waiting on a thread of its own; every caller awaits the same path.
+  /// Made on first use (no thread blocks meanwhile); every caller awaits the same path.
   private static let template = Task { () throws -> String in
     let directory = try TemporaryDirectory.create("mlflow-template")
     ExitCleanup.add { try? FileManager.default.removeItem(atPath: directory) }
     let path = directory + "/mlflow.db"
-    let output = try await ChildProcess.runAsync(
+    let output = try await ChildProcess.runLimited(
       try await ReferenceMLflow.mlflowExecutable(), arguments: ["db", "upgrade", "sqlite:///" + path],
       environment: ReferenceMLflow.environment())
     guard output.succeeded else { throw TestFailure("mlflow db upgrade failed: \(output.standardErrorText)") }

@@ -49,11 +49,13 @@ public enum ReferenceMLflow {
   }
 
   /// Runs `python script arguments…` with `environment` and returns standard output; a
-  /// non-zero exit fails with the script's standard error. Waits on a thread of its own.
+  /// non-zero exit fails with the script's standard error. Runs through
+  /// ``ChildProcess/runLimited(_:arguments:environment:standardInput:outputLimit:)``: no thread
+  /// blocks, and at most one slow child per core runs.
   public static func runScript(_ script: String, _ arguments: [String], environment: [String: String]) async throws
     -> [UInt8]
   {
-    let output = try await ChildProcess.runAsync(
+    let output = try await ChildProcess.runLimited(
       try await pythonPath(), arguments: [script] + arguments, environment: environment)
     guard output.succeeded else {
       throw TestFailure("\((script as NSString).lastPathComponent) failed: \(output.standardErrorText)")
@@ -61,10 +63,10 @@ public enum ReferenceMLflow {
     return output.standardOutput
   }
 
-  /// Runs Python code with `environment` and decodes the JSON it prints last. Waits on a thread
-  /// of its own.
+  /// Runs Python code with `environment` and decodes the JSON it prints last. Runs through
+  /// ``ChildProcess/runLimited(_:arguments:environment:standardInput:outputLimit:)``.
   public static func runJSON(_ code: String, environment: [String: String]) async throws -> Any {
-    let output = try await ChildProcess.runAsync(try await pythonPath(), arguments: ["-c", code], environment: environment)
+    let output = try await ChildProcess.runLimited(try await pythonPath(), arguments: ["-c", code], environment: environment)
     guard output.succeeded else { throw TestFailure("python failed: \(output.standardErrorText)") }
     let lines = output.standardOutputText.split(separator: "\n")
     guard let last = lines.last else { throw TestFailure("python printed nothing") }

@@ -67,13 +67,9 @@ public struct Scratch: Sendable {
     return text
   }
 
-  /// Writes an executable script (a hook) from a child process, so no thread of the test
-  /// process ever holds it open for writing: a program spawned meanwhile by another test would
-  /// inherit that descriptor and make executing the script fail with "Text file busy".
+  /// Writes an executable script (a hook); see ``writeExecutableFile(_:to:)``.
   public func writeExecutable(_ content: String, to path: String) throws {
-    let output = try ChildProcess.run(
-      "sh", arguments: ["-c", "cat > \"$1\" && chmod 755 \"$1\"", "write", path], standardInput: Array(content.utf8))
-    guard output.succeeded else { throw TestFailure("cannot write \(path): \(output.standardErrorText)") }
+    try writeExecutableFile(content, to: path)
   }
 
   public func write(_ content: String, to path: String) throws {
@@ -87,4 +83,13 @@ public struct Scratch: Sendable {
       throw TestFailure("cannot write \(path)")
     }
   }
+}
+
+/// Writes an executable script (mode 755) from a child process, so no thread of the test
+/// process ever holds it open for writing: a program spawned meanwhile by another test would
+/// inherit that descriptor and make executing the script fail with "Text file busy".
+public func writeExecutableFile(_ content: String, to path: String) throws {
+  let output = try ChildProcess.run(
+    "sh", arguments: ["-c", "cat > \"$1\" && chmod 755 \"$1\"", "write", path], standardInput: Array(content.utf8))
+  guard output.succeeded else { throw TestFailure("cannot write \(path): \(output.standardErrorText)") }
 }

@@ -61,7 +61,7 @@ struct VersioningFixture {
   }
 
   /// Runs Python code in the repository with MLflow pointed at its database (or `trackingURI`);
-  /// returns the JSON printed last. Waits for Python on a thread of its own.
+  /// returns the JSON printed last (``ReferenceMLflow/runJSON(_:environment:)``).
   func python(_ code: String, trackingURI: String? = nil) async throws -> Any {
     var environment = self.environment
     environment["MLFLOW_TRACKING_URI"] = trackingURI ?? "sqlite:///" + databasePath

@@ -7,7 +7,7 @@ import TestSupport
 /// folder, listening on 127.0.0.1 and a free port only, trust authentication. PostgreSQL
 /// refuses to run as root, so as root the cluster runs as the `postgres` user (`runuser`).
 /// Stopped and removed when the test process exits. Its tools run on threads of their own
-/// (``ChildProcess/runAsync(_:arguments:environment:standardInput:outputLimit:)``): `initdb`
+/// (``ChildProcess/runLimited(_:arguments:environment:standardInput:outputLimit:)``): `initdb`
 /// and `pg_ctl start` take seconds.
 final class PostgresCluster: Sendable {
   let port: Int
@@ -54,7 +54,7 @@ final class PostgresCluster: Sendable {
 
   private func run(_ tool: String, _ arguments: [String]) async throws {
     let (executable, arguments, environment) = Self.command(bin + "/" + tool, arguments, as: user)
-    let output = try await ChildProcess.runAsync(executable, arguments: arguments, environment: environment)
+    let output = try await ChildProcess.runLimited(executable, arguments: arguments, environment: environment)
     guard output.succeeded else {
       let log = (try? String(contentsOfFile: root + "/postgres.log", encoding: .utf8)) ?? ""
       throw TestFailure("\(tool) failed: \(output.standardErrorText) \(output.standardOutputText) \(log.suffix(2000))")

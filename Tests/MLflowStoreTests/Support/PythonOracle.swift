@@ -12,13 +12,13 @@ extension ReferenceMLflow {
   }
 
   /// Runs `operations` against any tracking URI (e.g. a server's), with `extra` variables.
-  /// Waits for Python on a thread of its own.
+  /// Runs through `ChildProcess.runLimited`: no thread blocks.
   static func runOracle(_ operations: [[String: Any]], trackingURI: String, extra: [String: String] = [:]) async throws
     -> [Any]
   {
     let script = packageRoot + "/Tests/MLflowStoreTests/Python/oracle.py"
     let input = try JSONSerialization.data(withJSONObject: ["operations": operations])
-    let output = try await ChildProcess.runAsync(
+    let output = try await ChildProcess.runLimited(
       try await pythonPath(), arguments: [script],
       environment: environment(trackingURI: trackingURI).merging(extra) { $1 },
       standardInput: Array(input))

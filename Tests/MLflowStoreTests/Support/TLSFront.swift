@@ -61,7 +61,7 @@ final class TLSFront: Sendable {
       done
       cat client.pem client.key > client-bundle.pem
       """#
-    let output = try await ChildProcess.runAsync("/bin/sh", arguments: ["-c", script, "sh", directory])
+    let output = try await ChildProcess.runLimited("/bin/sh", arguments: ["-c", script, "sh", directory])
     guard output.succeeded else { throw TestFailure("openssl could not make the test certificates: \(output.standardErrorText)") }
   }
 
