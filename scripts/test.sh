@@ -12,8 +12,9 @@ if [ $# -gt 0 ]; then
   swift test --skip-build "$@"
 else
   # Three runs, so that no suite checks elapsed time on a starved machine: the suites that time
-  # network faults (timeouts, cancellation, retries) run alone, after the others (whose blocking
-  # Python and git child processes hold the test process's threads for seconds), and the
+  # network faults (timeouts, cancellation, retries) run alone, after the others (whose Python
+  # and git child processes keep both cores busy, though they no longer hold the test process's
+  # threads: see ChildProcess.runAsync and runLimited), and the
   # install.sh suite, whose release build keeps both cores busy for a minute or more, runs last.
   timed='RESTFaultTests|TLSTests'
   swift test --skip-build --skip "InstallScriptTests|$timed"
