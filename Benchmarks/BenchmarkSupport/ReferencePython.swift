@@ -17,3 +17,4 @@ public func packageRoot() -> String {
   defer { free(cwd) }
   return String(cString: cwd)
 }
+

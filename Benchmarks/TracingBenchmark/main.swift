@@ -49,15 +49,7 @@ func finish(_ status: Int32) -> Never {
 let repository = root + "/app"
 let databasePath = repository + "/mlflow.db"
 
-let environment: [String: String] = {
-  var environment: [String: String] = [:]
-  for name in ["PATH", "HOME", "LANG"] { environment[name] = getenv(name).map { String(cString: $0) } }
-  environment["MLFLOW_DISABLE_TELEMETRY"] = "true"
-  environment["DO_NOT_TRACK"] = "true"
-  environment["MLFLOW_GIT_QUIET"] = "1"
-  environment["MLFLOW_GIT_MLFLOW_EXECUTABLE"] = mlflow
-  return environment
-}()
+let environment = benchmarkEnvironment(mlflowExecutable: mlflow)
 
 setupShell(
   "git init -q '\(repository)' && cd '\(repository)' && echo 'agent' > agent.txt"

@@ -42,15 +42,7 @@ let cliLinking = setupShell("ldd '\(cli)' 2>/dev/null | grep -q libswiftCore && 
   .trimmingWhitespace()
 let root = setupShell("mktemp -d /tmp/mlflow-git-versioning-bench-XXXXXX").trimmingWhitespace()
 
-let environment: [String: String] = {
-  var environment: [String: String] = [:]
-  for name in ["PATH", "HOME", "LANG"] { environment[name] = getenv(name).map { String(cString: $0) } }
-  environment["MLFLOW_DISABLE_TELEMETRY"] = "true"
-  environment["DO_NOT_TRACK"] = "true"
-  environment["MLFLOW_GIT_QUIET"] = "1"
-  environment["MLFLOW_GIT_MLFLOW_EXECUTABLE"] = mlflow
-  return environment
-}()
+let environment = benchmarkEnvironment(mlflowExecutable: mlflow)
 
 /// A 20-file repository with an origin remote and MLflow's database at its top. Its files are
 /// older than its index, as in a work tree checked out a while ago (files written in the same

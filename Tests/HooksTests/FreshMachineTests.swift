@@ -92,24 +92,11 @@ struct FreshMachineTests {
     let ids = try await Self.versions(fixture).compactMapValues { $0["modelID"] as? String }
     #expect(ids.count == 301)
     try await Self.createDatabase(fixture)
-    let killed = try await ChildProcess.runLimited(
-      "sh",
-      arguments: [
-        "-c",
-        """
-        cd "$1" || exit 1
-        "$2" sync >/dev/null 2>&1 & pid=$!
-        tries=0
-        while [ "$(ls .git/mlflow-git/undelivered | grep -c json)" -gt 250 ] && [ $tries -lt 3000 ]; do
-          sleep 0.01; tries=$((tries + 1))
-        done
-        kill -9 $pid; wait $pid; echo "$? $(ls .git/mlflow-git/undelivered | grep -c json)"
-        """,
-        "kill", fixture.repo, HookFixture.cliPath,
-      ], environment: fixture.environment)
-    let fields = killed.standardOutputText.split(separator: " ").map { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-    #expect(fields.first == 137, "the delivery was killed")
-    #expect((fields.last ?? 0).map { $0 > 0 } ?? false, "it was killed before it finished")
+    let killed = try await fixture.killMidRun(
+      "sync", while: #"[ "$(ls .git/mlflow-git/undelivered | grep -c json)" -gt 250 ]"#,
+      count: "ls .git/mlflow-git/undelivered | grep -c json")
+    #expect(killed.status == 137, "the delivery was killed")
+    #expect(killed.count.map { $0 > 0 } ?? false, "it was killed before it finished")
     try await fixture.sync()
     let models = try await fixture.models()
     #expect(models.count == 301, "every version once")

@@ -77,24 +77,11 @@ struct HookFaultTests {
     let commits = try await Self.commit(150, in: fixture)
     try await fixture.git("config", "--unset", "core.hooksPath")
     // Kill the delivery once it has registered some versions but not all.
-    let killed = try await ChildProcess.runLimited(
-      "sh",
-      arguments: [
-        "-c",
-        """
-        cd "$1" || exit 1
-        "$2" backfill --limit 150 >/dev/null 2>&1 & pid=$!
-        tries=0
-        while [ "$(wc -l < .git/mlflow-git/versions)" -lt 30 ] && [ $tries -lt 1500 ]; do
-          sleep 0.02; tries=$((tries + 1))
-        done
-        kill -9 $pid; wait $pid; echo "$? $(wc -l < .git/mlflow-git/versions)"
-        """,
-        "kill", fixture.repo, HookFixture.cliPath,
-      ], environment: fixture.environment)
-    let fields = killed.standardOutputText.split(separator: " ").map { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-    #expect(fields.first == 137, "the worker was killed")
-    #expect((fields.last ?? 0).map { $0 < 151 } ?? false, "it was killed before it finished")
+    let killed = try await fixture.killMidRun(
+      "backfill --limit 150", while: #"[ "$(wc -l < .git/mlflow-git/versions)" -lt 30 ]"#,
+      count: "wc -l < .git/mlflow-git/versions")
+    #expect(killed.status == 137, "the worker was killed")
+    #expect(killed.count.map { $0 < 151 } ?? false, "it was killed before it finished")
     try await fixture.sync()
     for commit in commits {
       #expect(try await fixture.models(branch: "main", commit: commit).count == 1, "\(commit.prefix(7))")

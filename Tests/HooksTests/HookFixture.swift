@@ -88,4 +88,27 @@ struct HookFixture {
     files["config"] = FileManager.default.contents(atPath: repo + "/.git/config")
     return files
   }
+
+  /// Starts `mlflow-git arguments…` in the repository, kills it with SIGKILL as soon as the
+  /// shell test `running` (checked every 10 ms, for at most 30 s) fails, and returns its exit
+  /// status (137 when it was killed) and the number the shell command `count` prints then.
+  func killMidRun(_ arguments: String, while running: String, count: String) async throws -> (status: Int?, count: Int?) {
+    let killed = try await ChildProcess.runLimited(
+      "sh",
+      arguments: [
+        "-c",
+        """
+        cd "$1" || exit 1
+        "$2" \(arguments) >/dev/null 2>&1 & pid=$!
+        tries=0
+        while \(running) && [ $tries -lt 3000 ]; do
+          sleep 0.01; tries=$((tries + 1))
+        done
+        kill -9 $pid; wait $pid; echo "$? $(\(count))"
+        """,
+        "kill", repo, HookFixture.cliPath,
+      ], environment: environment)
+    let fields = killed.standardOutputText.split(separator: " ").map { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    return (fields.first ?? nil, fields.last ?? nil)
+  }
 }
