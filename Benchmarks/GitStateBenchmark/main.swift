@@ -1,7 +1,8 @@
 // Measures reading a repository's version (branch, commit, dirty) against the git processes a
 // reader would otherwise spawn, in one run, on a 20-file and a 20,000-file repository. The
 // dirty check is measured alone too: the in-process clean check (index + lstat of every file)
-// against the one `git status` process it replaces.
+// against the one `git status` process it replaces. Then a dirty tree (index matching HEAD): the
+// snapshot with its diff, reused from the record of the last `git diff`, against one `git diff`.
 //
 //   swift run -c release GitStateBenchmark [--rounds N] [--iterations N] [--files N]
 //
@@ -114,5 +115,35 @@ for fileCount in [20, largeFileCount] {
     "dirty check speed-up: in-process over one git status", statusProcess.median / inProcessStatus.median,
     target: fileCount <= 1_000 ? "≥ 10×" : "≥ 1×, lstat-bound")
   printRatio("clean-state read / one git status process", cleanRead.median / statusProcess.median, target: "≤ 1.2×")
+
+  // Dirty, with the index matching HEAD: the first read runs `git diff` and records it; while
+  // nothing changes, the next reads reuse the record, with no process.
+  setupShell("echo 'an uncommitted line' >> '\(path)/dir1/file0.txt'")
+  usleep(1_200_000)  // out of the racy window: a file written within a second is never trusted
+  let head = try repository.head().commit ?? ""
+  _ = try repository.statusAndDiff(head: head, excluding: [])
+  let dirtySource = try repository.statusAndDiff(head: head, excluding: []).source
+  guard dirtySource == .recordedDiff else {
+    print("the recorded diff was not reused on \(path): \(dirtySource)")
+    exit(1)
+  }
+  var diffProcess = Measurement("git diff --no-ext-diff --no-color (process)")
+  var dirtyRead = Measurement("dirty state: branch+commit+dirty+diff+remote")
+  var dirtyFallbacks = 0
+  for _ in 0..<rounds {
+    for _ in 0..<iterations {
+      diffProcess.time { runGit(["-C", path, "--no-pager", "--no-optional-locks", "diff", "--no-ext-diff", "--no-color"]) }
+    }
+    for _ in 0..<iterations {
+      try dirtyRead.time {
+        let snapshot = try GitSnapshot.read(from: path)
+        precondition(snapshot.isDirty && snapshot.diff?.isEmpty == false)
+      }
+    }
+    if try repository.statusAndDiff(head: head, excluding: []).source != .recordedDiff { dirtyFallbacks += 1 }
+  }
+  for measurement in [dirtyRead, diffProcess] { print(measurement.line) }
+  if dirtyFallbacks > 0 { print("  (\(dirtyFallbacks) rounds did not reuse the recorded diff)") }
+  printRatio("dirty read speed-up over one git diff process", diffProcess.median / dirtyRead.median, target: fileCount <= 1_000 ? "≥ 1.2×" : "≥ 1×, lstat-bound")
   print("")
 }

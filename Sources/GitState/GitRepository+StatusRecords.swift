@@ -5,8 +5,9 @@ import Darwin
 #endif
 
 extension GitRepository {
-  /// Removes the records the in-process clean check keeps (`mlflow-git/index-matches-head` in
-  /// the Git directory of the main worktree and of every linked worktree), and each linked
+  /// Removes the records the in-process checks keep (`mlflow-git/index-matches-head` and
+  /// `mlflow-git/recorded-diff` in the Git directory of the main worktree and of every linked
+  /// worktree), and each linked
   /// worktree's `mlflow-git` folder when that leaves it empty. The next dirty check runs
   /// `git status` once and records again.
   ///
@@ -17,6 +18,7 @@ extension GitRepository {
   /// ```
   public func removeStatusRecords() {
     unlink(IndexHeadRecord.path(gitDirectory: commonDirectory))
+    unlink(RecordedDiff.path(gitDirectory: commonDirectory))
     guard let worktrees = opendir(commonDirectory + "/worktrees") else { return }
     defer { closedir(worktrees) }
     while let entry = readdir(worktrees) {
@@ -24,6 +26,7 @@ extension GitRepository {
       guard name != ".", name != ".." else { continue }
       let gitDirectory = commonDirectory + "/worktrees/" + name
       unlink(IndexHeadRecord.path(gitDirectory: gitDirectory))
+      unlink(RecordedDiff.path(gitDirectory: gitDirectory))
       rmdir(gitDirectory + "/mlflow-git")
     }
   }

@@ -15,6 +15,9 @@ struct InProcessCleanCheck: Sendable {
   var record: IndexHeadRecord?
   /// The index's fingerprint as read, when it was read.
   var index: IndexFingerprint?
+  /// When asked for, and every uncertainty was a changed or missing file: each such entry with
+  /// its stamp, in index order (what a ``RecordedDiff`` pins).
+  var changes: [ChangedEntry]?
 
   /// Extensions that only cache or remember things, which do not change what entries mean.
   static let harmlessExtensions: Set<String> = ["TREE", "REUC", "UNTR", "EOIE", "IEOT"]
@@ -26,13 +29,18 @@ extension GitRepository {
   var indexPath: String { gitDirectory + "/index" }
 
   /// Runs the in-process clean check with `head` the commit `HEAD` resolves to.
-  func inProcessCleanCheck(head: String) -> InProcessCleanCheck {
+  ///
+  /// - Parameter collectingChanges: Go on past changed files to list them all in
+  ///   ``InProcessCleanCheck/changes`` (the uncertainty is the same either way).
+  func inProcessCleanCheck(head: String, collectingChanges: Bool = false) -> InProcessCleanCheck {
     var check = InProcessCleanCheck()
-    check.uncertainty = findUncertainty(head: head, check: &check)
+    check.uncertainty = findUncertainty(head: head, collectingChanges: collectingChanges, check: &check)
     return check
   }
 
-  private func findUncertainty(head: String, check: inout InProcessCleanCheck) -> StatusFallbackReason? {
+  private func findUncertainty(
+    head: String, collectingChanges: Bool, check: inout InProcessCleanCheck
+  ) -> StatusFallbackReason? {
     guard isObjectID(head) else { return .headUnreadable }
     let hashSize = GitRepository.hashSize(ofObjectID: head)
     guard let recorded = FileSystem.contents(of: IndexHeadRecord.path(gitDirectory: gitDirectory)) else {
@@ -76,7 +84,10 @@ extension GitRepository {
     let statCheck = WorkTreeStatCheck(
       workTree: workTree, trustsExecutableBit: settings.trustsExecutableBit,
       indexModifiedSeconds: fingerprint.stamp.modifiedSeconds)
-    return statCheck.firstUncertainty(in: index)
+    guard collectingChanges else { return statCheck.firstUncertainty(in: index) }
+    let (uncertainty, changes) = statCheck.uncertaintyAndChanges(in: index)
+    check.changes = changes
+    return uncertainty
   }
 
   /// 32 for a SHA-256 id (64 hex digits), else 20 (SHA-1).

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A note that one exact index file matched one commit's tree: `git status` found no staged
 /// change with that `HEAD` and that index.
 ///
@@ -34,29 +28,11 @@ struct IndexHeadRecord: Sendable, Hashable {
     Array((IndexHeadRecord.header + "\n" + [head, index.checksum, index.stamp.text].joined(separator: " ") + "\n").utf8)
   }
 
-  /// Replaces the record atomically (a 0600 temporary file renamed over it), creating the
-  /// 0700 folder when missing. Never fails the caller: a record that cannot be written only
-  /// means the next check asks `git status` again.
+  /// Replaces the record atomically (see ``PrivateRecordFile``). Never fails the caller: a
+  /// record that cannot be written only means the next check asks `git status` again.
   @discardableResult
   func save(gitDirectory: String) -> Bool {
-    let directory = gitDirectory + "/mlflow-git"
-    if mkdir(directory, 0o700) == 0 {
-      chmod(directory, 0o700)
-    } else if errno != EEXIST {
-      return false
-    }
-    let temporary = directory + "/.index-matches-head.\(getpid()).\(UInt64.random(in: 0 ... .max))"
-    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else { return false }
-    let text = bytes
-    let written = text.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-    let complete = fchmod(descriptor, 0o600) == 0 && written == text.count
-    close(descriptor)
-    guard complete, rename(temporary, IndexHeadRecord.path(gitDirectory: gitDirectory)) == 0 else {
-      unlink(temporary)
-      return false
-    }
-    return true
+    PrivateRecordFile.save(bytes, named: "index-matches-head", gitDirectory: gitDirectory)
   }
 }
 

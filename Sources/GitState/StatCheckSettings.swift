@@ -40,24 +40,7 @@ struct StatCheckSettings: Sendable, Hashable {
       }
     }
 
-    let environment = repository.environment
-    func variable(_ name: String) -> String? { Environment.value(name, in: environment) }
-    var paths: [String] = []
-    if !(variable("GIT_CONFIG_NOSYSTEM").flatMap(gitBoolean) ?? false) {
-      paths.append(variable("GIT_CONFIG_SYSTEM") ?? "/etc/gitconfig")
-    }
-    if let global = variable("GIT_CONFIG_GLOBAL") {
-      if !global.isEmpty { paths.append(global) }
-    } else {
-      let home = variable("HOME") ?? ""
-      if let xdg = variable("XDG_CONFIG_HOME"), !xdg.isEmpty {
-        paths.append(xdg + "/git/config")
-      } else if !home.isEmpty {
-        paths.append(home + "/.config/git/config")
-      }
-      if !home.isEmpty { paths.append(home + "/.gitconfig") }
-    }
-    for path in paths {
+    for path in outsideConfigPaths(for: repository) {
       guard load(path) != nil else { return StatCheckSettings(unsupported: .config("unreadable \(path)")) }
     }
     guard let local = load(repository.commonDirectory + "/config") else {
@@ -80,6 +63,31 @@ struct StatCheckSettings: Sendable, Hashable {
       settings.trustsExecutableBit = trusted
     }
     return settings
+  }
+}
+
+extension StatCheckSettings {
+  /// The system and global config files a child `git` of `repository` reads, in order (the
+  /// repository's own and the worktree's come after them).
+  static func outsideConfigPaths(for repository: GitRepository) -> [String] {
+    let environment = repository.environment
+    func variable(_ name: String) -> String? { Environment.value(name, in: environment) }
+    var paths: [String] = []
+    if !(variable("GIT_CONFIG_NOSYSTEM").flatMap(gitBoolean) ?? false) {
+      paths.append(variable("GIT_CONFIG_SYSTEM") ?? "/etc/gitconfig")
+    }
+    if let global = variable("GIT_CONFIG_GLOBAL") {
+      if !global.isEmpty { paths.append(global) }
+    } else {
+      let home = variable("HOME") ?? ""
+      if let xdg = variable("XDG_CONFIG_HOME"), !xdg.isEmpty {
+        paths.append(xdg + "/git/config")
+      } else if !home.isEmpty {
+        paths.append(home + "/.config/git/config")
+      }
+      if !home.isEmpty { paths.append(home + "/.gitconfig") }
+    }
+    return paths
   }
 }
 

@@ -11,12 +11,16 @@ package enum StatusSource: Sendable, Hashable, CustomStringConvertible {
   /// The index still matched `HEAD` but a file changed: one non-empty `git diff` proved the
   /// tree dirty with unstaged changes only, and gave the diff.
   case unstagedDiff
+  /// As ``unstagedDiff``, but nothing that diff depends on changed since it was computed, so
+  /// the recorded diff (``RecordedDiff``) answered without a process.
+  case recordedDiff
 
   package var description: String {
     switch self {
     case .inProcess: "in-process"
     case .gitStatus(let reason): "git status (\(reason))"
     case .unstagedDiff: "git diff (index matches HEAD, a file changed)"
+    case .recordedDiff: "recorded diff (nothing changed since git diff)"
     }
   }
 }

@@ -39,40 +39,96 @@ struct WorkTreeStatCheck {
   /// the kernel's path lookups, which scale with cores. A run that finds an uncertainty stops
   /// the others.
   func firstUncertainty(in index: GitIndexFile) -> StatusFallbackReason? {
+    run(index, collecting: false).uncertainty
+  }
+
+  /// The same check, going on past changed entries to list them all with their `lstat` stamps
+  /// (the way ``RecordedDiff`` pins a dirty tree). `changes` is `nil` unless every uncertain entry
+  /// is a plain changed or missing file: any other uncertainty, or a path that cannot be reached
+  /// through plain directories, stops the check and leaves the tree to git.
+  func uncertaintyAndChanges(in index: GitIndexFile) -> (uncertainty: StatusFallbackReason?, changes: [ChangedEntry]?) {
+    let (uncertainty, collector) = run(index, collecting: true)
+    return (uncertainty, uncertainty == nil ? nil : collector?.entries)
+  }
+
+  /// Runs the check on one thread or several (see ``firstUncertainty(in:)``).
+  private func run(_ index: GitIndexFile, collecting: Bool) -> (uncertainty: StatusFallbackReason?, collector: ChangeCollector?) {
     let count = index.entries.count
-    if count < 2_000 { return scan(index, 0..<count, stop: nil) }
+    var single: ChangeCollector? = collecting ? ChangeCollector() : nil
+    if count < 2_000 {
+      let found = scan(index, 0..<count, stop: nil, collector: &single)
+      return (found, single)
+    }
     let processors = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))  // reads /sys: only when it matters
     let workers = min(processors, count / 1_000, 8)
-    if workers == 1 { return scan(index, 0..<count, stop: nil) }
+    if workers == 1 {
+      let found = scan(index, 0..<count, stop: nil, collector: &single)
+      return (found, single)
+    }
 
     let stop = StopSignal()
-    let results = ResultSlots(count: workers)
-    defer { results.deallocate() }
+    let results = ResultSlots<StatusFallbackReason?>(count: workers, initial: nil)
+    let collectors = ResultSlots<ChangeCollector?>(count: workers, initial: nil)
+    defer {
+      results.deallocate()
+      collectors.deallocate()
+    }
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
       let range = (count * worker / workers)..<(count * (worker + 1) / workers)
-      let found = scan(index, range, stop: stop)
-      if found != nil { stop.flag.store(true, ordering: .relaxed) }
+      var collector: ChangeCollector? = collecting ? ChangeCollector() : nil
+      let found = scan(index, range, stop: stop, collector: &collector)
+      // While collecting, only an uncertainty that is not a plain change stops the other runs.
+      if found != nil && (!collecting || collector == nil) { stop.flag.store(true, ordering: .relaxed) }
       results.slots[worker] = found
+      collectors.slots[worker] = collector
     }
-    return results.slots.first { $0 != nil } ?? nil
+    let uncertainty = results.slots.first { $0 != nil } ?? nil
+    guard collecting, collectors.slots.allSatisfy({ $0 != nil }) else { return (uncertainty, nil) }
+    var merged = ChangeCollector()
+    for collector in collectors.slots { merged.entries += collector?.entries ?? [] }
+    return (uncertainty, merged)
   }
 
   /// Checks the entries in `range`; `nil` when all are unchanged (or `stop` was raised first).
-  private func scan(_ index: GitIndexFile, _ range: Range<Int>, stop: StopSignal?) -> StatusFallbackReason? {
+  ///
+  /// With a `collector`, a changed or missing file is listed in it and the scan goes on; the
+  /// result is then the first changed entry's reason. Any other uncertainty, or `stop`, ends the
+  /// scan and sets `collector` to `nil`.
+  private func scan(
+    _ index: GitIndexFile, _ range: Range<Int>, stop: StopSignal?, collector: inout ChangeCollector?
+  ) -> StatusFallbackReason? {
     let root = open(workTree, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    guard root >= 0 else { return .changed(path: "") }
+    guard root >= 0 else {
+      collector = nil
+      return .changed(path: "")
+    }
     var directories = DirectoryStack(root: root)
     defer { directories.closeAll() }
     let indexSeconds = UInt32(truncatingIfNeeded: indexModifiedSeconds)
     let emptyBlob: [UInt8] = index.hashSize == 20 ? GitIndexFile.emptyBlobSHA1 : GitIndexFile.emptyBlobSHA256
     let slash = UInt8(ascii: "/")
 
-    return index.names.withUnsafeBufferPointer { names -> StatusFallbackReason? in
+    let collecting = collector != nil
+    var changes: [ChangedEntry] = []
+    var firstChange: StatusFallbackReason?
+    var stopped = false
+    let found = index.names.withUnsafeBufferPointer { names -> StatusFallbackReason? in
       var leaf: [CChar] = Array(repeating: 0, count: 256)
       for position in range {
-        if let stop, position & 255 == 0, stop.flag.load(ordering: .relaxed) { return nil }
+        if let stop, position & 255 == 0, stop.flag.load(ordering: .relaxed) {
+          stopped = true
+          return nil
+        }
         let entry = index.entries[position]
         func path() -> String { String(decoding: names[entry.nameRange], as: UTF8.self) }
+        /// Lists a changed entry while collecting (`stamp` `nil`: missing); `false` when the
+        /// scan must stop with `.changed`.
+        func listChange(_ stamp: PathStamp?) -> Bool {
+          guard collecting else { return false }
+          if firstChange == nil { firstChange = .changed(path: path()) }
+          changes.append(ChangedEntry(path: Array(names[entry.nameRange]), stamp: stamp))
+          return true
+        }
         if entry.isIntentToAdd { return .intentToAdd(path: path()) }
         if entry.stage != 0 { return .unmerged(path: path()) }
         if entry.isSkipWorktree || entry.isAssumedValid { continue }
@@ -90,9 +146,13 @@ struct WorkTreeStatCheck {
         var leafStart = name.count
         while leafStart > 0 && name[leafStart - 1] != slash { leafStart -= 1 }
         let leafName = UnsafeBufferPointer(rebasing: name[leafStart...])
-        guard isPlainComponent(leafName),
-          let directory = directories.descend(to: UnsafeBufferPointer(rebasing: name[..<leafStart]))
-        else { return .changed(path: path()) }
+        guard isPlainComponent(leafName) else { return .changed(path: path()) }
+        guard let directory = directories.descend(to: UnsafeBufferPointer(rebasing: name[..<leafStart])) else {
+          // Only a missing directory is a plain "missing file"; a symbolic link or a file in
+          // the way is left to git.
+          if directories.failure == ENOENT && listChange(nil) { continue }
+          return .changed(path: path())
+        }
         if leaf.count <= leafName.count { leaf = Array(repeating: 0, count: leafName.count + 1) }
         leaf.withUnsafeMutableBufferPointer { buffer in
           buffer.withMemoryRebound(to: UInt8.self) { bytes in
@@ -101,14 +161,28 @@ struct WorkTreeStatCheck {
           }
         }
         var info = stat()
-        guard fstatat(directory, leaf, &info, AT_SYMLINK_NOFOLLOW) == 0,
-          info.st_mode & S_IFMT == expectedType,
+        guard fstatat(directory, leaf, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
+          if errno == ENOENT && listChange(nil) { continue }
+          return .changed(path: path())
+        }
+        guard info.st_mode & S_IFMT == expectedType,
           !trustsExecutableBit || expectedType != S_IFREG || (UInt32(info.st_mode) ^ entry.mode) & 0o100 == 0,
           matches(entry, info)
-        else { return .changed(path: path()) }
+        else {
+          if listChange(PathStamp(info)) { continue }
+          return .changed(path: path())
+        }
       }
       return nil
     }
+    guard collecting else { return found }
+    if found != nil || stopped {
+      // Not a plain change, or another run's uncertainty stopped this one: nothing recordable.
+      collector = nil
+      return firstChange ?? found
+    }
+    collector?.entries = changes
+    return firstChange
   }
 
   /// The stat fields git records, all compared (git's `match_stat_data` with `core.checkStat`
@@ -132,13 +206,18 @@ private final class StopSignal: Sendable {
   let flag = Atomic<Bool>(false)
 }
 
-/// One result per parallel run, each written by its own run only.
-private struct ResultSlots: @unchecked Sendable {
-  let slots: UnsafeMutableBufferPointer<StatusFallbackReason?>
+/// What a scan that goes on past changed entries found: each one with its stamp.
+private struct ChangeCollector: Sendable {
+  var entries: [ChangedEntry] = []
+}
 
-  init(count: Int) {
+/// One result per parallel run, each written by its own run only.
+private struct ResultSlots<Element>: @unchecked Sendable {
+  let slots: UnsafeMutableBufferPointer<Element>
+
+  init(count: Int, initial: Element) {
     slots = .allocate(capacity: count)
-    slots.initialize(repeating: nil)
+    slots.initialize(repeating: initial)
   }
 
   func deallocate() {
@@ -170,6 +249,9 @@ private struct DirectoryStack {
   /// The current directory relative to the work tree, with a trailing `/` (empty at the top).
   var prefix: [UInt8] = []
   var component: [CChar] = Array(repeating: 0, count: 256)
+  /// Why the last ``descend(to:)`` returned `nil`: the failed `openat`'s `errno`, or `EINVAL`
+  /// for a component that is not a plain name.
+  var failure: Int32 = 0
 
   init(root: Int32) { descriptors = [root] }
 
@@ -192,7 +274,10 @@ private struct DirectoryStack {
       var end = start
       while directory[end] != UInt8(ascii: "/") { end += 1 }  // `directory` ends in "/"
       let name = UnsafeBufferPointer(rebasing: directory[start..<end])
-      guard isPlainComponent(name) else { return nil }
+      guard isPlainComponent(name) else {
+        failure = EINVAL
+        return nil
+      }
       if component.count <= name.count { component = Array(repeating: 0, count: name.count + 1) }
       component.withUnsafeMutableBufferPointer { buffer in
         buffer.withMemoryRebound(to: UInt8.self) { bytes in
@@ -201,7 +286,10 @@ private struct DirectoryStack {
         }
       }
       let opened = openat(descriptors[descriptors.count - 1], component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-      guard opened >= 0 else { return nil }
+      guard opened >= 0 else {
+        failure = errno
+        return nil
+      }
       descriptors.append(opened)
       prefix.append(contentsOf: directory[start...end])
       ends.append(prefix.count)

@@ -59,7 +59,7 @@ extension GitRepository {
     status: WorkingTreeStatus, source: StatusSource
   ) {
     let head = knownHead ?? readHeadFromFiles()?.commit
-    let check = head.map(inProcessCleanCheck(head:)) ?? InProcessCleanCheck(uncertainty: .headUnreadable)
+    let check = head.map { inProcessCleanCheck(head: $0) } ?? InProcessCleanCheck(uncertainty: .headUnreadable)
     return try statusReport(head: head, check: check)
   }
 
@@ -69,17 +69,31 @@ extension GitRepository {
   /// unstaged changes only. An empty one (a file touched, or its change excluded) leaves the
   /// answer to `git status`, as does every other uncertainty.
   ///
+  /// A non-empty diff found that way is recorded (``RecordedDiff``), with the stamp of every
+  /// changed file; while `HEAD`, the index, the exclusions, git's config and those stamps stay
+  /// exactly the same, the next call returns the recorded diff without any process.
+  ///
   /// - Parameters:
   ///   - head: The commit `HEAD` resolves to, just read by the caller.
   ///   - exclusions: Paths kept out of the diff, as git pathspecs.
   package func statusAndDiff(head: String, excluding exclusions: [String]) throws(GitStateError) -> (
     status: WorkingTreeStatus, diff: GitDiff?, source: StatusSource
   ) {
-    let check = inProcessCleanCheck(head: head)
+    let started = RecordedDiff.now()
+    let check = inProcessCleanCheck(head: head, collectingChanges: true)
     if case .changed? = check.uncertainty {
       let unstagedOnly = WorkingTreeStatus(hasStagedChanges: false, hasUnstagedChanges: true)
+      let context = check.changes.flatMap { DiffContext.current(for: self, changes: $0) }
+      if let context, let recorded = reusableRecordedDiff(head: head, check: check, exclusions: exclusions, context: context) {
+        return (unstagedOnly, recorded, .recordedDiff)
+      }
       let diff = try diff(for: unstagedOnly, excluding: exclusions)
-      if !diff.isEmpty { return (unstagedOnly, diff, .unstagedDiff) }
+      if !diff.isEmpty {
+        if let context {
+          recordDiff(diff, head: head, check: check, exclusions: exclusions, context: context, started: started)
+        }
+        return (unstagedOnly, diff, .unstagedDiff)
+      }
     }
     let (status, source) = try statusReport(head: head, check: check)
     return (status, status.isDirty ? try diff(for: status, excluding: exclusions) : nil, source)
