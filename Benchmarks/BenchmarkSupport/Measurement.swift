@@ -64,8 +64,9 @@ public func formatRatio(_ value: Double) -> String {
 }
 
 /// Prints one ratio line with its target.
-public func printRatio(_ label: String, _ value: Double, target: String) {
-  print("  " + label.padding(to: 58) + " " + formatRatio(value).padding(to: 9) + " (target \(target))")
+public func printRatio(_ label: String, _ value: Double, target: String? = nil) {
+  let line = "  " + label.padding(to: 58) + " " + formatRatio(value)
+  print(target.map { line.padding(to: 68) + " (target \($0))" } ?? line)
 }
 
 /// Runs a shell command for a benchmark's setup; exits with its error output when it fails.
