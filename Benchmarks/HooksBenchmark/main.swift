@@ -83,7 +83,7 @@ print(withoutHooks.line)
 print(withHooks.line)
 print("  " + "added to a commit by the hooks (median difference)".padding(to: 58) + " "
   + formatDuration(withHooks.median - withoutHooks.median) + "    (target ≤ 5 ms)")
-printRatio("commit with hooks / without", withHooks.median / withoutHooks.median, target: "-")
+printRatio("commit with hooks / without", withHooks.median / withoutHooks.median)
 print("")
 
 // A rebase of N commits onto a new base, with and without hooks.
