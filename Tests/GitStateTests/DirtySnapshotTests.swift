@@ -6,22 +6,6 @@ import TestSupport
 
 @Suite("A dirty snapshot costs one git diff when nothing can be staged")
 struct DirtySnapshotTests {
-  /// Our snapshot's status, diff and source next to git's own status and diffs.
-  func compare(_ scratch: Scratch, _ repo: String, excluding exclusions: [String] = []) throws -> StatusSource {
-    let repository = try GitRepository.discover(from: repo, environment: scratch.environment)
-    let head = try scratch.git(["-C", repo, "rev-parse", "HEAD"])
-    let ours = try repository.statusAndDiff(head: head, excluding: exclusions)
-    let theirs = try scratch.gitStatus(repo)
-    #expect(ours.status == theirs, "ours \(ours.status) via \(ours.source), git \(theirs)")
-    if theirs.isDirty {
-      let expected = try repository.diff(for: theirs, excluding: exclusions)
-      #expect(ours.diff == expected)
-    } else {
-      #expect(ours.diff == nil)
-    }
-    return ours.source
-  }
-
   @Test("an edited file while the index matches HEAD: one git diff answers dirty, with git's diff")
   func editedFile() throws {
     let scratch = try Scratch()
@@ -29,9 +13,9 @@ struct DirtySnapshotTests {
     let repo = try scratch.agedRepository()
     try scratch.expectFastClean(repo)
     try scratch.write("v2 longer\n", to: repo + "/app.py")
-    #expect(try compare(scratch, repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
     try FileManager.default.removeItem(atPath: repo + "/lib/util.py")
-    #expect(try compare(scratch, repo) == .unstagedDiff, "a deletion too")
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff, "a deletion too")
     // The snapshot the runtime reads takes the same path and keeps the exact diff.
     let snapshot = try GitSnapshot.read(from: repo, environment: scratch.environment)
     #expect(snapshot.isDirty && snapshot.diff?.text?.contains("+v2 longer") == true)
@@ -44,12 +28,12 @@ struct DirtySnapshotTests {
     let repo = try scratch.agedRepository(files: ["app.py": "v1\n", ".env": "KEY=1\n"])
     try scratch.expectFastClean(repo)
     try setModificationTime(of: repo + "/app.py", to: Int(Date().timeIntervalSince1970) - 10)
-    #expect(fellBack(try compare(scratch, repo)) { $0 == .changed(path: "app.py") })
+    #expect(fellBack(try scratch.expectSnapshotAgreement(repo)) { $0 == .changed(path: "app.py") })
     try scratch.git(["-C", repo, "update-index", "-q", "--refresh"])
     try scratch.ageAndRefresh(repo)
     try scratch.expectFastClean(repo)
     try scratch.write("KEY=2\n", to: repo + "/.env")
-    #expect(fellBack(try compare(scratch, repo, excluding: [".env"])) { _ in true }, "dirty, with an empty diff")
+    #expect(fellBack(try scratch.expectSnapshotAgreement(repo, excluding: [".env"])) { _ in true }, "dirty, with an empty diff")
   }
 
   @Test("a staged change: the record no longer matches, so git status answers and both diffs are kept")
@@ -61,6 +45,6 @@ struct DirtySnapshotTests {
     try scratch.write("staged\n", to: repo + "/app.py")
     try scratch.git(["-C", repo, "add", "app.py"])
     try scratch.write("staged, then edited\n", to: repo + "/app.py")
-    #expect(fellBack(try compare(scratch, repo)) { $0 == .indexChanged })
+    #expect(fellBack(try scratch.expectSnapshotAgreement(repo)) { $0 == .indexChanged })
   }
 }

@@ -12,22 +12,6 @@ import Glibc
 /// changed, and every answer, reused or not, equal to `git status` and `git diff`.
 @Suite("A dirty snapshot reuses the recorded diff while nothing changed")
 struct RecordedDiffTests {
-  /// Our status, diff and source next to git's own status and diff.
-  func compare(_ scratch: Scratch, _ repo: String, excluding exclusions: [String] = []) throws -> StatusSource {
-    let repository = try GitRepository.discover(from: repo, environment: scratch.environment)
-    let head = try scratch.git(["-C", repo, "rev-parse", "HEAD"])
-    let ours = try repository.statusAndDiff(head: head, excluding: exclusions)
-    let theirs = try scratch.gitStatus(repo)
-    #expect(ours.status == theirs, "ours \(ours.status) via \(ours.source), git \(theirs)")
-    if theirs.isDirty {
-      let expected = try repository.diff(for: theirs, excluding: exclusions)
-      #expect(ours.diff == expected, "via \(ours.source)")
-    } else {
-      #expect(ours.diff == nil)
-    }
-    return ours.source
-  }
-
   /// Waits until files written before now are more than a second old (out of the racy window).
   func waitPastRacyWindow() { usleep(1_150_000) }
 
@@ -40,8 +24,8 @@ struct RecordedDiffTests {
     try scratch.expectFastClean(repo)
     try scratch.write("v2 longer\n", to: repo + "/app.py")
     waitPastRacyWindow()
-    #expect(try compare(scratch, repo) == .unstagedDiff)
-    #expect(try compare(scratch, repo) == .recordedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .recordedDiff)
     return repo
   }
 
@@ -50,7 +34,7 @@ struct RecordedDiffTests {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let repo = try recordedRepository(scratch)
-    #expect(try compare(scratch, repo) == .recordedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .recordedDiff)
     // The snapshot the runtime reads takes the same path and returns the same bytes.
     let snapshot = try GitSnapshot.read(from: repo, environment: scratch.environment)
     let repository = try GitRepository.discover(from: repo, environment: scratch.environment)
@@ -72,10 +56,10 @@ struct RecordedDiffTests {
     lstat(repo + "/app.py", &before)
     try scratch.write("v3 longer\n", to: repo + "/app.py")
     try setModificationTime(of: repo + "/app.py", to: before.st_mtim.tv_sec, nanoseconds: before.st_mtim.tv_nsec)
-    #expect(try compare(scratch, repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
     waitPastRacyWindow()
-    #expect(try compare(scratch, repo) == .unstagedDiff)
-    #expect(try compare(scratch, repo) == .recordedDiff, "recorded again once out of the racy window")
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .recordedDiff, "recorded again once out of the racy window")
   }
 
   @Test("another file edited, or deleted: the changed set differs, not reused")
@@ -84,12 +68,12 @@ struct RecordedDiffTests {
     defer { scratch.remove() }
     let repo = try recordedRepository(scratch)
     try scratch.write("u2\n", to: repo + "/lib/util.py")
-    #expect(try compare(scratch, repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
     try scratch.git(["-C", repo, "checkout", "-q", "--", "lib/util.py"])
     try scratch.ageAndRefresh(repo)
     try scratch.expectAgreement(repo)  // the index changed: git status records it again
     try FileManager.default.removeItem(atPath: repo + "/lib/deep/more.py")
-    #expect(try compare(scratch, repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
   }
 
   @Test("a deleted file stays deleted: its recorded \"missing\" is reused")
@@ -101,19 +85,19 @@ struct RecordedDiffTests {
     try FileManager.default.removeItem(atPath: repo + "/lib/util.py")
     try FileManager.default.removeItem(atPath: repo + "/gone")  // its folder too
     waitPastRacyWindow()  // the repository's config, just written
-    #expect(try compare(scratch, repo) == .unstagedDiff)
-    #expect(try compare(scratch, repo) == .recordedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .recordedDiff)
     let record = try #require(RecordedDiff.read(gitDirectory: repo + "/.git"))
     #expect(record.changes.map(\.stamp) == [nil, nil])
     // An empty folder put back: the file is still missing, the record still right.
     try FileManager.default.createDirectory(atPath: repo + "/gone", withIntermediateDirectories: true)
-    #expect(try compare(scratch, repo) == .recordedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .recordedDiff)
     // A link to a folder holding the file: not "missing" any more, and git decides.
     try FileManager.default.removeItem(atPath: repo + "/gone")
     try scratch.write("g1\n", to: scratch.root + "/elsewhere/file.py")
     try FileManager.default.createSymbolicLink(atPath: repo + "/gone", withDestinationPath: scratch.root + "/elsewhere")
-    #expect(try compare(scratch, repo) == .unstagedDiff)
-    #expect(try compare(scratch, repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
   }
 
   @Test("git add, or a new commit: the index or HEAD moved, not reused")
@@ -122,15 +106,15 @@ struct RecordedDiffTests {
     defer { scratch.remove() }
     let repo = try recordedRepository(scratch)
     try scratch.git(["-C", repo, "commit", "-q", "--allow-empty", "-m", "empty"])
-    #expect(try compare(scratch, repo) != .recordedDiff)
-    #expect(try compare(scratch, repo) == .unstagedDiff, "the record's HEAD is the old one")
-    #expect(try compare(scratch, repo) == .recordedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) != .recordedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff, "the record's HEAD is the old one")
+    #expect(try scratch.expectSnapshotAgreement(repo) == .recordedDiff)
 
     try scratch.write("u2\n", to: repo + "/lib/util.py")
     try ageWorkTree(repo)
     try scratch.git(["-C", repo, "add", "lib/util.py"])
-    #expect(fellBack(try compare(scratch, repo)) { $0 == .indexChanged })
-    #expect(fellBack(try compare(scratch, repo)) { $0 == .indexChanged }, "staged: git status every time")
+    #expect(fellBack(try scratch.expectSnapshotAgreement(repo)) { $0 == .indexChanged })
+    #expect(fellBack(try scratch.expectSnapshotAgreement(repo)) { $0 == .indexChanged }, "staged: git status every time")
   }
 
   @Test("other exclusions: not reused, and the diff follows them")
@@ -140,11 +124,11 @@ struct RecordedDiffTests {
     let repo = try recordedRepository(scratch)
     try scratch.write("u2\n", to: repo + "/lib/util.py")
     waitPastRacyWindow()
-    #expect(try compare(scratch, repo) == .unstagedDiff)
-    #expect(try compare(scratch, repo) == .recordedDiff)
-    #expect(try compare(scratch, repo, excluding: ["lib/**"]) == .unstagedDiff)
-    #expect(try compare(scratch, repo, excluding: ["lib/**"]) == .recordedDiff)
-    #expect(try compare(scratch, repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .recordedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo, excluding: ["lib/**"]) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo, excluding: ["lib/**"]) == .recordedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
   }
 
   @Test("git's config or an attributes file changed: not reused, and the diff follows them")
@@ -154,22 +138,22 @@ struct RecordedDiffTests {
     let repo = try recordedRepository(scratch)
     let written = Date()
     try scratch.git(["-C", repo, "config", "diff.noprefix", "true"])
-    #expect(try compare(scratch, repo) == .unstagedDiff)
-    let second = try compare(scratch, repo)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
+    let second = try scratch.expectSnapshotAgreement(repo)
     if Date().timeIntervalSince(written) < 0.9 { #expect(second == .unstagedDiff, "a config file just written is racy too") }
     waitPastRacyWindow()
-    #expect(try compare(scratch, repo) == .unstagedDiff)
-    #expect(try compare(scratch, repo) == .recordedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .recordedDiff)
     try scratch.write("app.py -diff\n", to: repo + "/.gitattributes")  // untracked, yet git reads it
-    #expect(try compare(scratch, repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
     waitPastRacyWindow()
-    #expect(try compare(scratch, repo) == .unstagedDiff)
-    #expect(try compare(scratch, repo) == .recordedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .recordedDiff)
     // Config that includes other files is never recorded: they are not watched.
     try scratch.git(["-C", repo, "config", "include.path", "extra.config"])
     waitPastRacyWindow()
-    #expect(try compare(scratch, repo) == .unstagedDiff)
-    #expect(try compare(scratch, repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
   }
 
   @Test("racy: a changed file written within a second of the record is never trusted")
@@ -181,8 +165,8 @@ struct RecordedDiffTests {
     waitPastRacyWindow()  // the repository's config is old: only the edited file is racy
     let written = Date()
     try scratch.write("v2 longer\n", to: repo + "/app.py")
-    #expect(try compare(scratch, repo) == .unstagedDiff)
-    let second = try compare(scratch, repo)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
+    let second = try scratch.expectSnapshotAgreement(repo)
     if Date().timeIntervalSince(written) < 0.9 {  // a starved machine could take longer: then it may record
       #expect(second == .unstagedDiff)
       #expect(!FileManager.default.fileExists(atPath: recordPath(repo)))
@@ -191,19 +175,19 @@ struct RecordedDiffTests {
     unlink(recordPath(repo))
     try setModificationTime(of: repo + "/app.py", to: Int(Date().timeIntervalSince1970) + 100)
     waitPastRacyWindow()
-    #expect(try compare(scratch, repo) == .unstagedDiff)
-    #expect(try compare(scratch, repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
     #expect(!FileManager.default.fileExists(atPath: recordPath(repo)))
     // A forged record of a racy state is not reused either.
     try setModificationTime(of: repo + "/app.py", to: Int(Date().timeIntervalSince1970) - 50)
     waitPastRacyWindow()
-    #expect(try compare(scratch, repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
     var record = try #require(RecordedDiff.read(gitDirectory: repo + "/.git"))
     let changed = try #require(record.changes[0].stamp?.file)
     record.started = changed.changedSeconds * 1_000_000_000 + changed.changedNanoseconds + 500_000_000
     record.save(gitDirectory: repo + "/.git")
-    #expect(try compare(scratch, repo) == .unstagedDiff)
-    #expect(try compare(scratch, repo) == .recordedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .recordedDiff)
   }
 
   @Test("a diff over 1 MiB is never recorded")
@@ -214,8 +198,8 @@ struct RecordedDiffTests {
     try scratch.expectFastClean(repo)
     try scratch.write(String(repeating: "a line of text that makes the diff large\n", count: 30_000), to: repo + "/app.py")
     waitPastRacyWindow()
-    #expect(try compare(scratch, repo) == .unstagedDiff)
-    #expect(try compare(scratch, repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
     #expect(!FileManager.default.fileExists(atPath: recordPath(repo)))
   }
 
@@ -229,14 +213,14 @@ struct RecordedDiffTests {
     for bad in [Array("garbage\n".utf8), Array(good.dropLast()), good + [0x0A], [], Array(good.prefix(40))] {
       try scratch.write(bad, to: recordPath(repo))
       #expect(RecordedDiff(bytes: bad) == nil)
-      #expect(try compare(scratch, repo) == .unstagedDiff)
-      #expect(try compare(scratch, repo) == .recordedDiff)
+      #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
+      #expect(try scratch.expectSnapshotAgreement(repo) == .recordedDiff)
     }
     // Another HEAD's record, otherwise identical, is not this one.
     var other = try #require(RecordedDiff(bytes: good))
     other.head = String(repeating: "1", count: 40)
     other.save(gitDirectory: repo + "/.git")
-    #expect(try compare(scratch, repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
   }
 
   @Test("a large index, checked in parallel: every changed file across the runs is recorded, in index order")
@@ -251,8 +235,8 @@ struct RecordedDiffTests {
     try scratch.write("changed too\n", to: repo + "/dir11/file2399.txt")
     try FileManager.default.removeItem(atPath: repo + "/dir5/file1205.txt")
     waitPastRacyWindow()
-    #expect(try compare(scratch, repo) == .unstagedDiff)
-    #expect(try compare(scratch, repo) == .recordedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .recordedDiff)
     let record = try #require(RecordedDiff.read(gitDirectory: repo + "/.git"))
     #expect(record.changes.map { String(decoding: $0.path, as: UTF8.self) } == ["dir0/file0.txt", "dir11/file2399.txt", "dir5/file1205.txt"])
     // A racily clean entry anywhere makes the list incomplete: git answers, nothing is reused.
@@ -260,11 +244,11 @@ struct RecordedDiffTests {
     try setModificationTime(of: repo + "/dir3/file3.txt", to: Int(Date().timeIntervalSince1970) + 100)
     try scratch.git(["-C", repo, "add", "dir3/file3.txt"])
     try scratch.git(["-C", repo, "commit", "-q", "-m", "racy"])
-    #expect(try compare(scratch, repo) != .recordedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) != .recordedDiff)
     let repository = try GitRepository.discover(from: repo, environment: scratch.environment)
     let head = try scratch.git(["-C", repo, "rev-parse", "HEAD"])
     let check = repository.inProcessCleanCheck(head: head, collectingChanges: true)
     #expect(check.uncertainty == .changed(path: "dir0/file0.txt") && check.changes == nil)
-    #expect(try compare(scratch, repo) != .recordedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) != .recordedDiff)
   }
 }

@@ -78,6 +78,25 @@ extension Scratch {
     return ours.source
   }
 
+  /// Our status, diff and source for the repository at `repo`, checked against git's own status
+  /// and diff; returns which check answered.
+  func expectSnapshotAgreement(
+    _ repo: String, excluding exclusions: [String] = [], sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> StatusSource {
+    let repository = try GitRepository.discover(from: repo, environment: environment)
+    let head = try git(["-C", repo, "rev-parse", "HEAD"])
+    let ours = try repository.statusAndDiff(head: head, excluding: exclusions)
+    let theirs = try gitStatus(repo)
+    #expect(ours.status == theirs, "ours \(ours.status) via \(ours.source), git \(theirs)", sourceLocation: sourceLocation)
+    if theirs.isDirty {
+      let expected = try repository.diff(for: theirs, excluding: exclusions)
+      #expect(ours.diff == expected, "via \(ours.source)", sourceLocation: sourceLocation)
+    } else {
+      #expect(ours.diff == nil, sourceLocation: sourceLocation)
+    }
+    return ours.source
+  }
+
   /// Runs the status twice: the first (no record yet, or a stale one) asks git and records;
   /// the second must be answered in-process and clean.
   func expectFastClean(_ path: String, environment: [String: String]? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws {
