@@ -97,7 +97,9 @@ struct ActiveModelTests {
     let context = await enableGitModelVersioning(options: fixture.options(verification: .background))
     #expect(context.activeModel?.modelID == original.modelID)
     var healedID: String?
-    for _ in 0..<200 {
+    // The check runs as a utility-priority task, which a test process busy with other suites
+    // may start seconds late: wait up to a minute for it.
+    for _ in 0..<2400 {
       if let current = GitVersioningContext.current?.activeModel?.modelID, current != original.modelID {
         healedID = current
         break
