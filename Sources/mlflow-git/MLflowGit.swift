@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -35,7 +37,7 @@ struct MLflowGit {
     return text
   }
 
-  static func main() async {
+  static func main() {
     var arguments = Array(CommandLine.arguments.dropFirst())
     guard let name = arguments.first else {
       print(usage)
@@ -50,7 +52,26 @@ struct MLflowGit {
       printError("unknown command '\(name)'\n\n\(usage)")
       exit(2)
     }
-    exit(await command.run(arguments))
+    let commandArguments = arguments
+    exit(runToCompletion { await command.run(commandArguments) })
+  }
+
+  /// Runs an async command on the cooperative pool while this thread waits, and returns its
+  /// exit code. An `async` main would end in `dispatch_main`, whose `pthread_exit` unwinds the
+  /// main thread: cheap with a dynamic libc, but in a static executable the first unwind sorts
+  /// every frame description of the binary (about 6 ms).
+  static func runToCompletion(_ command: @escaping @Sendable () async -> Int32) -> Int32 {
+    final class Outcome: @unchecked Sendable {  // written before `done` is signalled, read after
+      var code: Int32 = 0
+    }
+    let outcome = Outcome()
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+      outcome.code = await command()
+      done.signal()
+    }
+    done.wait()
+    return outcome.code
   }
 }
 
