@@ -42,7 +42,8 @@ let package = Package(
     .target(name: "GitHooks", dependencies: ["GitState", "LocalFiles"], swiftSettings: strictSettings),
     // Git-based model versioning for Swift apps: joins GitState and MLflowStore.
     .target(
-      name: "GitVersioning", dependencies: ["GitState", "MLflowStore", "MLflowServerStore", "LocalFiles"], swiftSettings: strictSettings),
+      name: "GitVersioning", dependencies: ["GitState", "MLflowStore", "MLflowServerStore", "HTTPClient", "LocalFiles"],
+      swiftSettings: strictSettings),
     // MLflow tracing for Swift apps: spans in a TaskLocal tree, traces linked to the active Git version,
     // exported off the caller's path, journaled when the store is unreachable.
     .target(
@@ -54,7 +55,8 @@ let package = Package(
     // The command-line tool: thin commands over GitVersioning.
     .executableTarget(
       name: "mlflow-git",
-      dependencies: ["GitVersioning", "MLflowTracing", "GitHooks", "GitState", "MLflowStore", "ChildProcess"], swiftSettings: strictSettings),
+      dependencies: ["GitVersioning", "MLflowTracing", "GitHooks", "GitState", "MLflowStore", "HTTPClient", "ChildProcess"],
+      swiftSettings: strictSettings),
 
     // The seed's customer support agent in Swift: Git versioning, a traced chat call, the version it ran as.
     .executableTarget(

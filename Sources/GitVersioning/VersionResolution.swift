@@ -1,4 +1,5 @@
 import GitState
+import HTTPClient
 import LocalFiles
 import MLflowServerStore
 import MLflowStore
@@ -193,6 +194,14 @@ public struct VersionResolution: Sendable {
     }
   }
 
+  /// The tracking store for the repository around `directory` (the current directory when
+  /// `nil`), or `nil` when there is no repository or no valid setting: resolving the version
+  /// there reports why.
+  package static func trackingURI(forDirectory directory: String?, environment: [String: String]) -> TrackingURI? {
+    guard let repository = try? GitRepository.discover(from: directory, environment: environment) else { return nil }
+    return try? trackingURI(of: repository, environment: environment)
+  }
+
   /// Opens the store a tracking URI names.
   static func openStore(_ uri: TrackingURI, options: GitVersioningOptions, repository: GitRepository)
     async throws(GitVersioningError) -> any TrackingStore
@@ -247,10 +256,16 @@ public struct VersionResolution: Sendable {
   }
 
   /// Who runs the program, as MLflow records it in `mlflow.user`: `MLFLOW_TRACKING_USERNAME`,
-  /// else the login name.
+  /// else the login name, found as Python's `getpass.getuser()` finds it.
   package static func userName(_ environment: [String: String]) -> String? {
     if let user = environment["MLFLOW_TRACKING_USERNAME"], !user.isEmpty { return user }
-    if let user = environment["USER"] ?? environment["LOGNAME"], !user.isEmpty { return user }
+    for variable in ["LOGNAME", "USER", "LNAME", "USERNAME"] {
+      if let user = environment[variable], !user.isEmpty { return user }
+    }
+    if StaticExecutable.isCurrentProcess {
+      // getpwuid would load NSS modules (`systemd`, `ldap` …), which a static executable must not.
+      return LocalUsers.name(of: geteuid())
+    }
     guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return nil }
     return String(cString: name)
   }

@@ -18,6 +18,11 @@ final class CurlLibrary: @unchecked Sendable {
   private init(api: UnsafeMutablePointer<ccurl_api>) { self.api = api }
 
   private static func load() -> Result<CurlLibrary, TransportFailure> {
+    if StaticExecutable.isCurrentProcess {
+      return .failure(.cannotSend(
+        "this program is a static executable, which cannot load libcurl safely (the loaded library would get a "
+          + "C library of its own); link it dynamically to talk HTTP"))
+    }
     let api = UnsafeMutablePointer<ccurl_api>.allocate(capacity: 1)
     api.initialize(to: ccurl_api())
     var error = [CChar](repeating: 0, count: 512)

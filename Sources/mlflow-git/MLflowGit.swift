@@ -52,6 +52,7 @@ struct MLflowGit {
       printError("unknown command '\(name)'\n\n\(usage)")
       exit(2)
     }
+    if Companion.isNeeded(for: name, arguments: arguments) { exit(Companion.replaceProcess()) }
     let commandArguments = arguments
     exit(runToCompletion { await command.run(commandArguments) })
   }

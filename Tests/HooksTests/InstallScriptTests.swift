@@ -1,9 +1,10 @@
 import ChildProcess
 import Foundation
+import MLflowStore
 import Testing
 import TestSupport
 
-@Suite("install.sh")
+@Suite("install.sh", .serialized)  // the runs share one build folder
 struct InstallScriptTests {
   /// Where install.sh keeps its binaries for the tests: one release build per source version,
   /// shared by every test run on this machine.
@@ -42,5 +43,61 @@ struct InstallScriptTests {
     let uninstall = try await ChildProcess.runLimited("bash", arguments: [script, "--uninstall", fixture.repo], environment: environment)
     #expect(uninstall.succeeded, "\(uninstall.standardErrorText)")
     #expect(try fixture.installFootprint() == before)
+  }
+
+  @Test("the installed mlflow-git is a static executable that hands tracking-server commands to mlflow-git-http")
+  func staticExecutableAndCompanion() async throws {
+    let fixture = try await HookFixture()
+    defer { fixture.remove() }
+    var environment = fixture.environment
+    environment["MLFLOW_GIT_HOME"] = Self.home
+    let install = try await ChildProcess.runLimited(
+      "bash", arguments: [ReferenceMLflow.packageRoot + "/install.sh", fixture.repo], environment: environment)
+    try #require(install.succeeded, "\(install.standardErrorText)")
+    let binary = try FileManager.default.destinationOfSymbolicLink(atPath: Self.home + "/bin/mlflow-git")
+    let companion = (binary as NSString).deletingLastPathComponent + "/mlflow-git-http"
+    #expect(try await ChildProcess.runLimited("ldd", arguments: [binary]).standardErrorText
+      .contains("not a dynamic executable"))
+    #expect(try await ChildProcess.runLimited("ldd", arguments: [companion]).standardOutputText.contains("libc.so"))
+
+    // Alone, without its companion, the static executable runs status on the SQLite store itself …
+    let alone = fixture.scratch.root + "/alone"
+    try FileManager.default.createDirectory(atPath: alone, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: binary, toPath: alone + "/mlflow-git")
+    let local = try await Self.run(alone + "/mlflow-git", ["status", "--json"], in: fixture.repo, environment: environment)
+    #expect(local.succeeded, "\(local.standardErrorText)")
+    let localModel = try #require(Self.modelID(in: local.standardOutputText))
+    #expect(try await fixture.store().loggedModel(id: localModel).modelID == localModel)
+
+    // … and hands a tracking server's status to mlflow-git-http, which creates the model there.
+    let server = try await MLflowServer.started(freshSQLiteIn: fixture.scratch.root + "/server")
+    defer { server.stop() }
+    environment["MLFLOW_TRACKING_URI"] = server.url
+    let served = try await Self.run(binary, ["status", "--json"], in: fixture.repo, environment: environment)
+    #expect(served.succeeded, "\(served.standardErrorText)")
+    let servedModel = try #require(Self.modelID(in: served.standardOutputText))
+    let stored = try await server.call("/api/2.0/mlflow/logged-models/" + servedModel)
+    #expect((stored["model"] as? [String: Any])?["info"].flatMap { ($0 as? [String: Any])?["model_id"] as? String }
+      == servedModel)
+
+    // Without the companion, that is a clear error, and nothing loads libcurl.
+    let stranded = try await Self.run(alone + "/mlflow-git", ["status"], in: fixture.repo, environment: environment)
+    #expect(stranded.exitStatus == 1)
+    #expect(stranded.standardErrorText.contains("mlflow-git-http") && stranded.standardErrorText.contains("install.sh"))
+  }
+
+  /// Runs `executable` with `arguments` in `directory`.
+  static func run(_ executable: String, _ arguments: [String], in directory: String, environment: [String: String])
+    async throws -> ChildProcess.Output
+  {
+    try await ChildProcess.runLimited(
+      "sh", arguments: ["-c", "cd \"$1\" && shift && exec \"$@\"", "mlflow-git", directory, executable] + arguments,
+      environment: environment)
+  }
+
+  /// The `modelID` of `mlflow-git status --json` output.
+  static func modelID(in json: String) -> String? {
+    guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return nil }
+    return object["modelID"] as? String
   }
 }

@@ -1,0 +1,66 @@
+import GitVersioning
+import HTTPClient
+import MLflowStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// install.sh installs mlflow-git as two executables built from the same source:
+///
+/// - `mlflow-git`, a static executable, which starts in under a millisecond (a dynamically
+///   linked one spends about a millisecond more loading and relocating libraries), for the
+///   commands an app start or a shell prompt runs;
+/// - `mlflow-git-http` next to it, linked dynamically, which can load libcurl.
+///
+/// A static executable must not load libcurl (see `StaticExecutable`), so the static one runs a
+/// command itself only when it needs no HTTP: one of ``localCommands`` on a SQLite store. It
+/// hands every other command to its companion, with the same arguments and environment.
+enum Companion {
+  /// The companion's file name, in the static executable's directory.
+  static let fileName = "mlflow-git-http"
+
+  /// Commands that reach no store but the current one.
+  static let localCommands: Set<String> = ["status", "exec", "versions", "show", "diff", "traces"]
+
+  /// `true` when this process must hand `command` over: it is a static executable and the
+  /// command may talk HTTP.
+  static func isNeeded(for command: String, arguments: [String]) -> Bool {
+    guard StaticExecutable.isCurrentProcess else { return false }
+    if arguments.contains("-h") || arguments.contains("--help") { return false }
+    guard localCommands.contains(command) else { return true }
+    let environment = ProcessInfo.processInfo.environment
+    guard case .server = VersionResolution.trackingURI(forDirectory: nil, environment: environment) else { return false }
+    return true
+  }
+
+  /// Replaces this process with the companion, keeping the arguments (and `argv[0]`, which
+  /// MLflow records as the source name) and the environment. Returns only when that fails,
+  /// with the exit status to use after saying why.
+  static func replaceProcess() -> Int32 {
+    let path = directory() + "/" + fileName
+    var argv: [UnsafeMutablePointer<CChar>?] = CommandLine.arguments.map { strdup($0) }
+    argv.append(nil)
+    execv(path, &argv)
+    let reason = String(cString: strerror(errno))
+    printError(
+      "this command needs \(path), which talks to tracking servers and is installed next to mlflow-git, "
+        + "but it cannot be run (\(reason)); run install.sh again")
+    return 1
+  }
+
+  /// The directory of this executable, symbolic links resolved.
+  private static func directory() -> String {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+    guard length > 0 else { return "." }
+    let path = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+  }
+}
