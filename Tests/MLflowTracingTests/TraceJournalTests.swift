@@ -21,11 +21,11 @@ struct TraceJournalTests {
       activeModel: ActiveModel(modelID: modelID, trackingURI: "sqlite:///" + later + "/mlflow.db", experimentID: "0"),
       problem: nil, foundInIndex: true, stateDirectory: stateDirectory)
     let ids = ActiveState.$scoped.withValue(.set(context)) {
-      (0..<3).map { number in trace("offline-\(number)", inputs: number) { $0.traceID } }
+      (0..<3).map { (number: Int) in trace("offline-\(number)", inputs: number) { $0.traceID } }
     }
-    let before = await TraceExporter.shared.counts
+    let before = TraceExporter.shared.counts
     await flushTraces()
-    #expect(await TraceExporter.shared.counts.journaled >= before.journaled)
+    #expect(TraceExporter.shared.counts.journaled >= before.journaled)
     let journal = TraceJournal(stateDirectory: stateDirectory)
     #expect(journal.count == 3)
     var status = stat()
