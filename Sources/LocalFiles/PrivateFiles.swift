@@ -37,9 +37,13 @@ public enum PrivateFiles {
 
   /// Replaces `path` with `bytes` atomically: written to a temporary file (0600), flushed, then
   /// renamed over it, so readers see the old or the new content, never a part.
+  ///
+  /// Each call writes a temporary file of its own (named with the process ID and a random
+  /// number, created exclusively), so concurrent replacements, from other processes or from
+  /// threads of this one, never write into each other's files: the last rename wins whole.
   public static func replace(_ path: String, with bytes: [UInt8]) throws(LocalFileError) {
-    let temporary = path + ".tmp-\(getpid())"
-    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    let temporary = path + ".tmp-\(getpid())-\(UInt64.random(in: 0 ... .max))"
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else { throw LocalFileError(path: temporary, operation: "create", errno: errno) }
     do throws(LocalFileError) {
       try writeAll(bytes, to: descriptor, path: temporary)
