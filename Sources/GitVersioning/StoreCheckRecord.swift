@@ -95,6 +95,8 @@ struct StoreCheckRecord: Sendable {
     kept.append(entry)
     let text = kept.suffix(Self.limit).compactMap(\.line).joined()
     try? PrivateFiles.createDirectory(stateDirectory)
-    try? PrivateFiles.replace(path, with: Array(text.utf8))
+    // Not flushed: after a system crash the record may be empty or hold zeroes, which read as
+    // no record; it never holds a check that was not made.
+    try? PrivateFiles.replace(path, with: Array(text.utf8), durable: false)
   }
 }
