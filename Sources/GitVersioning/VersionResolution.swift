@@ -51,6 +51,9 @@ public struct VersionResolution: Sendable {
   /// `true` when ``modelID`` is provisional: the version is undelivered and its store is a
   /// tracking server, which gives the model its own ID at delivery (see ``ModelIDMapping``).
   public let isProvisional: Bool
+  /// Whether the store was asked about the model, or a check was skipped because the SQLite
+  /// database has not changed since an earlier check found the model.
+  public let storeCheck: StoreCheck
 
   let indexKey: VersionIndex.Key
   let options: GitVersioningOptions
@@ -99,20 +102,41 @@ public struct VersionResolution: Sendable {
   /// Checks the indexed model against the store; when it was deleted there, forgets it and
   /// resolves the version again (finding or creating its model).
   ///
+  /// In an SQLite store, a check that finds the model records the database's state (its
+  /// ``SQLiteChangeStamp``, taken before and after the check); while the database stays in
+  /// that state, the next check of the model is skipped without opening it
+  /// (``StoreCheck/storeUnchanged``). Any write to the database makes the next check real.
+  ///
   /// An undelivered version is delivered first when its store is there; while it is absent,
   /// the version is returned as it is.
   public func verified() async throws(GitVersioningError) -> VersionResolution {
+    let stateDirectory = VersionResolution.stateDirectory(of: repository)
     if !isDelivered {
       _ = await UndeliveredDelivery.deliver(in: repository, options: options, only: trackingURI.description)
-      let index = VersionIndex(stateDirectory: VersionResolution.stateDirectory(of: repository))
+      let index = VersionIndex(stateDirectory: stateDirectory)
       return VersionResolution.indexed(
         index.modelID(for: indexKey) ?? modelID, version: version, repository: repository, trackingURI: trackingURI,
-        key: indexKey, options: options)
+        key: indexKey, options: options, storeCheck: .made)
+    }
+    let checks = StoreCheckRecord(stateDirectory: stateDirectory)
+    let databasePath: String? = if case .sqlite(let path) = trackingURI { path } else { nil }
+    let before = databasePath.flatMap { SQLiteChangeStamp.read(databasePath: $0) }
+    if let databasePath, let before,
+      checks.experimentIDs(of: modelID, in: databasePath, at: before).contains(where: acceptsExperiment)
+    {
+      return with(storeCheck: .storeUnchanged)
     }
     let store = try await VersionResolution.openStore(trackingURI, options: options, repository: repository)
     do {
       let model = try await store.loggedModel(id: modelID)
-      if experimentID == nil || experimentID == model.experimentID { return self }
+      if acceptsExperiment(model.experimentID) {
+        // Only a state that did not change during the check vouches for the model.
+        if let databasePath, let before, SQLiteChangeStamp.read(databasePath: databasePath) == before {
+          checks.record(
+            .init(databasePath: databasePath, stamp: before, modelID: modelID, experimentID: model.experimentID))
+        }
+        return with(storeCheck: .made)
+      }
     } catch where error.code == .modelNotFound {
     } catch {
       throw GitVersioningError(.store(error))
@@ -128,10 +152,24 @@ public struct VersionResolution: Sendable {
       options: options, store: store)
   }
 
+  /// `true` when a model in experiment `modelExperimentID` may stand for this resolution: it
+  /// names no experiment (the index answered under an experiment name), or that one.
+  func acceptsExperiment(_ modelExperimentID: String) -> Bool {
+    experimentID == nil || experimentID == modelExperimentID
+  }
+
+  /// This resolution, with `storeCheck` telling how it was verified.
+  func with(storeCheck: StoreCheck) -> VersionResolution {
+    VersionResolution(
+      version: version, repository: repository, trackingURI: trackingURI, experimentID: experimentID,
+      modelID: modelID, foundInIndex: foundInIndex, created: created, isDelivered: isDelivered,
+      isProvisional: isProvisional, storeCheck: storeCheck, indexKey: indexKey, options: options)
+  }
+
   /// The resolution of a version whose model the index gave: undelivered when its record says so.
   static func indexed(
     _ modelID: String, version: GitVersion, repository: GitRepository, trackingURI: TrackingURI,
-    key: VersionIndex.Key, options: GitVersioningOptions, created: Bool = false
+    key: VersionIndex.Key, options: GitVersioningOptions, created: Bool = false, storeCheck: StoreCheck = .notMade
   ) -> VersionResolution {
     let folder = UndeliveredVersions(stateDirectory: stateDirectory(of: repository))
     let undelivered = folder.contains(modelID) ? folder.find(modelID) : nil
@@ -139,8 +177,8 @@ public struct VersionResolution: Sendable {
       version: version, repository: repository, trackingURI: trackingURI,
       experimentID: key.experiment.hasPrefix("id:") ? String(key.experiment.dropFirst(3)) : nil,
       modelID: modelID, foundInIndex: !created, created: created,
-      isDelivered: undelivered == nil, isProvisional: undelivered?.isProvisional ?? false, indexKey: key,
-      options: options)
+      isDelivered: undelivered == nil, isProvisional: undelivered?.isProvisional ?? false, storeCheck: storeCheck,
+      indexKey: key, options: options)
   }
 
   /// Finds or creates the model under the repository's registration lock and indexes it; when
@@ -157,14 +195,14 @@ public struct VersionResolution: Sendable {
         version: version, repository: repository, trackingURI: trackingURI,
         experimentID: registrar.experiment.experimentID, modelID: outcome.modelID,
         foundInIndex: outcome.foundInIndex, created: outcome.created, isDelivered: true, isProvisional: false,
-        indexKey: key, options: options)
+        storeCheck: .made, indexKey: key, options: options)
     } catch where UndeliveredRegistration.applies(to: error) {
       let registration = UndeliveredRegistration(
         repository: repository, trackingURI: trackingURI, environment: environment, options: options)
       let outcome = try registration.keep([version])[0]
       return indexed(
         outcome.modelID, version: version, repository: repository, trackingURI: trackingURI, key: key,
-        options: options, created: outcome.created)
+        options: options, created: outcome.created, storeCheck: .made)
     }
   }
 

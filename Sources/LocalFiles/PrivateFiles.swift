@@ -37,13 +37,24 @@ public enum PrivateFiles {
 
   /// Replaces `path` with `bytes` atomically: written to a temporary file (0600), flushed, then
   /// renamed over it, so readers see the old or the new content, never a part.
-  public static func replace(_ path: String, with bytes: [UInt8]) throws(LocalFileError) {
-    let temporary = path + ".tmp-\(getpid())"
-    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+  ///
+  /// Each call writes a temporary file of its own (named with the process ID and a random
+  /// number, created exclusively), so concurrent replacements, from other processes or from
+  /// threads of this one, never write into each other's files: the last rename wins whole.
+  ///
+  /// - Parameter durable: `false` skips the flush (an `fsync`, about half a millisecond) for a
+  ///   file that is only an optimisation: readers still see the old or the new content, but
+  ///   after a system crash the file may be empty or hold zeroes, so its reader must treat
+  ///   such content as absent.
+  public static func replace(_ path: String, with bytes: [UInt8], durable: Bool = true) throws(LocalFileError) {
+    let temporary = path + ".tmp-\(getpid())-\(UInt64.random(in: 0 ... .max))"
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else { throw LocalFileError(path: temporary, operation: "create", errno: errno) }
     do throws(LocalFileError) {
       try writeAll(bytes, to: descriptor, path: temporary)
-      guard fsync(descriptor) == 0 else { throw LocalFileError(path: temporary, operation: "flush", errno: errno) }
+      guard !durable || fsync(descriptor) == 0 else {
+        throw LocalFileError(path: temporary, operation: "flush", errno: errno)
+      }
     } catch {
       close(descriptor)
       unlink(temporary)

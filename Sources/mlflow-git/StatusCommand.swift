@@ -8,10 +8,11 @@ enum StatusCommand {
 
     Shows the current Git state (branch, commit, dirty, remote) and the MLflow version
     (LoggedModel) that stands for it, registering the version when the hooks have not.
-    The model found in the local index is checked against the store. When the store is absent
-    (no mlflow.db and no `mlflow` to create it, or a tracking server down), the version gets
-    its model ID anyway and is kept undelivered in .git/mlflow-git until the store is there;
-    versions kept so are delivered first when it is.
+    The model found in the local index is checked against the store; the check is skipped
+    while mlflow.db is unchanged since the last check, by SQLite's file change counter.
+    When the store is absent (no mlflow.db and no `mlflow` to create it, or a tracking server
+    down), the version gets its model ID anyway and is kept undelivered in .git/mlflow-git
+    until the store is there; versions kept so are delivered first when it is.
 
     --json   one JSON object: branch, commit, dirty, repoURL, modelID, name, experimentID,
              trackingURI, created, foundInIndex, undelivered (not in the store yet),
