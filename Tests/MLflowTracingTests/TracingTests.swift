@@ -40,7 +40,7 @@ struct TracingTests {
       await #expect(throws: ModelUnavailable.self) {
         try await trace("answer", type: .agent) { root in
           box.value = root.traceID
-          try await trace("chat", type: .chatModel) { _ in throw ModelUnavailable() }
+          try await trace("chat", type: .chatModel) { _ async throws in throw ModelUnavailable() }
         }
       }
       return box.value
