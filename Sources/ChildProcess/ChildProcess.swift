@@ -76,17 +76,26 @@ public enum ChildProcess {
     posix_spawn_file_actions_init(&fileActions)
     defer { posix_spawn_file_actions_destroy(&fileActions) }
 
+    // From the first pipe to the spawn, no other spawn of this process runs (see withSpawnLock).
+    ChildProcess.spawnLock.lock()
+    var holdsSpawnLock = true
+    defer { if holdsSpawnLock { ChildProcess.spawnLock.unlock() } }
+    var parentEnds: [Int32] = []
+    var childEnds: [Int32] = []
+    defer { for fd in parentEnds + childEnds where fd >= 0 { close(fd) } }
     let stdoutPipe = try makePipe(executable)
+    parentEnds.append(stdoutPipe.read)
+    childEnds.append(stdoutPipe.write)
     let stderrPipe = try makePipe(executable)
+    parentEnds.append(stderrPipe.read)
+    childEnds.append(stderrPipe.write)
     var stdinPipe: (read: Int32, write: Int32)? = nil
-    if standardInput != nil { stdinPipe = try makePipe(executable) }
-    var parentEnds = [stdoutPipe.read, stderrPipe.read]
-    var childEnds = [stdoutPipe.write, stderrPipe.write]
-    if let stdinPipe {
-      parentEnds.append(stdinPipe.write)
-      childEnds.append(stdinPipe.read)
+    if standardInput != nil {
+      let pipe = try makePipe(executable)
+      parentEnds.append(pipe.write)
+      childEnds.append(pipe.read)
+      stdinPipe = pipe
     }
-    defer { for fd in parentEnds where fd >= 0 { close(fd) } }
 
     if let stdinPipe {
       posix_spawn_file_actions_adddup2(&fileActions, stdinPipe.read, 0)
@@ -123,7 +132,10 @@ public enum ChildProcess {
       }
       return posix_spawn(&pid, path, &fileActions, &attributes, argvPointer, environ)
     }
+    ChildProcess.spawnLock.unlock()
+    holdsSpawnLock = false
     for fd in childEnds { close(fd) }
+    childEnds = []
     guard spawnStatus == 0 else {
       let code: ChildProcessError.Code = spawnStatus == ENOENT ? .executableNotFound : .spawnFailed
       throw ChildProcessError(code: code, executable: executable, errno: spawnStatus)
@@ -221,12 +233,13 @@ public enum ChildProcess {
     return nil
   }
 
+  /// A pipe whose ends are closed on exec.
   private static func makePipe(_ executable: String) throws(ChildProcessError) -> (read: Int32, write: Int32) {
     var fds: [Int32] = [-1, -1]
     guard pipe(&fds) == 0 else {
       throw ChildProcessError(code: .spawnFailed, executable: executable, errno: errno)
     }
-    // Close-on-exec, so concurrent spawns on other threads do not inherit these ends.
+    // Close-on-exec, so other spawns (after this one, under the spawn lock) do not inherit them.
     _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
     _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
     return (fds[0], fds[1])

@@ -1,5 +1,6 @@
 import ChildProcess
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
@@ -70,6 +71,24 @@ struct HygieneTests {
       try ChildProcess.run("sh", arguments: ["-c", "head -c 1000000 /dev/zero"], outputLimit: 1000)
     }
     #expect(limited?.code == .outputLimitExceeded)
+  }
+
+  @Test("no spawn runs between another's pipe and its close-on-exec marking: run waits for the spawn lock")
+  func spawnLock() async throws {
+    final class Flag: Sendable { let isSet = Atomic<Bool>(false) }
+    let finished = Flag()
+    let child = ChildProcess.withSpawnLock {
+      let child = Task.detached {
+        let output = try await ChildProcess.runAsync("true", arguments: [])
+        finished.isSet.store(true, ordering: .sequentiallyConsistent)
+        return output
+      }
+      usleep(300_000)  // `true` takes ~1 ms once it may spawn
+      let finishedUnderLock = finished.isSet.load(ordering: .sequentiallyConsistent)
+      #expect(!finishedUnderLock, "run spawned while another held the lock")
+      return child
+    }
+    #expect(try await child.value.exitStatus == 0)
   }
 
   @Test("ChildProcess.runAsync returns what run returns, and waits off the cooperative threads")

@@ -37,7 +37,9 @@ public final class BackgroundProcess: Sendable {
       cEnvironment.forEach { free($0) }
     }
     var child = pid_t()
-    let status = posix_spawn(&child, "/bin/sh", &actions, &attributes, &cArguments, &cEnvironment)
+    let status = ChildProcess.withSpawnLock {
+      posix_spawn(&child, "/bin/sh", &actions, &attributes, &cArguments, &cEnvironment)
+    }
     guard status == 0 else { throw TestFailure("posix_spawn failed: \(String(cString: strerror(status)))") }
     pid = child
     ExitCleanup.stopAtExit(processGroup: child)
