@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# mlflow-git installer: builds the mlflow-git binary (once per machine and source version) and
-# installs its hooks into a Git repository, ready on MLflow's embedded default store
-# (sqlite:///mlflow.db at the top of the repository).
+# mlflow-git installer: builds mlflow-git once per machine and source version (a static executable,
+# and mlflow-git-http, its dynamically linked companion for tracking servers), and installs its
+# hooks into a Git repository, ready on MLflow's embedded default store (sqlite:///mlflow.db at
+# the top of the repository).
 #
 #   ./install.sh [--with-mlflow] [REPO]     install (REPO defaults to the current directory)
 #   ./install.sh --uninstall [REPO]         remove the hooks, restoring what was there
