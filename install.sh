@@ -22,7 +22,7 @@ for argument in "$@"; do
   case $argument in
     --uninstall) action=uninstall ;;
     --with-mlflow) with_mlflow=1 ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "install.sh: unknown option $argument (see --help)" >&2; exit 2 ;;
     *) [ -z "$repo" ] || { echo "install.sh: one repository at a time" >&2; exit 2; }; repo=$argument ;;
   esac
