@@ -33,7 +33,8 @@ enum Companion {
   /// command may talk HTTP.
   static func isNeeded(for command: String, arguments: [String]) -> Bool {
     guard StaticExecutable.isCurrentProcess else { return false }
-    if arguments.contains("-h") || arguments.contains("--help") { return false }
+    let own = arguments.prefix { $0 != "--" }  // what follows `--` belongs to `exec`'s program
+    if own.contains("-h") || own.contains("--help") { return false }
     guard localCommands.contains(command) else { return true }
     let environment = ProcessInfo.processInfo.environment
     guard case .server = VersionResolution.trackingURI(forDirectory: nil, environment: environment) else { return false }

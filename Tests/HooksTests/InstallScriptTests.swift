@@ -80,6 +80,13 @@ struct InstallScriptTests {
     #expect((stored["model"] as? [String: Any])?["info"].flatMap { ($0 as? [String: Any])?["model_id"] as? String }
       == servedModel)
 
+    // `exec` too, even when its program's own arguments include --help.
+    let child = try await Self.run(
+      binary, ["exec", "--", "sh", "-c", "echo \"$MLFLOW_ACTIVE_MODEL_ID\"", "sh", "--help"], in: fixture.repo,
+      environment: environment)
+    #expect(child.succeeded, "\(child.standardErrorText)")
+    #expect(child.standardOutputText.trimmingCharacters(in: .whitespacesAndNewlines) == servedModel)
+
     // Without the companion, that is a clear error, and nothing loads libcurl.
     let stranded = try await Self.run(alone + "/mlflow-git", ["status"], in: fixture.repo, environment: environment)
     #expect(stranded.exitStatus == 1)
