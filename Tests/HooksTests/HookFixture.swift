@@ -43,8 +43,16 @@ struct HookFixture {
   /// Runs the built `mlflow-git` in the repository (`ChildProcess.runLimited`: no thread blocks).
   @discardableResult
   func cli(_ arguments: String..., environment extra: [String: String] = [:]) async throws -> ChildProcess.Output {
+    try await run(HookFixture.cliPath, arguments, environment: extra)
+  }
+
+  /// Runs `executable` with `arguments` in the repository, with the fixture's environment and
+  /// `extra` on top (`ChildProcess.runLimited`: no thread blocks).
+  func run(_ executable: String, _ arguments: [String], environment extra: [String: String] = [:]) async throws
+    -> ChildProcess.Output
+  {
     try await ChildProcess.runLimited(
-      "sh", arguments: ["-c", "cd \"$1\" && shift && exec \"$@\"", "mlflow-git", repo, HookFixture.cliPath] + arguments,
+      "sh", arguments: ["-c", "cd \"$1\" && shift && exec \"$@\"", "mlflow-git", repo, executable] + arguments,
       environment: environment.merging(extra) { $1 })
   }
 

@@ -64,7 +64,7 @@ struct InstallScriptTests {
     let alone = fixture.scratch.root + "/alone"
     try FileManager.default.createDirectory(atPath: alone, withIntermediateDirectories: true)
     try FileManager.default.copyItem(atPath: binary, toPath: alone + "/mlflow-git")
-    let local = try await Self.run(alone + "/mlflow-git", ["status", "--json"], in: fixture.repo, environment: environment)
+    let local = try await fixture.run(alone + "/mlflow-git", ["status", "--json"], environment: environment)
     #expect(local.succeeded, "\(local.standardErrorText)")
     let localModel = try #require(Self.modelID(in: local.standardOutputText))
     #expect(try await fixture.store().loggedModel(id: localModel).modelID == localModel)
@@ -73,7 +73,7 @@ struct InstallScriptTests {
     let server = try await MLflowServer.started(freshSQLiteIn: fixture.scratch.root + "/server")
     defer { server.stop() }
     environment["MLFLOW_TRACKING_URI"] = server.url
-    let served = try await Self.run(binary, ["status", "--json"], in: fixture.repo, environment: environment)
+    let served = try await fixture.run(binary, ["status", "--json"], environment: environment)
     #expect(served.succeeded, "\(served.standardErrorText)")
     let servedModel = try #require(Self.modelID(in: served.standardOutputText))
     let stored = try await server.call("/api/2.0/mlflow/logged-models/" + servedModel)
@@ -81,25 +81,15 @@ struct InstallScriptTests {
       == servedModel)
 
     // `exec` too, even when its program's own arguments include --help.
-    let child = try await Self.run(
-      binary, ["exec", "--", "sh", "-c", "echo \"$MLFLOW_ACTIVE_MODEL_ID\"", "sh", "--help"], in: fixture.repo,
-      environment: environment)
+    let child = try await fixture.run(
+      binary, ["exec", "--", "sh", "-c", "echo \"$MLFLOW_ACTIVE_MODEL_ID\"", "sh", "--help"], environment: environment)
     #expect(child.succeeded, "\(child.standardErrorText)")
     #expect(child.standardOutputText.trimmingCharacters(in: .whitespacesAndNewlines) == servedModel)
 
     // Without the companion, that is a clear error, and nothing loads libcurl.
-    let stranded = try await Self.run(alone + "/mlflow-git", ["status"], in: fixture.repo, environment: environment)
+    let stranded = try await fixture.run(alone + "/mlflow-git", ["status"], environment: environment)
     #expect(stranded.exitStatus == 1)
     #expect(stranded.standardErrorText.contains("mlflow-git-http") && stranded.standardErrorText.contains("install.sh"))
-  }
-
-  /// Runs `executable` with `arguments` in `directory`.
-  static func run(_ executable: String, _ arguments: [String], in directory: String, environment: [String: String])
-    async throws -> ChildProcess.Output
-  {
-    try await ChildProcess.runLimited(
-      "sh", arguments: ["-c", "cd \"$1\" && shift && exec \"$@\"", "mlflow-git", directory, executable] + arguments,
-      environment: environment)
   }
 
   /// The `modelID` of `mlflow-git status --json` output.
