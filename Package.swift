@@ -52,10 +52,16 @@ let package = Package(
     // A minimal OpenAI-compatible chat-completions client whose calls are MLflow CHAT_MODEL spans, as
     // Python MLflow's OpenAI autolog records them. Knows nothing of Git.
     .target(name: "OpenAIChat", dependencies: ["MLflowTracing", "MLflowStore", "HTTPClient"], swiftSettings: strictSettings),
-    // The command-line tool: thin commands over GitVersioning.
+    // The source version install.sh stamps into its builds (-Xcc -DMLFLOW_GIT_SOURCE_VERSION=…).
+    .target(name: "CSourceVersion"),
+    // The command-line tool: thin commands over GitVersioning, declared and parsed in the shape of
+    // swift-argument-parser (ArgumentParsing/).
     .executableTarget(
       name: "mlflow-git",
-      dependencies: ["GitVersioning", "MLflowTracing", "GitHooks", "GitState", "MLflowStore", "HTTPClient", "ChildProcess"],
+      dependencies: [
+        "GitVersioning", "MLflowTracing", "GitHooks", "GitState", "MLflowStore", "HTTPClient", "ChildProcess",
+        "CSourceVersion",
+      ],
       swiftSettings: strictSettings),
 
     // The seed's customer support agent in Swift: Git versioning, a traced chat call, the version it ran as.

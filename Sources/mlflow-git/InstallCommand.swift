@@ -6,32 +6,39 @@ import GitVersioning
 import Glibc
 #endif
 
-/// `mlflow-git install` / `uninstall`: the hooks of one repository.
-enum InstallCommand {
-  static let installHelp = """
-    usage: mlflow-git install [--mlflow-executable PATH] [REPO]
+/// `mlflow-git install [<repository>]`: the hooks of one repository.
+struct InstallCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "install",
+    abstract: "Install the hooks into a repository.",
+    discussion: """
+      Installs the post-commit, post-checkout, post-merge and post-rewrite hooks: into
+      core.hooksPath when it is set (husky), else the shared hooks folder of all the repository's
+      worktrees. Hooks already there are kept and run first. Adds mlflow.db and mlruns/ to
+      .git/info/exclude, then registers the current branch's commit. Running it twice changes
+      nothing.
+      """)
 
-    Installs the post-commit, post-checkout, post-merge and post-rewrite hooks into REPO
-    (default: the current repository): into core.hooksPath when it is set (husky), else the
-    shared hooks folder of all its worktrees. Hooks already there are kept and run first. Adds
-    mlflow.db and mlruns/ to .git/info/exclude, then registers the current branch's commit.
-    Running it twice changes nothing. --mlflow-executable records the `mlflow` command that
-    creates a missing mlflow.db (git config mlflow-git.mlflowExecutable; uninstall removes it).
-    """
-  static let uninstallHelp = """
-    usage: mlflow-git uninstall [REPO]
+  static var arguments: [ArgumentDefinition<Self>] {
+    [
+      .argument(\.repository, valueName: "repository", help: "The repository; without it, the current one."),
+      .option(
+        "--mlflow-executable", \.mlflowExecutable, valueName: "path",
+        help: """
+          The `mlflow` command that creates a missing mlflow.db, recorded as git config
+          mlflow-git.mlflowExecutable (uninstall removes it).
+          """),
+    ]
+  }
 
-    Removes mlflow-git's hooks from REPO and puts back the hooks they chained and the exclude
-    file as they were. The local index and journal in .git/mlflow-git are kept.
-    """
+  var repository: String?
+  var mlflowExecutable: String?
 
-  static func install(_ arguments: [String]) async -> Int32 {
-    let (parsed, code) = parse(arguments, command: "install", help: installHelp, options: ["--mlflow-executable"])
-    guard let parsed else { return code }
+  func run() async -> ExitCode {
     do {
-      let repository = try GitRepository.discover(from: parsed.positionals.first)
+      let repository = try GitRepository.discover(from: self.repository)
       let report = try HookInstallation.install(
-        in: repository, executablePath: executablePath(), mlflowExecutable: parsed.options["--mlflow-executable"])
+        in: repository, executablePath: Self.executablePath(), mlflowExecutable: mlflowExecutable)
       if report.unchanged {
         print("mlflow-git hooks already installed in \(report.hooksDirectory)")
       } else {
@@ -55,25 +62,6 @@ enum InstallCommand {
         }
       }
       print("next: commit as usual, then `mlflow-git versions` (or `mlflow ui` in \(repository.workTree))")
-      return 0
-    } catch {
-      printError("\(error)")
-      return 1
-    }
-  }
-
-  static func uninstall(_ arguments: [String]) async -> Int32 {
-    let (parsed, code) = parse(arguments, command: "uninstall", help: uninstallHelp)
-    guard let parsed else { return code }
-    do {
-      let repository = try GitRepository.discover(from: parsed.positionals.first)
-      let report = try HookInstallation.uninstall(from: repository)
-      if report.unchanged {
-        print("no mlflow-git hooks in \(report.hooksDirectory)")
-      } else {
-        print("removed hooks \(report.hooks.joined(separator: ", ")) from \(report.hooksDirectory)")
-        for event in report.chained { print("  put your \(event) hook back") }
-      }
       return 0
     } catch {
       printError("\(error)")
