@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-system-deps.sh
+scripts/install-test-tools.sh
 MLFLOW_GIT_PYTHON="$(scripts/setup-python.sh)"
 export MLFLOW_GIT_PYTHON
 swift build --build-tests

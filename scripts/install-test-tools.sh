@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages only the tests need, when they are missing: python3-venv (the
+# tests' Python MLflow, scripts/setup-python.sh), the sqlite3 shell and the PostgreSQL server the
+# tests run MLflow against, and chromium (headless, for the MLflow UI test). scripts/test.sh runs
+# it after scripts/install-system-deps.sh; install.sh never does.
+#
+#   scripts/install-test-tools.sh [--list]
+#
+# --list prints the packages it would install on a machine that has none of them, and installs
+# nothing.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+packages=(python3-venv sqlite3 postgresql chromium)
+case ${1:-} in
+  --list) printf '%s\n' "${packages[@]}"; exit 0 ;;
+  "") ;;
+  *) echo "install-test-tools.sh: unknown option $1" >&2; exit 2 ;;
+esac
+
+# Whether package $1 is there already.
+installed() {
+  case $1 in
+    python3-venv) python3 -c "import ensurepip, venv" 2>/dev/null ;;
+    sqlite3) command -v sqlite3 >/dev/null ;;
+    postgresql) ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 ;;
+    chromium) command -v chromium >/dev/null ;;
+  esac
+}
+
+missing=()
+for package in "${packages[@]}"; do installed "$package" || missing+=("$package"); done
+"$here/apt-install.sh" "${missing[@]}"
