@@ -4,7 +4,7 @@ import MLflowStore
 import Testing
 import TestSupport
 
-@Suite("install.sh", .serialized)  // the runs share one build folder
+@Suite("install.sh", .serialized, .tags(.releaseBuild))  // the runs share one build folder
 struct InstallScriptTests {
   /// Where install.sh keeps its binaries for the tests: one release build per source version,
   /// shared by every test run on this machine.
