@@ -3,7 +3,11 @@
 /// named after what it declares — ``flag(_:_:help:)``, ``option(_:_:valueName:help:)``,
 /// ``argument(_:valueName:help:)``, ``passthrough(_:valueName:help:)`` — around a key path to the
 /// property that receives the value, converted once to the property's type.
-struct ArgumentDefinition<Command: ParsableCommand> {
+///
+/// `Command` is a ``ParsableCommand``, but the type does not require it: a generic requirement
+/// makes the runtime look the conformance up in every record of the static executable the
+/// first time a command's argument list is made, which every command line would pay for.
+struct ArgumentDefinition<Command> {
   enum Kind: Equatable {
     /// `--json`: no value; sets a `Bool` to `true`.
     case flag

@@ -49,7 +49,7 @@ struct CommandLineError: Error {
   /// Prints the help, the version, or the error with the usage line and where to read more;
   /// returns the status to exit with.
   func report() -> ExitCode {
-    let help = HelpGenerator(for: command, commandPath: commandPath)
+    let help = command.helpGenerator(commandPath: commandPath)
     switch reason {
     case .helpRequested:
       print(help.help)
@@ -61,8 +61,12 @@ struct CommandLineError: Error {
       writeStandardError(help.help + "\n")
       return .validationFailure
     default:
-      let words = commandPath.split(separator: " ")
-      let more = words.count > 1 ? "'\(words.dropLast().joined(separator: " ")) help \(words.last!)'" : "'\(commandPath) --help'"
+      let more =
+        if let space = commandPath.lastIndex(of: " ") {
+          "'\(commandPath[..<space]) help \(commandPath[commandPath.index(after: space)...])'"
+        } else {
+          "'\(commandPath) --help'"
+        }
       writeStandardError("\(commandPath): \(message ?? "")\nUsage: \(help.usage)\n  See \(more).\n")
       return .validationFailure
     }

@@ -89,7 +89,7 @@ struct CommandParser<Command: ParsableCommand> {
 
     if helpRequested { throw error(.helpRequested) }
     if let firstProblem { throw error(firstProblem) }
-    if let missing = positionals[filled...].first(where: \.isRequired) { throw error(.missingArgument(label: "<\(missing.valueName)>")) }
+    if let missing = positionals[filled...].first(where: { $0.isRequired }) { throw error(.missingArgument(label: "<\(missing.valueName)>")) }
     do {
       try command.validate()
     } catch {

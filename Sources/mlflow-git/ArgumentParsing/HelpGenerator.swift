@@ -36,7 +36,9 @@ struct HelpGenerator {
   private let argumentRows: [Row]
   private let optionRows: [Row]
 
-  init(for command: any ParsableCommand.Type, commandPath: String) {
+  /// The help of `Command` (``ParsableCommand/helpGenerator(commandPath:)`` makes it for a
+  /// command known only as `any ParsableCommand.Type`).
+  init<Command: ParsableCommand>(for command: Command.Type, commandPath: String) {
     configuration = command.configuration
     self.commandPath = commandPath
     (usageItems, argumentRows, optionRows) = Self.rows(command)
@@ -45,7 +47,7 @@ struct HelpGenerator {
   private static func rows<Command: ParsableCommand>(_ command: Command.Type) -> ([String], [Row], [Row]) {
     let definitions = Command.arguments
     let defaults = Command()
-    var usage = definitions.map(\.usage)
+    var usage = definitions.map { $0.usage }  // a closure: a key path literal here is made at run time
     var arguments: [Row] = []
     var options: [Row] = []
     for definition in definitions {
@@ -67,80 +69,117 @@ struct HelpGenerator {
   }
 
   /// `mlflow-git versions [--json] [--limit <n>] [--remote <name>]`.
-  var usage: String { ([commandPath] + usageItems).joined(separator: " ") }
+  var usage: String {
+    var text = commandPath
+    for item in usageItems { text += " " + item }
+    return text
+  }
 
   /// The whole help text, without a final line break.
+  ///
+  /// Built by appending, not with `joined`: the first call of an unspecialized generic of the
+  /// standard library looks up conformances in every record of the static executable, which
+  /// `mlflow-git --help` would pay for at every start.
   var help: String {
-    var sections = [Self.wrap("OVERVIEW: " + configuration.abstract, indent: 0)]
-    for paragraph in Self.paragraphs(configuration.discussion) { sections.append(Self.wrap(paragraph, indent: 0)) }
-    sections.append(String(Self.wrap(words: ["USAGE:", commandPath] + usageItems, indent: 7).dropFirst(7)))
-    if !argumentRows.isEmpty { sections.append("ARGUMENTS:\n" + argumentRows.map(Self.format).joined(separator: "\n")) }
-    sections.append("OPTIONS:\n" + optionRows.map(Self.format).joined(separator: "\n"))
+    var text = Self.wrap(words: ["OVERVIEW:"] + Self.words(configuration.abstract), indent: 0)
+    for paragraph in Self.paragraphs(configuration.discussion) { text += "\n\n" + Self.wrap(words: paragraph, indent: 0) }
+    text += "\n\n" + Self.wrap(words: ["USAGE:", commandPath] + usageItems, indent: 7, startColumn: 0)
+    if !argumentRows.isEmpty {
+      text += "\n\nARGUMENTS:"
+      for row in argumentRows { text += "\n" + Self.format(row) }
+    }
+    text += "\n\nOPTIONS:"
+    for row in optionRows { text += "\n" + Self.format(row) }
     let subcommands = configuration.subcommands
     if !subcommands.isEmpty {
-      let rows = subcommands.map { Row(label: $0.configuration.commandName, help: $0.configuration.abstract) }
-        + [Row(label: "help", help: "Show a command's help (the same as <command> --help).")]
-      sections.append("COMMANDS:\n" + rows.map(Self.format).joined(separator: "\n"))
-      sections.append("  See '\(commandPath) help <command>' for a command's arguments and options.")
+      text += "\n\nCOMMANDS:"
+      for subcommand in subcommands {
+        text += "\n" + Self.format(Row(label: subcommand.configuration.commandName, help: subcommand.configuration.abstract))
+      }
+      text += "\n" + Self.format(Row(label: "help", help: "Show a command's help (the same as <command> --help)."))
+      text += "\n\n  See '\(commandPath) help <command>' for a command's arguments and options."
     }
-    return sections.joined(separator: "\n\n")
+    return text
   }
 
   /// `  --limit <n>             The most versions to list.`, wrapped under the help column.
   private static func format(_ row: Row) -> String {
     let label = "  " + row.label
-    let help = wrap(row.help, indent: helpColumn)
-    if label.count + 2 <= helpColumn {
-      return label + String(repeating: " ", count: helpColumn - label.count) + help.dropFirst(helpColumn)
+    let labelWidth = label.unicodeScalars.count
+    let words = words(row.help)
+    if labelWidth + 2 <= helpColumn {
+      return label + String(repeating: " ", count: helpColumn - labelWidth)
+        + wrap(words: words, indent: helpColumn, startColumn: helpColumn)
     }
-    return label + "\n" + help
+    return label + "\n" + wrap(words: words, indent: helpColumn)
   }
 
-  /// The discussion's paragraphs: separated by blank lines, their line breaks made spaces.
-  private static func paragraphs(_ text: String) -> [String] {
-    text.split(separator: "\n", omittingEmptySubsequences: false)
-      .split(whereSeparator: { $0.allSatisfy(\.isWhitespace) })
-      .map { $0.joined(separator: " ") }
+  /// The words of `text`'s paragraphs: paragraphs end at blank lines; words are split at spaces
+  /// and line breaks outside backquotes, so a `code span` is one word.
+  static func paragraphs(_ text: String) -> [[String]] {
+    var paragraphs: [[String]] = []
+    var words: [String] = []
+    var word = String.UnicodeScalarView()
+    var inCode = false
+    var lineBreaks = 0
+    for scalar in text.unicodeScalars {
+      if scalar == "`" { inCode.toggle() }
+      guard !inCode, scalar == " " || scalar == "\n" else {
+        if lineBreaks >= 2 && !words.isEmpty {
+          paragraphs.append(words)
+          words = []
+        }
+        lineBreaks = 0
+        word.append(scalar == "\n" ? " " : scalar)
+        continue
+      }
+      if !word.isEmpty {
+        words.append(String(word))
+        word = String.UnicodeScalarView()
+      }
+      if scalar == "\n" { lineBreaks += 1 }
+    }
+    if !word.isEmpty { words.append(String(word)) }
+    if !words.isEmpty { paragraphs.append(words) }
+    return paragraphs
+  }
+
+  /// The words of all `text`'s paragraphs.
+  static func words(_ text: String) -> [String] {
+    var words: [String] = []
+    for paragraph in paragraphs(text) { words += paragraph }
+    return words
   }
 
   /// `text`'s words in lines of at most ``width`` columns, each line indented by `indent` spaces
-  /// (the first line too). A word longer than a line gets a line of its own; a `code span` is
-  /// one word.
+  /// (the first line too); paragraphs run together.
   static func wrap(_ text: String, indent: Int) -> String {
     wrap(words: words(text), indent: indent)
   }
 
-  /// `words` in lines of at most ``width`` columns, as ``wrap(_:indent:)``.
-  static func wrap(words: [String], indent: Int) -> String {
+  /// `words` in lines of at most ``width`` columns, every line but the first indented by
+  /// `indent` spaces; the first starts at `startColumn` (after text the caller wrote), or is
+  /// indented too when it is `nil`. A word longer than a line gets a line of its own.
+  static func wrap(words: [String], indent: Int, startColumn: Int? = nil) -> String {
     let margin = String(repeating: " ", count: indent)
-    var lines: [String] = []
-    var line = ""
+    var text = startColumn == nil ? margin : ""
+    var column = startColumn ?? indent
+    var lineIsEmpty = true
     for word in words {
-      if !line.isEmpty && margin.count + line.count + 1 + word.count > width {
-        lines.append(margin + line)
-        line = ""
+      let length = word.unicodeScalars.count
+      if !lineIsEmpty && column + 1 + length > width {
+        text += "\n" + margin
+        column = indent
+        lineIsEmpty = true
       }
-      line += (line.isEmpty ? "" : " ") + word
-    }
-    lines.append(margin + line)
-    return lines.joined(separator: "\n")
-  }
-
-  /// The words of `text`, split at spaces and line breaks outside backquotes.
-  private static func words(_ text: String) -> [String] {
-    var words: [String] = []
-    var word = ""
-    var inCode = false
-    for character in text {
-      if character == "`" { inCode.toggle() }
-      if (character == " " || character == "\n") && !inCode {
-        if !word.isEmpty { words.append(word) }
-        word = ""
-      } else {
-        word.append(character == "\n" ? " " : character)
+      if !lineIsEmpty {
+        text += " "
+        column += 1
       }
+      text += word
+      column += length
+      lineIsEmpty = false
     }
-    if !word.isEmpty { words.append(word) }
-    return words
+    return text
   }
 }

@@ -28,11 +28,6 @@ extension ParsableCommand {
     }
   }
 
-  /// Parses this command's arguments; `commandPath` names it in messages and help.
-  static func parse(_ arguments: [String], commandPath: String) throws(CommandLineError) -> Self {
-    try CommandParser<Self>(commandPath: commandPath).parse(arguments)
-  }
-
   static func subcommand(named name: String) -> (any ParsableCommand.Type)? {
     configuration.subcommands.first { $0.configuration.commandName == name }
   }

@@ -45,6 +45,16 @@ protocol ParsableCommand: Sendable {
   /// Does the command's work and returns its exit status. A thrown ``ExitCode`` exits with that
   /// status silently, a ``ValidationError`` is a usage error, any other error is printed (exit 1).
   func run() async throws -> ExitCode
+
+  /// Parses this command's arguments; `commandPath` names it in messages. Implemented once, in
+  /// an extension; a requirement so that each command gets a parser specialized for it: a
+  /// generic one, reached through `any ParsableCommand.Type`, makes the runtime look up
+  /// conformances in every record of the static executable on first use.
+  static func parse(_ arguments: [String], commandPath: String) throws(CommandLineError) -> Self
+
+  /// The command's help and usage line, for `commandPath`; implemented once, in an extension
+  /// (a requirement for the same reason as ``parse(_:commandPath:)``).
+  static func helpGenerator(commandPath: String) -> HelpGenerator
 }
 
 extension ParsableCommand {
@@ -54,8 +64,16 @@ extension ParsableCommand {
 
   /// A command that only groups subcommands prints its help.
   func run() async throws -> ExitCode {
-    print(HelpGenerator(for: Self.self, commandPath: Self.configuration.commandName).help)
+    print(Self.helpGenerator(commandPath: Self.configuration.commandName).help)
     return .success
+  }
+
+  static func parse(_ arguments: [String], commandPath: String) throws(CommandLineError) -> Self {
+    try CommandParser<Self>(commandPath: commandPath).parse(arguments)
+  }
+
+  static func helpGenerator(commandPath: String) -> HelpGenerator {
+    HelpGenerator(for: Self.self, commandPath: commandPath)
   }
 
   /// Runs the command, turning what it throws into an exit status as ``run()`` describes.
