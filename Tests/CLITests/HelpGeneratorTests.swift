@@ -59,10 +59,15 @@ struct HelpGeneratorTests {
     #expect(install.contains("\n  --mlflow-executable <path>\n" + String(repeating: " ", count: HelpGenerator.helpColumn)))
   }
 
+  @Test("paragraphs end at blank lines; line breaks inside one are spaces")
+  func paragraphs() {
+    #expect(HelpGenerator.paragraphs("one\ntwo\n\nthree `a\nb`") == [["one", "two"], ["three", "`a b`"]])
+  }
+
   @Test("wrapping keeps a `code span` on one line and indents every line")
   func wrapping() {
     let text = String(repeating: "word ", count: 14) + "`git apply twice` end"
-    let wrapped = HelpGenerator.wrap(text, indent: 4)
+    let wrapped = HelpGenerator.wrap(words: HelpGenerator.words(text), indent: 4)
     #expect(wrapped.split(separator: "\n").contains { $0.contains("`git apply twice`") })
     #expect(wrapped.split(separator: "\n").allSatisfy { $0.hasPrefix("    ") && $0.count <= HelpGenerator.width })
   }

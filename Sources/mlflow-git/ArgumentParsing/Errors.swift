@@ -26,7 +26,6 @@ struct ExitCode: Error, RawRepresentable, Hashable, ExpressibleByIntegerLiteral,
   let rawValue: Int32
 
   init(rawValue: Int32) { self.rawValue = rawValue }
-  init(_ rawValue: Int32) { self.rawValue = rawValue }
   init(integerLiteral value: Int32) { rawValue = value }
 
   /// The command did what was asked.

@@ -151,12 +151,6 @@ struct HelpGenerator {
     return words
   }
 
-  /// `text`'s words in lines of at most ``width`` columns, each line indented by `indent` spaces
-  /// (the first line too); paragraphs run together.
-  static func wrap(_ text: String, indent: Int) -> String {
-    wrap(words: words(text), indent: indent)
-  }
-
   /// `words` in lines of at most ``width`` columns, every line but the first indented by
   /// `indent` spaces; the first starts at `startColumn` (after text the caller wrote), or is
   /// indented too when it is `nil`. A word longer than a line gets a line of its own.
