@@ -82,9 +82,20 @@ public struct VersionResolution: Sendable {
     } catch {
       throw GitVersioningError(.git(error))
     }
+    return try await resolve(GitVersion(snapshot: snapshot), in: repository, options: options)
+  }
+
+  /// Resolves a given version of `repository` (a branch's past commit, say) as
+  /// ``resolve(remoteName:options:)`` resolves the current state: from the index, else the
+  /// store, registering the version when it has no model yet (or keeping it undelivered while
+  /// the store is absent).
+  ///
+  /// - Throws: ``GitVersioningError`` from the store or the local state files.
+  public static func resolve(
+    _ version: GitVersion, in repository: GitRepository, options: GitVersioningOptions = GitVersioningOptions()
+  ) async throws(GitVersioningError) -> VersionResolution {
     let environment = options.environment ?? ProcessInfo.processInfo.environment
     let trackingURI = try trackingURI(of: repository, environment: environment)
-    let version = GitVersion(snapshot: snapshot)
     let key = VersionIndex.Key(
       store: trackingURI.description, experiment: experimentKey(environment),
       state: version.stateKey(policy: options.dirtyVersions))
