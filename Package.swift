@@ -18,6 +18,7 @@ let package = Package(
     .library(name: "GitVersioning", targets: ["GitVersioning"]),
     .library(name: "MLflowTracing", targets: ["MLflowTracing"]),
     .library(name: "OpenAIChat", targets: ["OpenAIChat"]),
+    .library(name: "VersionComparison", targets: ["VersionComparison"]),
     .executable(name: "mlflow-git", targets: ["mlflow-git"]),
   ],
   targets: [
@@ -52,10 +53,18 @@ let package = Package(
     // A minimal OpenAI-compatible chat-completions client whose calls are MLflow CHAT_MODEL spans, as
     // Python MLflow's OpenAI autolog records them. Knows nothing of Git.
     .target(name: "OpenAIChat", dependencies: ["MLflowTracing", "MLflowStore", "HTTPClient"], swiftSettings: strictSettings),
+    // Two versions side by side: the code changes from Git, the behaviour from each version's
+    // traces in its store, and the reports (terminal, Markdown, JSON, HTML with SVG charts).
+    .target(
+      name: "VersionComparison", dependencies: ["GitVersioning", "GitState", "MLflowStore", "MLflowServerStore"],
+      swiftSettings: strictSettings),
     // The command-line tool: thin commands over GitVersioning.
     .executableTarget(
       name: "mlflow-git",
-      dependencies: ["GitVersioning", "MLflowTracing", "GitHooks", "GitState", "MLflowStore", "HTTPClient", "ChildProcess"],
+      dependencies: [
+        "GitVersioning", "MLflowTracing", "GitHooks", "GitState", "MLflowStore", "HTTPClient", "ChildProcess",
+        "VersionComparison",
+      ],
       swiftSettings: strictSettings),
 
     // The seed's customer support agent in Swift: Git versioning, a traced chat call, the version it ran as.

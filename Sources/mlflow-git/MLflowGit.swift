@@ -13,6 +13,7 @@ struct MLflowGit {
     ("show", "one version's details and tags", ShowCommand.run),
     ("diff", "a dirty version's exact diff, ready for `git apply`", DiffCommand.run),
     ("traces", "the traces linked to a version", TracesCommand.run),
+    ("compare", "two versions side by side: code changes and what the app did", CompareCommand.run),
     ("sync", "register the versions the hooks journaled, now", SyncCommand.run),
     ("backfill", "register past commits as versions", BackfillCommand.run),
     ("exec", "run a program with the current version active (MLFLOW_ACTIVE_MODEL_ID …)", ExecCommand.run),
