@@ -1,11 +1,12 @@
 import GitState
 import GitVersioning
 import MLflowStore
+import VersionComparison
 
 /// `mlflow-git versions`: this repository's versions, newest first.
 enum VersionsCommand {
   static let help = """
-    usage: mlflow-git versions [--json] [--limit N] [--remote NAME]
+    usage: mlflow-git versions [--json] [--stats] [--limit N] [--remote NAME]
 
     Lists this repository's versions (the LoggedModels whose repoURL is this repository's
     remote), newest first: branch, commit, dirty, model ID, traces count, status. Versions not
@@ -14,15 +15,18 @@ enum VersionsCommand {
     .git/mlflow-git until the store exists (no mlflow.db and no `mlflow` to create it) or
     answers (a tracking server down; there the ID is provisional).
 
+    --stats  what each version's traces did: traces, error rate, latency p50, total tokens per
+             trace (as `mlflow-git compare` counts them)
     --json   a JSON array of objects: modelID, name, branch, commit, dirty, status,
              creationTimestamp, traces, pending (not in the store yet), undelivered (has its
              model ID but is not in the store yet), provisional (the store will give the
-             model another ID at delivery)
+             model another ID at delivery); with --stats also stats: traces, errors, errorRate,
+             latencyP50Ms, totalTokensPerTrace (null when not in the store)
     """
 
   static func run(_ arguments: [String]) async -> Int32 {
     let (parsed, code) = parse(
-      arguments, command: "versions", help: help, flags: ["--json"], options: ["--limit", "--remote"])
+      arguments, command: "versions", help: help, flags: ["--json", "--stats"], options: ["--limit", "--remote"])
     guard let parsed else { return code }
     guard let limit = Int(parsed.options["--limit"] ?? "200"), limit > 0 else {
       printError("versions: --limit takes a positive number")
@@ -32,10 +36,12 @@ enum VersionsCommand {
     let pending = repository.map(JournalDelivery.pending) ?? []
     let undelivered = repository.map { VersionCatalog.undelivered(in: $0, options: .init()) } ?? []
     var stored: [VersionListing] = []
+    var statistics: [String: TraceGroupStatistics] = [:]
     var storeProblem: (any Error)?
     do {
       let opened = try await RepositoryStore.open(options: .init())
       stored = try await VersionCatalog.list(opened, remoteName: parsed.options["--remote"] ?? "origin", limit: limit)
+      if parsed.flags.contains("--stats") { statistics = try await Self.statistics(of: stored, in: opened) }
     } catch {
       storeProblem = error
     }
@@ -49,13 +55,14 @@ enum VersionsCommand {
       (stored + undelivered.filter { !storedIDs.contains($0.modelID) })
         .sorted { ($0.creationTimestamp, $1.modelID) > ($1.creationTimestamp, $0.modelID) }.prefix(limit))
     if parsed.json {
+      let stats = parsed.flags.contains("--stats")
       let items = pending.map { entry in
         JSONValue.object([
           ("modelID", .null), ("name", .null), ("branch", entry.branch.map(JSONValue.string) ?? .null),
           ("commit", entry.commit.map(JSONValue.string) ?? .null),
           ("dirty", .bool(false)), ("status", .string("PENDING_DELIVERY")), ("creationTimestamp", .null),
           ("traces", .int(0)), ("pending", .bool(true)), ("undelivered", .bool(false)), ("provisional", .bool(false)),
-        ])
+        ] + (stats ? [("stats", .null)] : []))
       } + listings.map { listing in
         JSONValue.object([
           ("modelID", .string(listing.modelID)), ("name", .string(listing.name)), ("branch", .string(listing.branch)),
@@ -64,7 +71,7 @@ enum VersionsCommand {
           ("creationTimestamp", .int(Int(listing.creationTimestamp))), ("traces", .int(listing.traceCount)),
           ("pending", .bool(!listing.isDelivered)), ("undelivered", .bool(!listing.isDelivered)),
           ("provisional", .bool(listing.isProvisional)),
-        ])
+        ] + (stats ? [("stats", statistics[listing.modelID].map(Self.json) ?? .null)] : []))
       }
       print(JSONValue.array(items).pythonJSON)
     } else {
@@ -77,8 +84,9 @@ enum VersionsCommand {
         let status = listing.isDelivered
           ? "\(listing.status)"
           : "UNDELIVERED (not in the store yet\(listing.isProvisional ? "; provisional ID" : ""))"
+        let traces = statistics[listing.modelID].map(Self.text) ?? "\(listing.traceCount) traces"
         print(
-          "\(listing.commit.prefix(12))  \(listing.branch)\(dirty)  \(listing.modelID)  \(listing.traceCount) traces  "
+          "\(listing.commit.prefix(12))  \(listing.branch)\(dirty)  \(listing.modelID)  \(traces)  "
             + "\(listing.name)  \(status)")
       }
     }
@@ -100,5 +108,34 @@ enum VersionsCommand {
         "\((entry.commit ?? "?").prefix(12))  \(entry.branch ?? "(detached)")  "
           + "(journaled, not yet in the store: run `mlflow-git sync`)")
     }
+  }
+
+  /// The statistics of every delivered version's traces, by model ID.
+  static func statistics(of listings: [VersionListing], in opened: RepositoryStore) async throws
+    -> [String: TraceGroupStatistics]
+  {
+    guard let source = opened.store as? any TraceStatisticsStore else { return [:] }
+    var statistics: [String: TraceGroupStatistics] = [:]
+    for listing in listings where listing.isDelivered {
+      let query = TraceStatisticsQuery(experimentID: opened.experiment.experimentID, modelID: listing.modelID)
+      statistics[listing.modelID] = try await source.traceStatistics(query).all
+    }
+    return statistics
+  }
+
+  /// `120 traces, 2.5% errors, p50 812 ms, 412 tokens/trace` (`—` for what a version lacks).
+  static func text(_ statistics: TraceGroupStatistics) -> String {
+    "\(statistics.traces) traces, \(FigureFormat.value(statistics.errorRate, unit: .ratio)) errors, "
+      + "p50 \(FigureFormat.value(statistics.latency.percentile(50), unit: .milliseconds)), "
+      + "\(FigureFormat.value(statistics.tokens.total.mean, unit: .tokens)) tokens/trace"
+  }
+
+  static func json(_ statistics: TraceGroupStatistics) -> JSONValue {
+    .object([
+      ("traces", .int(statistics.traces)), ("errors", .int(statistics.errors)),
+      ("errorRate", statistics.errorRate.map(JSONValue.double) ?? .null),
+      ("latencyP50Ms", statistics.latency.percentile(50).map(JSONValue.double) ?? .null),
+      ("totalTokensPerTrace", statistics.tokens.total.mean.map(JSONValue.double) ?? .null),
+    ])
   }
 }
