@@ -118,6 +118,10 @@ let package = Package(
       name: "SupportAgentTests", dependencies: ["OpenAIChat", "ChildProcess", "TestSupport"], exclude: ["StandIn"],
       swiftSettings: strictSettings),
     .testTarget(
+      name: "VersionComparisonTests",
+      dependencies: ["VersionComparison", "MLflowStore", "GitState", "ChildProcess", "TestSupport"], exclude: ["Python"],
+      swiftSettings: strictSettings),
+    .testTarget(
       name: "HooksTests", dependencies: ["GitHooks", "MLflowStore", "ChildProcess", "TestSupport"],
       swiftSettings: strictSettings),
   ],
