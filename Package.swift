@@ -119,7 +119,9 @@ let package = Package(
       swiftSettings: strictSettings),
     .testTarget(
       name: "VersionComparisonTests",
-      dependencies: ["VersionComparison", "MLflowStore", "GitState", "ChildProcess", "TestSupport"], exclude: ["Python"],
+      dependencies: [
+        "VersionComparison", "MLflowStore", "GitState", "GitVersioning", "ChildProcess", "TestSupport",
+      ], exclude: ["Python"],
       swiftSettings: strictSettings),
     .testTarget(
       name: "HooksTests", dependencies: ["GitHooks", "MLflowStore", "ChildProcess", "TestSupport"],

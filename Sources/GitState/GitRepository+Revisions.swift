@@ -39,7 +39,7 @@ extension GitRepository {
 
   /// The local branches whose history contains `commit`, by short name.
   public func branches(containing commit: String) throws(GitStateError) -> [String] {
-    let output = try git.run(["branch", "--format=%(refname:short)", "--contains", commit])
+    let output = try git.run(["for-each-ref", "--format=%(refname:short)", "--contains", commit, "refs/heads/"])
     return String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
   }
 
