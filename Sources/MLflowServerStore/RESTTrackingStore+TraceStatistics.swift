@@ -2,9 +2,32 @@ import MLflowStore
 
 extension RESTTrackingStore: TraceStatisticsStore {
   /// Pages through MLflow's trace search (`POST /api/3.0/mlflow/traces/search`, 500 a page)
-  /// with the version's filter and the time window, and sums up each page's trace infos and
-  /// their assessments as they arrive (``TraceStatisticsBuilder``).
-  public func traceStatistics(_ query: TraceStatisticsQuery) async throws(MLflowStoreError) -> TraceStatistics {
+  /// with each version's filter and the time window, and sums up each page's trace infos and
+  /// their assessments as they arrive (``TraceStatisticsBuilder``); up to four versions at once.
+  public func traceStatistics(_ queries: [TraceStatisticsQuery]) async throws(MLflowStoreError) -> [TraceStatistics] {
+    var statistics: [TraceStatistics] = []
+    for start in stride(from: 0, to: queries.count, by: 4) {
+      let batch = Array(queries[start..<min(start + 4, queries.count)])
+      let results = await withTaskGroup(of: (Int, Result<TraceStatistics, MLflowStoreError>).self) { group in
+        for (index, query) in batch.enumerated() {
+          group.addTask {
+            do throws(MLflowStoreError) {
+              return (index, .success(try await self.traceStatistics(of: query)))
+            } catch {
+              return (index, .failure(error))
+            }
+          }
+        }
+        var results = [Result<TraceStatistics, MLflowStoreError>?](repeating: nil, count: batch.count)
+        for await (index, result) in group { results[index] = result }
+        return results
+      }
+      for result in results { statistics.append(try result!.get()) }
+    }
+    return statistics
+  }
+
+  private func traceStatistics(of query: TraceStatisticsQuery) async throws(MLflowStoreError) -> TraceStatistics {
     _ = try EntityValidation.experimentNumber(query.experimentID)
     var clauses: [String] = []
     // A model ID MLflow's filter cannot quote is matched only here.

@@ -26,10 +26,11 @@ public enum FigureFormat {
     }
   }
 
-  /// `b − a` of `row`, signed, with the relative change for latency, tokens and cost; `—`
-  /// when a side has no value.
+  /// `b − a` of `row`, signed, with the relative change for latency, tokens and cost; `±0` for
+  /// no change, `—` when a side has no value.
   static func delta(_ row: ComparisonRow) -> String {
     guard let delta = row.delta else { return "—" }
+    if delta == 0 { return "±0" }
     let relative = row.relativeDelta.map { " (" + signed(fixed($0 * 100, decimals: abs($0) >= 0.1 ? 0 : 1), $0) + "%)" } ?? ""
     switch row.unit {
     case .count: return signed(grouped(abs(delta)), delta)

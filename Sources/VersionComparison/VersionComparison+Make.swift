@@ -63,17 +63,17 @@ extension VersionComparison {
 
     var behaviour: (a: TraceStatistics?, b: TraceStatistics?) = (nil, nil)
     if let opened, let source = opened.store as? any TraceStatisticsStore {
-      func query(_ side: ComparedVersion) -> TraceStatisticsQuery? {
-        guard side.isDelivered else { return nil }
-        return TraceStatisticsQuery(
-          experimentID: side.experimentID ?? opened.experiment.experimentID, modelID: side.modelID,
-          since: window.since, until: window.until)
-      }
-      async let statisticsA = statistics(query(sideA), from: source)
-      async let statisticsB = statistics(query(sideB), from: source)
-      let (resultA, resultB) = await (statisticsA, statisticsB)
+      // A version not in the store yet has no traces there to read.
+      let delivered = [sideA, sideB].filter(\.isDelivered)
       do {
-        behaviour = (try resultA?.get(), try resultB?.get())
+        let statistics = try await source.traceStatistics(
+          delivered.map { side in
+            TraceStatisticsQuery(
+              experimentID: side.experimentID ?? opened.experiment.experimentID, modelID: side.modelID,
+              since: window.since, until: window.until)
+          })
+        var found = statistics.makeIterator()
+        behaviour = (sideA.isDelivered ? found.next() : nil, sideB.isDelivered ? found.next() : nil)
       } catch {
         storeProblem = error.description
       }
@@ -81,17 +81,6 @@ extension VersionComparison {
     return VersionComparison(
       a: sideA, b: sideB, trackingURI: trackingURI?.redactedDescription ?? "-", window: window, code: code,
       behaviour: behaviour, notes: notes, storeProblem: storeProblem)
-  }
-
-  private static func statistics(
-    _ query: TraceStatisticsQuery?, from source: any TraceStatisticsStore
-  ) async -> Result<TraceStatistics, MLflowStoreError>? {
-    guard let query else { return nil }
-    do {
-      return .success(try await source.traceStatistics(query))
-    } catch {
-      return .failure(error)
-    }
   }
 
   /// The commits and files between the two commits, and each dirty side's recorded diff; `nil`
