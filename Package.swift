@@ -93,6 +93,9 @@ let package = Package(
       dependencies: ["MLflowTracing", "GitVersioning", "MLflowStore", "CSQLite", "ChildProcess", "BenchmarkSupport"],
       path: "Benchmarks/TracingBenchmark", exclude: ["python_trace.py"], swiftSettings: strictSettings),
     .executableTarget(
+      name: "CompareBenchmark", dependencies: ["GitVersioning", "MLflowStore", "ChildProcess", "BenchmarkSupport"],
+      path: "Benchmarks/CompareBenchmark", exclude: ["python_compare.py"], swiftSettings: strictSettings),
+    .executableTarget(
       name: "HooksBenchmark", dependencies: ["ChildProcess", "BenchmarkSupport"], path: "Benchmarks/HooksBenchmark",
       swiftSettings: strictSettings),
 
