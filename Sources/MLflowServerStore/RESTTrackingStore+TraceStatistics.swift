@@ -8,21 +8,22 @@ extension RESTTrackingStore: TraceStatisticsStore {
     var statistics: [TraceStatistics] = []
     for start in stride(from: 0, to: queries.count, by: 4) {
       let batch = Array(queries[start..<min(start + 4, queries.count)])
-      let results = await withTaskGroup(of: (Int, Result<TraceStatistics, MLflowStoreError>).self) { group in
-        for (index, query) in batch.enumerated() {
-          group.addTask {
-            do throws(MLflowStoreError) {
-              return (index, .success(try await self.traceStatistics(of: query)))
-            } catch {
-              return (index, .failure(error))
-            }
+      let found: [Int: TraceStatistics]
+      do {
+        found = try await withThrowingTaskGroup(of: (Int, TraceStatistics).self) { group in
+          for (index, query) in batch.enumerated() {
+            group.addTask { (index, try await self.traceStatistics(of: query)) }
           }
+          var found: [Int: TraceStatistics] = [:]
+          for try await (index, figures) in group { found[index] = figures }
+          return found
         }
-        var results = [Result<TraceStatistics, MLflowStoreError>?](repeating: nil, count: batch.count)
-        for await (index, result) in group { results[index] = result }
-        return results
+      } catch let error as MLflowStoreError {
+        throw error
+      } catch {
+        throw MLflowStoreError(code: .storeUnavailable, message: "the trace search was cancelled: \(error)")
       }
-      for result in results { statistics.append(try result!.get()) }
+      statistics += batch.indices.compactMap { found[$0] }
     }
     return statistics
   }
