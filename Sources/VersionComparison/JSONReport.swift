@@ -17,24 +17,24 @@ public struct JSONReport: Sendable {
 
   /// The fields, as `mlflow-git compare --help` and the README document them.
   public static let fieldReference = """
-    a, b                 the versions: modelID, name, branch, commit, dirty, experimentID,
-                         reference (what named it), registeredNow, delivered, uncommitted
-                         (a dirty version's recorded diff: bytes, sha256, files) or null
-    trackingURI          the store (credentials removed); window: since, until (ms or null)
-    code                 null, or mergeBase, commitsAhead (in B not A), commitsBehind,
-                         commits [{commit, subject}] (newest first, capped), files [{path,
-                         previousPath, added, deleted}] (null counts: binary), linesAdded,
-                         linesDeleted
-    behaviour            null (no store), or a and b (null when not readable), each: traces,
-                         errors, errorRate, latencyMs {count, p50, p95, max}, tokens and cost
-                         {input, output, total: {count, sum, mean}}, assessments {name: {count,
-                         mean}}, rootSpans {name: the same figures without assessments};
-                         delta: {key: {change (B − A), verdict better|worse|same|null}} for
-                         traces, errorRate, latencyP50Ms, latencyP95Ms, latencyMaxMs,
-                         inputTokensPerTrace, outputTokensPerTrace, totalTokensPerTrace,
-                         costPerTrace, assessments {name: …}, rootSpans {name: {key: …}}
-    notes, storeProblem  sentences for the reader; storeProblem is null when traces were read
-    percentiles          linear interpolation between the nearest ranks (numpy's default)
+    a, b: the versions: modelID, name, branch, commit, dirty, experimentID,
+      reference (what named it), registeredNow, delivered, uncommitted (a
+      dirty version's recorded diff: bytes, sha256, files) or null
+    trackingURI (credentials removed); window: since, until (ms or null)
+    code: null, or mergeBase, commitsAhead (in B, not in A), commitsBehind,
+      commits [{commit, subject}] (newest first, capped), files [{path,
+      previousPath, added, deleted}] (null counts: binary), linesAdded,
+      linesDeleted
+    behaviour: null without a store, or a and b (null when unreadable),
+      each: traces, errors, errorRate, latencyMs {count, p50, p95, max},
+      tokens and cost {input, output, total: {count, sum, mean}},
+      assessments {name: {count, mean}}, rootSpans {name: the same
+      without assessments}; and delta {key: {change (B − A), verdict
+      better|worse|same|null}} for traces, errorRate, latencyP50Ms,
+      latencyP95Ms, latencyMaxMs, inputTokensPerTrace, outputTokensPerTrace,
+      totalTokensPerTrace, costPerTrace, assessments {name: …} and
+      rootSpans {name: {key: …}}
+    notes, storeProblem: sentences; storeProblem is null when traces were read
     """
 
   /// The report as one line of JSON.

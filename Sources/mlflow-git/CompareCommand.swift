@@ -14,8 +14,8 @@ import Foundation
 /// `mlflow-git compare [A] [B]`: two versions side by side, code and behaviour.
 enum CompareCommand {
   static let help = """
-    usage: mlflow-git compare [A] [B] [--since WHEN] [--until WHEN] [--json | --markdown] [--html FILE]
-                              [--remote NAME]
+    usage: mlflow-git compare [A] [B] [--since WHEN] [--until WHEN]
+                              [--json | --markdown] [--html FILE] [--remote NAME]
 
     Puts two versions side by side: what changed in the code (commits and files from git, and a
     dirty version's recorded diff) and what the app did (the traces linked to each version).
