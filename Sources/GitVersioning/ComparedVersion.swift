@@ -41,8 +41,8 @@ public struct ComparedVersion: Sendable {
   public var reference: Reference
   /// The Git state; for a dirty version, ``GitVersion/diff`` is its recorded diff.
   public var version: GitVersion
-  /// The model's ID.
-  public var modelID: String
+  /// The model's ID; `nil` when the store cannot be read to find or create the model.
+  public var modelID: String?
   /// The model's name in MLflow (`main-93be08f`, or a name Python gave).
   public var name: String
   /// The model's experiment; `nil` while undelivered under an experiment name.
@@ -71,7 +71,7 @@ public struct ComparedVersion: Sendable {
     switch reference {
     case .currentState:
       return try await lookup.registered(
-        try await VersionResolution.resolve(remoteName: remoteName, options: options))
+        try VersionResolution.currentVersion(of: repository, remoteName: remoteName, options: options))
     case .mergeBase:
       return try await lookup.mergeBase()
     case .argument(let text):
@@ -122,9 +122,7 @@ private struct Lookup {
       throw VersionReferenceError(
         "HEAD and \(branch.name) have no commit in common; name both versions: mlflow-git compare A B")
     }
-    return try await registered(
-      try await VersionResolution.resolve(
-        GitVersion(branch: branch.name, commit: base, repoURL: try repoURL()), in: repository, options: options))
+    return try await registered(GitVersion(branch: branch.name, commit: base, repoURL: try repoURL()))
   }
 
   /// A branch (local, or `<remote>/<branch>`) or another revision (a tag, a commit ID, `HEAD~2`).
@@ -152,9 +150,7 @@ private struct Lookup {
         "commit \(commit.prefix(12)) ('\(text)') is on no local branch, so it has no version; "
           + "check out a branch that contains it")
     }
-    return try await registered(
-      try await VersionResolution.resolve(
-        GitVersion(branch: branch, commit: commit, repoURL: repoURL), in: repository, options: options))
+    return try await registered(GitVersion(branch: branch, commit: commit, repoURL: repoURL))
   }
 
   private func modelWithID(_ given: String) async throws -> ComparedVersion {
@@ -226,8 +222,19 @@ private struct Lookup {
     return models.first
   }
 
-  /// The side for a resolution of `VersionResolution`, named as the store names its model.
-  func registered(_ resolution: VersionResolution) async throws -> ComparedVersion {
+  /// The side for `version`, found or registered as `VersionResolution` does and named as the
+  /// store names its model; without a model when the store was not available and cannot be
+  /// read now either.
+  func registered(_ version: GitVersion) async throws -> ComparedVersion {
+    let resolution: VersionResolution
+    do {
+      resolution = try await VersionResolution.resolve(version, in: repository, options: options)
+    } catch {
+      guard opened == nil, case .store = error.source else { throw error }
+      return ComparedVersion(
+        reference: reference, version: version, modelID: nil, name: version.displayName, experimentID: nil,
+        registeredNow: false, isDelivered: false)
+    }
     var side = ComparedVersion(
       reference: reference, version: resolution.version, modelID: resolution.modelID,
       name: resolution.version.displayName, experimentID: resolution.experimentID,

@@ -28,7 +28,7 @@ public struct HTMLReport: Sendable {
     body += "<tr><th></th><th>version</th><th>model</th><th>state</th><th>named by</th></tr>\n"
     for (label, side) in [("A", a), ("B", b)] {
       body += "<tr><td class=\"\(label.lowercased())\"><b>\(label)</b></td><td>\(Self.escape(side.name))</td>"
-        + "<td><code>\(side.modelID)</code></td><td>\(Self.escape(ReportText.state(side)))</td>"
+        + "<td><code>\(side.modelID ?? "—")</code></td><td>\(Self.escape(ReportText.state(side)))</td>"
         + "<td>\(Self.escape(side.reference.description))</td></tr>\n"
     }
     body += "</table>\n<p>store <code>\(Self.escape(comparison.trackingURI))</code></p>\n"

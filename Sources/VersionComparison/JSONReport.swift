@@ -17,9 +17,10 @@ public struct JSONReport: Sendable {
 
   /// The fields, as `mlflow-git compare --help` and the README document them.
   public static let fieldReference = """
-    a, b: the versions: modelID, name, branch, commit, dirty, experimentID,
-      reference (what named it), registeredNow, delivered, uncommitted (a
-      dirty version's recorded diff: bytes, sha256, files) or null
+    a, b: the versions: modelID (null when the store cannot be read), name,
+      branch, commit, dirty, experimentID, reference (what named it),
+      registeredNow, delivered, uncommitted (a dirty version's recorded diff:
+      bytes, sha256, files) or null
     trackingURI (credentials removed); window: since, until (ms or null)
     code: null, or mergeBase, commitsAhead (in B, not in A), commitsBehind,
       commits [{commit, subject}] (newest first, capped), files [{path,
@@ -78,7 +79,7 @@ public struct JSONReport: Sendable {
 
   private static func side(_ side: ComparedVersion) -> JSONValue {
     .object([
-      ("modelID", .string(side.modelID)), ("name", .string(side.name)), ("branch", .string(side.version.branch)),
+      ("modelID", side.modelID.map(JSONValue.string) ?? .null), ("name", .string(side.name)), ("branch", .string(side.version.branch)),
       ("commit", .string(side.version.commit)), ("dirty", .bool(side.version.isDirty)),
       ("experimentID", side.experimentID.map(JSONValue.string) ?? .null),
       ("reference", .string(side.reference.description)), ("registeredNow", .bool(side.registeredNow)),

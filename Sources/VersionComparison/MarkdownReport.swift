@@ -25,8 +25,8 @@ public struct MarkdownReport: Sendable {
     var lines = [
       "### mlflow-git compare: `\(Self.code(a.name))` → `\(Self.code(b.name))`", "",
       "| | version | model | state |", "|---|---|---|---|",
-      "| **A** | `\(Self.code(a.name))` | `\(a.modelID)` | \(Self.cell(ReportText.state(a))) (\(Self.cell(a.reference.description))) |",
-      "| **B** | `\(Self.code(b.name))` | `\(b.modelID)` | \(Self.cell(ReportText.state(b))) (\(Self.cell(b.reference.description))) |",
+      "| **A** | `\(Self.code(a.name))` | \(a.modelID.map { "`\($0)`" } ?? "—") | \(Self.cell(ReportText.state(a))) (\(Self.cell(a.reference.description))) |",
+      "| **B** | `\(Self.code(b.name))` | \(b.modelID.map { "`\($0)`" } ?? "—") | \(Self.cell(ReportText.state(b))) (\(Self.cell(b.reference.description))) |",
       "",
     ]
     if let code = comparison.code {

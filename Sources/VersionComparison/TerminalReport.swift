@@ -28,7 +28,7 @@ public struct TerminalReport: Sendable {
     let sides = [("A", comparison.a), ("B", comparison.b)]
     lines += TextTable.aligned(
       sides.map { label, side in
-        [label, side.name, side.modelID, ReportText.state(side), "(\(side.reference))"]
+        [label, side.name, side.modelID ?? "(no model)", ReportText.state(side), "(\(side.reference))"]
       })
     lines.append("store  \(comparison.trackingURI)")
     lines.append("")

@@ -51,7 +51,7 @@ extension VersionComparison {
     var notes: [String] = []
     for (label, side) in [("A", sideA), ("B", sideB)] {
       if side.registeredNow { notes.append("\(label) (\(side.name)) had no version yet: registered now, so it has no traces") }
-      if !side.isDelivered {
+      if !side.isDelivered && side.modelID != nil {
         notes.append("\(label) (\(side.name)) is not in the store yet (undelivered), so it has no traces there")
       }
     }
@@ -64,14 +64,15 @@ extension VersionComparison {
     var behaviour: (a: TraceStatistics?, b: TraceStatistics?) = (nil, nil)
     if let opened, let source = opened.store as? any TraceStatisticsStore {
       // A version not in the store yet has no traces there to read.
-      let delivered = [sideA, sideB].filter(\.isDelivered)
+      let queries = [sideA, sideB].filter(\.isDelivered).compactMap { side in
+        side.modelID.map { modelID in
+          TraceStatisticsQuery(
+            experimentID: side.experimentID ?? opened.experiment.experimentID, modelID: modelID,
+            since: window.since, until: window.until)
+        }
+      }
       do {
-        let statistics = try await source.traceStatistics(
-          delivered.map { side in
-            TraceStatisticsQuery(
-              experimentID: side.experimentID ?? opened.experiment.experimentID, modelID: side.modelID,
-              since: window.since, until: window.until)
-          })
+        let statistics = try await source.traceStatistics(queries)
         var found = statistics.makeIterator()
         behaviour = (sideA.isDelivered ? found.next() : nil, sideB.isDelivered ? found.next() : nil)
       } catch {

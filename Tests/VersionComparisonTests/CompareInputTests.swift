@@ -152,6 +152,20 @@ struct CompareInputTests {
     #expect(!json.standardOutputText.contains("s3cret"))
   }
 
+  @Test("a corrupt mlflow.db: the code changes still print, the versions have no model, SQLite's complaint is said, exit 1")
+  func corruptDatabase() async throws {
+    let fixture = try await Fixture()
+    defer { fixture.scratch.remove() }
+    try fixture.scratch.write("not a database, but an editor's leftover\n", to: fixture.repo + "/mlflow.db")
+    let output = try await fixture.compare(["main", "feature", "--json"])
+    #expect(output.exitStatus == 1)
+    let report = try #require(try JSONSerialization.jsonObject(with: Data(output.standardOutput)) as? [String: Any])
+    #expect((report["code"] as? [String: Any])?["commitsAhead"] as? Int == 1)
+    #expect((report["a"] as? [String: Any])?["modelID"] is NSNull && (report["b"] as? [String: Any])?["branch"] as? String == "feature")
+    #expect((report["storeProblem"] as? String)?.contains("is not a valid SQLite database") == true, "\(report)")
+    #expect(try String(contentsOfFile: fixture.repo + "/mlflow.db", encoding: .utf8).hasPrefix("not a database"), "left as it was")
+  }
+
   @Test("Git states without a version: no default branch, a commit on no branch, a detached HEAD")
   func gitStates() async throws {
     let fixture = try await Fixture()
