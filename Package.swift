@@ -24,6 +24,7 @@ let package = Package(
     .library(name: "GitVersioning", targets: ["GitVersioning"]),
     .library(name: "MLflowTracing", targets: ["MLflowTracing"]),
     .library(name: "OpenAIChat", targets: ["OpenAIChat"]),
+    .library(name: "VersionComparison", targets: ["VersionComparison"]),
     .executable(name: "mlflow-git", targets: ["mlflow-git"]),
   ],
   targets: [
@@ -58,6 +59,11 @@ let package = Package(
     // A minimal OpenAI-compatible chat-completions client whose calls are MLflow CHAT_MODEL spans, as
     // Python MLflow's OpenAI autolog records them. Knows nothing of Git.
     .target(name: "OpenAIChat", dependencies: ["MLflowTracing", "MLflowStore", "HTTPClient"], swiftSettings: strictSettings),
+    // Two versions side by side: the code changes from Git, the behaviour from each version's
+    // traces in its store, and the reports (terminal, Markdown, JSON, HTML with SVG charts).
+    .target(
+      name: "VersionComparison", dependencies: ["GitVersioning", "GitState", "MLflowStore", "MLflowServerStore"],
+      swiftSettings: strictSettings),
     // The source version install.sh stamps into its builds (MLFLOW_GIT_SOURCE_VERSION in the build's
     // environment); only this C file is compiled again when it changes.
     .target(name: "CSourceVersion", cSettings: sourceVersionSettings),
@@ -67,7 +73,7 @@ let package = Package(
       name: "mlflow-git",
       dependencies: [
         "GitVersioning", "MLflowTracing", "GitHooks", "GitState", "MLflowStore", "HTTPClient", "ChildProcess",
-        "CSourceVersion",
+        "CSourceVersion", "VersionComparison",
       ],
       swiftSettings: strictSettings),
 
@@ -97,6 +103,9 @@ let package = Package(
       dependencies: ["MLflowTracing", "GitVersioning", "MLflowStore", "CSQLite", "ChildProcess", "BenchmarkSupport"],
       path: "Benchmarks/TracingBenchmark", exclude: ["python_trace.py"], swiftSettings: strictSettings),
     .executableTarget(
+      name: "CompareBenchmark", dependencies: ["GitVersioning", "MLflowStore", "ChildProcess", "BenchmarkSupport"],
+      path: "Benchmarks/CompareBenchmark", exclude: ["python_compare.py"], swiftSettings: strictSettings),
+    .executableTarget(
       name: "HooksBenchmark", dependencies: ["ChildProcess", "BenchmarkSupport"], path: "Benchmarks/HooksBenchmark",
       swiftSettings: strictSettings),
 
@@ -123,6 +132,12 @@ let package = Package(
       swiftSettings: strictSettings),
     .testTarget(
       name: "CLITests", dependencies: ["mlflow-git", "ChildProcess", "TestSupport"], exclude: ["Golden"],
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "VersionComparisonTests",
+      dependencies: [
+        "VersionComparison", "MLflowStore", "GitState", "GitVersioning", "ChildProcess", "TestSupport",
+      ], exclude: ["Python"],
       swiftSettings: strictSettings),
     .testTarget(
       name: "HooksTests", dependencies: ["GitHooks", "MLflowStore", "ChildProcess", "TestSupport"],

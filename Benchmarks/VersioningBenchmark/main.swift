@@ -17,31 +17,17 @@ import GitVersioning
 import Glibc
 #endif
 
-var rounds = 5
-var iterations = 20
-var pythonProcesses = 5
-var cliOption: String?
-var arguments = CommandLine.arguments.dropFirst().makeIterator()
-while let argument = arguments.next() {
-  let value = arguments.next()
-  switch (argument, value.flatMap { Int($0) }) {
-  case ("--rounds", let number?): rounds = number
-  case ("--iterations", let number?): iterations = number
-  case ("--python-processes", let number?): pythonProcesses = number
-  case ("--cli", _) where value != nil: cliOption = value
-  default:
-    print("usage: VersioningBenchmark [--rounds N] [--iterations N] [--python-processes N] [--cli PATH]")
-    exit(2)
-  }
-}
+let arguments = BenchmarkArguments(
+  usage: "usage: VersioningBenchmark [--rounds N] [--iterations N] [--python-processes N] [--cli PATH]",
+  numbers: ["--rounds": 5, "--iterations": 20, "--python-processes": 5])
+let rounds = arguments["--rounds"]
+let iterations = arguments["--iterations"]
+let pythonProcesses = arguments["--python-processes"]
 
 let python = referencePython()
-let mlflow = String(python.dropLast("python".count)) + "mlflow"
+let mlflow = mlflowExecutable(nextTo: python)
 let benchmarkDirectory = packageRoot() + "/Benchmarks/VersioningBenchmark"
-let cli: String = {
-  let path = cliOption ?? String(CommandLine.arguments[0].dropLast("VersioningBenchmark".count)) + "mlflow-git"
-  return path.hasPrefix("/") ? path : packageRoot() + "/" + path
-}()
+let cli = arguments.cliPath
 /// How the measured `mlflow-git` is linked: install.sh makes a static executable, which starts
 /// about 1 ms sooner than a static-stdlib build, and 3–4 ms sooner than the default dynamic one.
 let cliLinking = setupShell(
@@ -71,25 +57,11 @@ let clean = makeRepository("clean")
 let dirty = makeRepository("dirty")
 let served = makeRepository("served")
 
-// A local `mlflow server` (one worker, SQLite) for the server case, in its own process group.
-let serverPort = Int.random(in: 20_000..<40_000)
-let serverURL = "http://127.0.0.1:\(serverPort)"
+// A local `mlflow server` (one worker, SQLite) for the server case.
 setupShell("'\(mlflow)' db upgrade sqlite:///\(root)/server.db > /dev/null 2>&1", environment: environment)
-let serverGroup = setupShell(
-  "cd '\(root)' && MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false setsid '\(mlflow)' server --backend-store-uri "
-    + "sqlite:///\(root)/server.db --host 127.0.0.1 --port \(serverPort) --workers 1 >server.log 2>&1 </dev/null & echo $!",
-  environment: environment
-).trimmingWhitespace()
-setupShell(
-  "'\(python)' -c 'import time, urllib.request\nfor _ in range(600):\n    try:\n        urllib.request.urlopen(\"\(serverURL)/health\"); break\n    except Exception:\n        time.sleep(0.2)\nelse:\n    raise SystemExit(1)'",
-  environment: environment)
-/// Stops the server's process group.
-func stopServer() {
-  guard let leader = pid_t(serverGroup) else { return }
-  kill(-leader, SIGTERM)
-  for _ in 0..<30 where kill(-leader, 0) == 0 { usleep(100_000) }
-  kill(-leader, SIGKILL)
-}
+let server = LocalMLflowServer(
+  mlflow: mlflow, python: python, backendURI: "sqlite:///\(root)/server.db", directory: root, environment: environment)
+let serverURL = server.url
 // An edit made a while ago: a file changed (mtime or ctime) within the last second is "racy",
 // and only `git diff` can judge it, so the first starts right after an edit pay for that.
 setupShell("echo 'uncommitted change' >> '\(dirty)/file1.txt'")
@@ -115,16 +87,6 @@ var pythonWarmDirty = Measurement("Python enable_git_model_versioning(), warm, d
 var enableServed = Measurement("Swift enable, clean, registered, server")
 var pythonWarmServed = Measurement("Python enable_git_model_versioning(), warm, server")
 var pythonProcess = Measurement("python -c 'import mlflow; enable…()' (whole process)")
-
-func mustRun(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) -> [UInt8] {
-  guard let output = try? ChildProcess.run(executable, arguments: arguments, environment: environment),
-    output.succeeded
-  else {
-    print("\(executable) \(arguments.joined(separator: " ")) failed")
-    exit(1)
-  }
-  return output.standardOutput
-}
 
 func pythonWarm(_ directory: String, iterations: Int) -> [Double] {
   var pythonEnvironment = environment
@@ -176,7 +138,7 @@ for _ in 0..<rounds {
   pythonWarmDirty.add(pythonWarm(dirty, iterations: iterations))
   pythonWarmServed.add(pythonWarm(served, iterations: iterations))
 }
-stopServer()
+server.stop()
 for _ in 0..<pythonProcesses {
   var pythonEnvironment = environment
   pythonEnvironment["MLFLOW_TRACKING_URI"] = "sqlite:///\(clean)/mlflow.db"

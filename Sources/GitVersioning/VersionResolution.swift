@@ -72,19 +72,41 @@ public struct VersionResolution: Sendable {
     options: GitVersioningOptions = GitVersioningOptions()
   ) async throws(GitVersioningError) -> VersionResolution {
     let repository: GitRepository
-    let snapshot: GitSnapshot
     do {
       repository = try GitRepository.discover(from: options.directory, environment: options.environment)
-      let configured = try repository.configValue("mlflow-git.diffExclude") ?? ""
-      let exclusions = options.diffExclusions
-        + configured.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
-      snapshot = try repository.snapshot(options: .init(remoteName: remoteName, diffExclusions: exclusions))
     } catch {
       throw GitVersioningError(.git(error))
     }
+    return try await resolve(
+      try currentVersion(of: repository, remoteName: remoteName, options: options), in: repository, options: options)
+  }
+
+  /// The current state of `repository` as a version; its diff leaves out the paths
+  /// `options.diffExclusions` and `git config mlflow-git.diffExclude` name.
+  static func currentVersion(
+    of repository: GitRepository, remoteName: String, options: GitVersioningOptions
+  ) throws(GitVersioningError) -> GitVersion {
+    do {
+      let configured = try repository.configValue("mlflow-git.diffExclude") ?? ""
+      let exclusions = options.diffExclusions
+        + configured.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+      return GitVersion(snapshot: try repository.snapshot(options: .init(remoteName: remoteName, diffExclusions: exclusions)))
+    } catch {
+      throw GitVersioningError(.git(error))
+    }
+  }
+
+  /// Resolves a given version of `repository` (a branch's past commit, say) as
+  /// ``resolve(remoteName:options:)`` resolves the current state: from the index, else the
+  /// store, registering the version when it has no model yet (or keeping it undelivered while
+  /// the store is absent).
+  ///
+  /// - Throws: ``GitVersioningError`` from the store or the local state files.
+  public static func resolve(
+    _ version: GitVersion, in repository: GitRepository, options: GitVersioningOptions = GitVersioningOptions()
+  ) async throws(GitVersioningError) -> VersionResolution {
     let environment = options.environment ?? ProcessInfo.processInfo.environment
     let trackingURI = try trackingURI(of: repository, environment: environment)
-    let version = GitVersion(snapshot: snapshot)
     let key = VersionIndex.Key(
       store: trackingURI.description, experiment: experimentKey(environment),
       state: version.stateKey(policy: options.dirtyVersions))

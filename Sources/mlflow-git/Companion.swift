@@ -28,7 +28,7 @@ enum Companion {
   static let fileName = "mlflow-git-http"
 
   /// Commands that reach no store but the current one.
-  static let localCommands: Set<String> = ["status", "exec", "versions", "show", "diff", "traces"]
+  static let localCommands: Set<String> = ["status", "exec", "versions", "show", "diff", "traces", "compare"]
 
   /// `true` when this process must hand `command`, parsed already, over: it is a static
   /// executable and the command may talk HTTP.

@@ -20,7 +20,7 @@ struct MLflowGit: ParsableCommand {
       """,
     version: SourceVersion.description,
     subcommands: [
-      StatusCommand.self, VersionsCommand.self, ShowCommand.self, DiffCommand.self, TracesCommand.self,
+      StatusCommand.self, VersionsCommand.self, ShowCommand.self, DiffCommand.self, TracesCommand.self, CompareCommand.self,
       SyncCommand.self, BackfillCommand.self, ExecCommand.self, InstallCommand.self, UninstallCommand.self,
       DoctorCommand.self,
     ])

@@ -1,6 +1,7 @@
 import GitState
 import GitVersioning
 import MLflowStore
+import VersionComparison
 
 /// `mlflow-git versions`: this repository's versions, newest first.
 struct VersionsCommand: ParsableCommand {
@@ -25,7 +26,14 @@ struct VersionsCommand: ParsableCommand {
           Print a JSON array of objects: modelID, name, branch, commit, dirty, status,
           creationTimestamp, traces, pending (not in the store yet), undelivered (has its model ID
           but is not in the store yet), provisional (the store will give the model another ID at
-          delivery).
+          delivery); with --stats also stats: traces, errors, errorRate, latencyP50Ms,
+          totalTokensPerTrace (null when not in the store).
+          """),
+      .flag(
+        "--stats", \.stats,
+        help: """
+          Show what each version's traces did: traces, error rate, latency p50, total tokens per
+          trace (as `mlflow-git compare` counts them).
           """),
       .option("--limit", \.limit, valueName: "n", help: "List at most this many versions from the store."),
       .option("--remote", \.remote, valueName: "name", help: "The Git remote whose URL identifies this repository."),
@@ -33,6 +41,7 @@ struct VersionsCommand: ParsableCommand {
   }
 
   var json = false
+  var stats = false
   var limit = 200
   var remote = "origin"
 
@@ -45,10 +54,12 @@ struct VersionsCommand: ParsableCommand {
     let pending = repository.map(JournalDelivery.pending) ?? []
     let undelivered = repository.map { VersionCatalog.undelivered(in: $0, options: .init()) } ?? []
     var stored: [VersionListing] = []
+    var statistics: [String: TraceGroupStatistics] = [:]
     var storeProblem: (any Error)?
     do {
       let opened = try await RepositoryStore.open(options: .init())
       stored = try await VersionCatalog.list(opened, remoteName: remote, limit: limit)
+      if stats { statistics = try await Self.statistics(of: stored, in: opened) }
     } catch {
       storeProblem = error
     }
@@ -68,7 +79,7 @@ struct VersionsCommand: ParsableCommand {
           ("commit", entry.commit.map(JSONValue.string) ?? .null),
           ("dirty", .bool(false)), ("status", .string("PENDING_DELIVERY")), ("creationTimestamp", .null),
           ("traces", .int(0)), ("pending", .bool(true)), ("undelivered", .bool(false)), ("provisional", .bool(false)),
-        ])
+        ] + (stats ? [("stats", .null)] : []))
       } + listings.map { listing in
         JSONValue.object([
           ("modelID", .string(listing.modelID)), ("name", .string(listing.name)), ("branch", .string(listing.branch)),
@@ -77,7 +88,7 @@ struct VersionsCommand: ParsableCommand {
           ("creationTimestamp", .int(Int(listing.creationTimestamp))), ("traces", .int(listing.traceCount)),
           ("pending", .bool(!listing.isDelivered)), ("undelivered", .bool(!listing.isDelivered)),
           ("provisional", .bool(listing.isProvisional)),
-        ])
+        ] + (stats ? [("stats", statistics[listing.modelID].map(Self.json) ?? .null)] : []))
       }
       print(JSONValue.array(items).pythonJSON)
     } else {
@@ -90,8 +101,9 @@ struct VersionsCommand: ParsableCommand {
         let status = listing.isDelivered
           ? "\(listing.status)"
           : "UNDELIVERED (not in the store yet\(listing.isProvisional ? "; provisional ID" : ""))"
+        let traces = statistics[listing.modelID].map(Self.text) ?? "\(listing.traceCount) traces"
         print(
-          "\(listing.commit.prefix(12))  \(listing.branch)\(dirty)  \(listing.modelID)  \(listing.traceCount) traces  "
+          "\(listing.commit.prefix(12))  \(listing.branch)\(dirty)  \(listing.modelID)  \(traces)  "
             + "\(listing.name)  \(status)")
       }
     }
@@ -113,5 +125,32 @@ struct VersionsCommand: ParsableCommand {
         "\((entry.commit ?? "?").prefix(12))  \(entry.branch ?? "(detached)")  "
           + "(journaled, not yet in the store: run `mlflow-git sync`)")
     }
+  }
+
+  /// The statistics of every delivered version's traces, by model ID.
+  static func statistics(of listings: [VersionListing], in opened: RepositoryStore) async throws
+    -> [String: TraceGroupStatistics]
+  {
+    guard let source = opened.store as? any TraceStatisticsStore else { return [:] }
+    let delivered = listings.filter(\.isDelivered)
+    let statistics = try await source.traceStatistics(
+      delivered.map { TraceStatisticsQuery(experimentID: opened.experiment.experimentID, modelID: $0.modelID) })
+    return Dictionary(zip(delivered.map(\.modelID), statistics.map(\.all)), uniquingKeysWith: { first, _ in first })
+  }
+
+  /// `120 traces, 2.5% errors, p50 812 ms, 412 tokens/trace` (`—` for what a version lacks).
+  static func text(_ statistics: TraceGroupStatistics) -> String {
+    "\(statistics.traces) traces, \(FigureFormat.value(statistics.errorRate, unit: .ratio)) errors, "
+      + "p50 \(FigureFormat.value(statistics.latency.percentile(50), unit: .milliseconds)), "
+      + "\(FigureFormat.value(statistics.tokens.total.mean, unit: .tokens)) tokens/trace"
+  }
+
+  static func json(_ statistics: TraceGroupStatistics) -> JSONValue {
+    .object([
+      ("traces", .int(statistics.traces)), ("errors", .int(statistics.errors)),
+      ("errorRate", statistics.errorRate.map(JSONValue.double) ?? .null),
+      ("latencyP50Ms", statistics.latency.percentile(50).map(JSONValue.double) ?? .null),
+      ("totalTokensPerTrace", statistics.tokens.total.mean.map(JSONValue.double) ?? .null),
+    ])
   }
 }

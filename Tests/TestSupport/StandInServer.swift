@@ -1,25 +1,24 @@
 import Foundation
-import TestSupport
 
-/// The stand-in chat-completions API (`StandIn/chat_completions_server.py`) on 127.0.0.1, one
-/// per test, stopped by ``stop()``.
-final class StandInServer: Sendable {
+/// The stand-in chat-completions API (`Tests/SupportAgentTests/StandIn/chat_completions_server.py`)
+/// on 127.0.0.1, one per test, stopped by ``stop()``.
+public final class StandInServer: Sendable {
   /// How it answers authorized requests; see the script.
-  enum Mode: String, Sendable, CustomStringConvertible {
+  public enum Mode: String, Sendable, CustomStringConvertible {
     case ok, serverError = "server-error", rateLimit = "rate-limit", notJSON = "not-json", slow
-    var description: String { rawValue }
+    public var description: String { rawValue }
   }
 
   /// The key it accepts.
-  let key: String
+  public let key: String
   /// `OPENAI_BASE_URL` for it: `http://127.0.0.1:<port>/v1`.
-  let baseURL: String
+  public let baseURL: String
   private let process: BackgroundProcess
   private let requestLog: String
 
-  static let script = ReferenceMLflow.packageRoot + "/Tests/SupportAgentTests/StandIn/chat_completions_server.py"
+  public static let script = ReferenceMLflow.packageRoot + "/Tests/SupportAgentTests/StandIn/chat_completions_server.py"
 
-  init(in directory: String, key: String, mode: Mode = .ok, delaySeconds: Double = 5) async throws {
+  public init(in directory: String, key: String, mode: Mode = .ok, delaySeconds: Double = 5) async throws {
     self.key = key
     let portFile = directory + "/stand-in-\(mode).port"
     requestLog = directory + "/stand-in-\(mode).requests"
@@ -45,12 +44,12 @@ final class StandInServer: Sendable {
   }
 
   /// The requests it received: path, whether the key was right, and the JSON body.
-  func requests() throws -> [[String: Any]] {
+  public func requests() throws -> [[String: Any]] {
     let text = (try? String(contentsOfFile: requestLog, encoding: .utf8)) ?? ""
     return try text.split(separator: "\n").map { line in
       try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
     }
   }
 
-  func stop() { process.stop() }
+  public func stop() { process.stop() }
 }
