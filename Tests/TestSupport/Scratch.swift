@@ -28,7 +28,7 @@ public struct Scratch: Sendable {
       \tautocrlf = false
       [gc]
       \tauto = 0
-      """.write(toFile: home + "/.gitconfig", atomically: true, encoding: .utf8)
+      """.write(toFile: home + "/.gitconfig", atomically: false, encoding: .utf8)
     var environment: [String: String] = [:]
     environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
     environment["HOME"] = home
