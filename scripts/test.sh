@@ -8,20 +8,11 @@ scripts/install-system-deps.sh
 MLFLOW_GIT_PYTHON="$(scripts/setup-python.sh)"
 export MLFLOW_GIT_PYTHON
 swift build --build-tests
-# Tests leave nothing behind: they run with a temporary directory of their own, which must be
-# empty at the end but for SwiftPM's own lock files (`_<path>.lock`, made by `swift test`).
+# Tests leave nothing behind: they run with a temporary directory of their own, and each test
+# process fails when it leaves anything there (see Tests/TestSupport/TemporaryLeftovers.swift).
 test_tmp="$(mktemp -d "${TMPDIR:-/tmp}/mlflow-git-test-run.XXXXXX")"
-export TMPDIR="$test_tmp"
 trap 'rm -rf "$test_tmp"' EXIT
-check_leftovers() {
-  local leftovers
-  leftovers="$(find "$test_tmp" -mindepth 1 -maxdepth 1 ! -name '_*.lock' -printf '%f\n' | sort)"
-  if [ -n "$leftovers" ]; then
-    echo "the tests left these in the temporary directory:" >&2
-    echo "$leftovers" | head -50 >&2
-    return 1
-  fi
-}
+export TMPDIR="$test_tmp" MLFLOW_GIT_CHECK_TEMPORARY_DIRECTORY=1
 if [ $# -gt 0 ]; then
   swift test --skip-build "$@"
 else
@@ -35,4 +26,3 @@ else
   swift test --skip-build --filter "$timed"
   swift test --skip-build --filter InstallScriptTests
 fi
-check_leftovers

@@ -79,7 +79,8 @@ public enum JournalDelivery {
       do {
         try PrivateFiles.createDirectory(directory)
         let path = directory + "/worker.lock"
-        lock = waitForRunningWorker ? try FileLock.acquire(at: path) : try FileLock.tryAcquire(at: path)
+        lock = waitForRunningWorker
+          ? try await FileLock.acquire(at: path, waitingAtMost: nil) : try FileLock.tryAcquire(at: path)
       } catch {
         report.problem = GitVersioningError(.localState(error))
         return report
@@ -182,7 +183,7 @@ public enum JournalDelivery {
             // The store is absent: each version gets its ID now and waits undelivered.
             let registration = UndeliveredRegistration(
               repository: group.worktree, trackingURI: trackingURI, environment: environment, options: options)
-            let outcomes = try registration.keep(group.versions)
+            let outcomes = try await registration.keep(group.versions)
             report.kept += outcomes.filter(\.created).count
             report.problem = reason
           }
@@ -199,7 +200,7 @@ public enum JournalDelivery {
       report.skipped += skipped
       do {
         try journal.markDelivered(upTo: batch.endOffset)
-        try journal.compact()
+        try journal.compact(threshold: Journal.compactionThreshold(environment))
       } catch {
         report.problem = GitVersioningError(.localState(error))
         return

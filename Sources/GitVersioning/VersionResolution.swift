@@ -181,25 +181,43 @@ public struct VersionResolution: Sendable {
       indexKey: key, options: options)
   }
 
-  /// Finds or creates the model under the repository's registration lock and indexes it; when
-  /// the store is absent, gives the version its ID and keeps it undelivered.
+  /// How long an app start waits for the registration lock, which a worker (or another start)
+  /// holds while it registers one version with the store. Past it, the start goes on at once
+  /// with an ID it can give now, as when the store is absent: the version is kept undelivered
+  /// with a provisional ID, delivered in the background (see ``UndeliveredRegistration``). A
+  /// start that asked for a store check before returning
+  /// (``GitVersioningOptions/IndexVerification/beforeReturning``, as `mlflow-git status` does)
+  /// waits for the lock instead: it wants the store's answer.
+  public static let startLockWait = Duration.milliseconds(50)
+
+  /// Finds or creates the model under the repository's registration lock (waiting for it at
+  /// most ``startLockWait``) and indexes it; when the store is absent, or the lock stays busy,
+  /// gives the version its ID and keeps it undelivered.
   static func register(
     _ version: GitVersion, repository: GitRepository, trackingURI: TrackingURI, key: VersionIndex.Key,
     environment: [String: String], options: GitVersioningOptions, store: (any TrackingStore)? = nil
   ) async throws(GitVersioningError) -> VersionResolution {
+    let registration = UndeliveredRegistration(
+      repository: repository, trackingURI: trackingURI, environment: environment, options: options)
     do throws(GitVersioningError) {
+      let wait = options.indexVerification == .beforeReturning ? nil : startLockWait
+      guard let lock = try await Registrar.lock(stateDirectory(of: repository), waitingAtMost: wait) else {
+        let outcome = try await registration.keep([version], provisional: true)[0]
+        return indexed(
+          outcome.modelID, version: version, repository: repository, trackingURI: trackingURI, key: key,
+          options: options, created: outcome.created, storeCheck: .notMade)
+      }
+      defer { lock.release() }
       let registrar = try await Registrar.open(
         repository: repository, trackingURI: trackingURI, environment: environment, options: options, store: store)
-      let outcome = try await registrar.register([version])[0]
+      let outcome = try await registrar.registerLocked(version)
       return VersionResolution(
         version: version, repository: repository, trackingURI: trackingURI,
         experimentID: registrar.experiment.experimentID, modelID: outcome.modelID,
         foundInIndex: outcome.foundInIndex, created: outcome.created, isDelivered: true, isProvisional: false,
         storeCheck: .made, indexKey: key, options: options)
     } catch where UndeliveredRegistration.applies(to: error) {
-      let registration = UndeliveredRegistration(
-        repository: repository, trackingURI: trackingURI, environment: environment, options: options)
-      let outcome = try registration.keep([version])[0]
+      let outcome = try await registration.keep([version])[0]
       return indexed(
         outcome.modelID, version: version, repository: repository, trackingURI: trackingURI, key: key,
         options: options, created: outcome.created, storeCheck: .made)

@@ -36,7 +36,7 @@ struct TrackingURITests {
     let directory = try TemporaryDirectory()
     try FileManager.default.createDirectory(atPath: directory.appending("mlruns/0"), withIntermediateDirectories: true)
     #expect(try TrackingURI.resolve(environment: [:], defaultDirectory: directory.path) == .sqlite(path: directory.appending("mlflow.db")))
-    _ = FileManager.default.createFile(atPath: directory.appending("mlruns/0/meta.yaml"), contents: Data("name: Default\n".utf8))
+    _ = try? Data("name: Default\n".utf8).write(to: URL(fileURLWithPath: directory.appending("mlruns/0/meta.yaml")))
     #expect(try TrackingURI.resolve(environment: [:], defaultDirectory: directory.path) == .fileStore(path: directory.appending("mlruns")))
   }
 

@@ -31,6 +31,9 @@ public struct Scratch: Sendable {
       """.write(toFile: home + "/.gitconfig", atomically: false, encoding: .utf8)
     var environment: [String: String] = [:]
     environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    // Child processes' temporary files go where the test process's go (and are checked there:
+    // see TemporaryLeftovers).
+    if let temporary = ProcessInfo.processInfo.environment["TMPDIR"] { environment["TMPDIR"] = temporary }
     environment["HOME"] = home
     environment["GIT_CONFIG_NOSYSTEM"] = "1"
     environment["LANG"] = "C.UTF-8"
@@ -79,9 +82,9 @@ public struct Scratch: Sendable {
   public func write(_ bytes: [UInt8], to path: String) throws {
     let directory = (path as NSString).deletingLastPathComponent
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-      throw TestFailure("cannot write \(path)")
-    }
+    // Not FileManager.createFile, whose atomic write leaves a `TemporaryDirectory.*` folder
+    // in the temporary directory.
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
   }
 }
 
