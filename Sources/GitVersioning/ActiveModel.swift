@@ -1,3 +1,4 @@
+import MLflowStore
 import Synchronization
 
 #if canImport(Glibc)
@@ -8,7 +9,7 @@ import Glibc
 public struct ActiveModel: Sendable, Hashable {
   /// The LoggedModel's ID (`m-` and 32 hex digits); traces carry it as `mlflow.modelId`.
   public var modelID: String
-  /// Where the model lives, e.g. `sqlite:////src/app/mlflow.db`.
+  /// Where the model lives, e.g. `sqlite:////src/app/mlflow.db`, without credentials.
   public var trackingURI: String
   /// The experiment the model belongs to, or `nil` when it was found in the index by an
   /// experiment name that has not been looked up.
@@ -22,9 +23,17 @@ public struct ActiveModel: Sendable, Hashable {
 
   /// The variables that make an MLflow app in a child process (Python, TypeScript, …) link its
   /// traces to this model: `MLFLOW_ACTIVE_MODEL_ID`, `MLFLOW_TRACKING_URI` and, when known,
-  /// `MLFLOW_EXPERIMENT_ID`.
+  /// `MLFLOW_EXPERIMENT_ID`. ``trackingURI`` has no credentials; when this process's
+  /// `MLFLOW_TRACKING_URI` names the same store, the child gets that value, credentials and all.
   public var environment: [String: String] {
-    var variables = ["MLFLOW_ACTIVE_MODEL_ID": modelID, "MLFLOW_TRACKING_URI": trackingURI]
+    var uri = trackingURI
+    if let current = getenv(TrackingURI.environmentVariable).map({ String(cString: $0) }),
+      let parsed = try? TrackingURI(parsing: current, relativeTo: "/", settingName: TrackingURI.environmentVariable),
+      parsed.description == trackingURI
+    {
+      uri = current
+    }
+    var variables = ["MLFLOW_ACTIVE_MODEL_ID": modelID, "MLFLOW_TRACKING_URI": uri]
     if let experimentID { variables["MLFLOW_EXPERIMENT_ID"] = experimentID }
     return variables
   }
@@ -41,7 +50,7 @@ public struct ActiveModel: Sendable, Hashable {
     if let context = ActiveState.global.withLock({ $0 }) { return context.activeModel }
     for variable in ["MLFLOW_ACTIVE_MODEL_ID", "_MLFLOW_ACTIVE_MODEL_ID"] {
       if let value = getenv(variable).map({ String(cString: $0) }), !value.isEmpty {
-        let uri = getenv("MLFLOW_TRACKING_URI").map { String(cString: $0) } ?? ""
+        let uri = getenv("MLFLOW_TRACKING_URI").map { TrackingURI.redacted(String(cString: $0)) } ?? ""
         let experiment = getenv("MLFLOW_EXPERIMENT_ID").map { String(cString: $0) }
         return ActiveModel(modelID: value, trackingURI: uri, experimentID: experiment)
       }

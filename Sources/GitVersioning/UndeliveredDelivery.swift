@@ -58,12 +58,7 @@ enum UndeliveredDelivery {
     var stores: [(uri: String, store: any TrackingStore)] = []
     for uri in waiting.sorted() {
       do throws(GitVersioningError) {
-        let parsed: TrackingURI
-        do {
-          parsed = try TrackingURI(parsing: uri, relativeTo: "/", settingName: "an undelivered version's tracking URI")
-        } catch {
-          throw GitVersioningError(.store(error))
-        }
+        let parsed = try VersionResolution.connectionURI(for: uri, repository: repository, environment: environment)
         stores.append((uri, try await VersionResolution.openStore(parsed, options: options, repository: repository)))
       } catch {
         outcome.problem = error

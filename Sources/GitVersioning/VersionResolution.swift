@@ -250,6 +250,24 @@ public struct VersionResolution: Sendable {
     }
   }
 
+  /// The URI to connect to the store that `stored` (a ``MLflowStore/TrackingURI/description``, which has no
+  /// credentials) names: the repository's own tracking URI when it is that store (it may carry
+  /// the credentials the record left out), else `stored` (see
+  /// ``MLflowStore/TrackingURI/reconnecting(to:environment:relativeTo:settingName:)``).
+  static func connectionURI(for stored: String, repository: GitRepository, environment: [String: String])
+    throws(GitVersioningError) -> TrackingURI
+  {
+    if let current = try? trackingURI(of: repository, environment: environment), current.description == stored {
+      return current
+    }
+    do {
+      return try TrackingURI.reconnecting(
+        to: stored, environment: environment, relativeTo: "/", settingName: "a recorded tracking URI")
+    } catch {
+      throw GitVersioningError(.store(error))
+    }
+  }
+
   /// The tracking store for the repository around `directory` (the current directory when
   /// `nil`), or `nil` when there is no repository or no valid setting: resolving the version
   /// there reports why.

@@ -69,7 +69,7 @@ struct ProcessDefaults: Sendable {
     let workingDirectory = FileManager.default.currentDirectoryPath
     let trackingURI =
       (try? TrackingURI.resolve(environment: environment, defaultDirectory: workingDirectory))?.description
-      ?? (environment[TrackingURI.environmentVariable] ?? "sqlite:///mlflow.db")
+      ?? TrackingURI.redacted(environment[TrackingURI.environmentVariable] ?? "sqlite:///mlflow.db")
     var metadata = [
       TraceInfo.schemaVersionKey: "3",
       "mlflow.source.type": "LOCAL",

@@ -224,8 +224,9 @@ final class TraceExporter: Sendable {
 
   func store(for uri: String) async throws(MLflowStoreError) -> any TrackingStore {
     if let store = stores.withLock({ $0[uri] }) { return store }
-    let parsed = try TrackingURI(
-      parsing: uri, relativeTo: FileManager.default.currentDirectoryPath, settingName: "the trace's tracking URI")
+    let parsed = try TrackingURI.reconnecting(
+      to: uri, environment: environment, relativeTo: FileManager.default.currentDirectoryPath,
+      settingName: "the trace's tracking URI")
     let store = try await TrackingStores.open(parsed, environment: environment)
     stores.withLock { $0[uri] = store }
     return store

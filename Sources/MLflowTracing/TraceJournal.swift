@@ -130,8 +130,9 @@ public struct TraceJournal: Sendable {
         if let cached = stores[entry.trackingURI] {
           store = cached
         } else {
-          let uri = try TrackingURI(
-            parsing: entry.trackingURI, relativeTo: "/", settingName: "the journaled trace's tracking URI")
+          let uri = try TrackingURI.reconnecting(
+            to: entry.trackingURI, environment: environment, relativeTo: "/",
+            settingName: "the journaled trace's tracking URI")
           store = try await TrackingStores.open(uri, environment: environment)
           stores[entry.trackingURI] = store
         }
