@@ -2,6 +2,10 @@ import GitState
 import LocalFiles
 import MLflowStore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Registers versions of one repository in one tracking store and experiment: opens the store
 /// once, then finds or creates each version's model under the repository's registration lock
 /// and records it in the local index. Used for one version at start-up and for a hook batch.
@@ -82,6 +86,7 @@ struct Registrar: Sendable {
     _ versions: [GitVersion], progress: (Int) -> Void = { _ in }
   ) async throws(GitVersioningError) -> [Outcome] {
     let directory = VersionResolution.stateDirectory(of: repository)
+    try await migrateLegacyIndex()
     let folder = UndeliveredVersions(stateDirectory: directory)
     for record in folder.all() where record.trackingURI == trackingURI.description {
       guard let lock = try await Self.lock(directory, waitingAtMost: nil) else { continue }
@@ -129,6 +134,25 @@ struct Registrar: Sendable {
       throw GitVersioningError(.localState(error))
     }
     return Outcome(modelID: found.model.modelID, created: found.created, foundInIndex: false)
+  }
+
+  /// Moves an earlier mlflow-git's one-file index into the split one (see ``VersionIndex``),
+  /// holding both locks under which the index is written.
+  func migrateLegacyIndex() async throws(GitVersioningError) {
+    let directory = VersionResolution.stateDirectory(of: repository)
+    guard access(index.legacyPath, F_OK) == 0, let lock = try await Self.lock(directory, waitingAtMost: nil) else {
+      return
+    }
+    defer { lock.release() }
+    do {
+      guard let undelivered = try await FileLock.acquire(at: directory + "/undelivered.lock", waitingAtMost: nil) else {
+        return
+      }
+      defer { undelivered.release() }
+      try index.migrateLegacyFile()
+    } catch {
+      throw GitVersioningError(.localState(error))
+    }
   }
 
   /// Deletes the duplicates earlier registrations in this store could not delete, under the

@@ -141,15 +141,24 @@ public struct VersionResolution: Sendable {
     } catch {
       throw GitVersioningError(.store(error))
     }
-    do {
-      try VersionIndex(stateDirectory: VersionResolution.stateDirectory(of: repository)).remove(indexKey)
-    } catch {
-      throw GitVersioningError(.localState(error))
-    }
+    try await forgetIndexedModel()
     let environment = options.environment ?? ProcessInfo.processInfo.environment
     return try await VersionResolution.register(
       version, repository: repository, trackingURI: trackingURI, key: indexKey, environment: environment,
       options: options, store: store)
+  }
+
+  /// Removes the index entry of this resolution's version, under the registration lock (as
+  /// every index write, see ``VersionIndex``).
+  private func forgetIndexedModel() async throws(GitVersioningError) {
+    let directory = VersionResolution.stateDirectory(of: repository)
+    guard let lock = try await Registrar.lock(directory, waitingAtMost: nil) else { return }
+    defer { lock.release() }
+    do {
+      try VersionIndex(stateDirectory: directory).remove(indexKey)
+    } catch {
+      throw GitVersioningError(.localState(error))
+    }
   }
 
   /// `true` when a model in experiment `modelExperimentID` may stand for this resolution: it

@@ -78,8 +78,8 @@ struct HookFaultTests {
     try await fixture.git("config", "--unset", "core.hooksPath")
     // Kill the delivery once it has registered some versions but not all.
     let killed = try await fixture.killMidRun(
-      "backfill --limit 150", while: #"[ "$(wc -l < .git/mlflow-git/versions)" -lt 30 ]"#,
-      count: "wc -l < .git/mlflow-git/versions")
+      "backfill --limit 150", while: #"[ "$(cat .git/mlflow-git/index/* 2>/dev/null | wc -l)" -lt 30 ]"#,
+      count: "cat .git/mlflow-git/index/* | wc -l")
     #expect(killed.status == 137, "the worker was killed")
     #expect(killed.count.map { $0 < 151 } ?? false, "it was killed before it finished")
     try await fixture.sync()
@@ -120,11 +120,14 @@ struct HookFaultTests {
     #expect(try await fixture.cli("install").succeeded)
     try await fixture.git("commit", "-q", "--allow-empty", "-m", "x")
     try await fixture.sync()
-    for name in ["journal", "versions", "journal.offset"] {
+    let index = try FileManager.default.contentsOfDirectory(atPath: fixture.stateDirectory + "/index")
+    #expect(!index.isEmpty)
+    for name in ["journal", "journal.offset"] + index.map({ "index/" + $0 }) {
       let attributes = try FileManager.default.attributesOfItem(atPath: fixture.stateDirectory + "/" + name)
       #expect((attributes[.posixPermissions] as? Int) == 0o600, "\(name)")
     }
-    let folder = try FileManager.default.attributesOfItem(atPath: fixture.stateDirectory)
-    #expect((folder[.posixPermissions] as? Int) == 0o700)
+    for folder in [fixture.stateDirectory, fixture.stateDirectory + "/index"] {
+      #expect((try FileManager.default.attributesOfItem(atPath: folder)[.posixPermissions] as? Int) == 0o700)
+    }
   }
 }
