@@ -129,7 +129,7 @@ struct Registrar: Sendable {
       try index.record(
         .init(
           key: key, modelID: found.model.modelID, branch: version.branch, commit: version.commit,
-          isDirty: version.isDirty))
+          isDirty: version.isDirty, experimentID: experiment.experimentID))
     } catch {
       throw GitVersioningError(.localState(error))
     }

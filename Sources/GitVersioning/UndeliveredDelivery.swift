@@ -101,6 +101,7 @@ enum UndeliveredDelivery {
     var created = 0
     for record in records {
       let final: String
+      let experimentID: String
       do throws(MLflowStoreError) {
         let experiment: Experiment
         if let known = experiments[record.experimentKey] {
@@ -110,6 +111,7 @@ enum UndeliveredDelivery {
             in: store, environment: selecting(record.experimentKey, in: environment))
           experiments[record.experimentKey] = experiment
         }
+        experimentID = experiment.experimentID
         let tagging = VersionTagging(
           policy: record.dirtyVersions, diffTagLimit: options.maxDiffTagBytes,
           sourceName: record.tags[VersionTagKey.sourceName] ?? VersionResolution.programName(),
@@ -142,7 +144,7 @@ enum UndeliveredDelivery {
           try index.record(
             VersionIndex.Entry(
               key: record.indexKey, modelID: final, branch: record.branch, commit: record.commit,
-              isDirty: record.isDirty))
+              isDirty: record.isDirty, experimentID: experimentID))
         }
         try folder.remove(record.modelID)
       } catch {

@@ -103,6 +103,8 @@ struct UndeliveredRegistration: Sendable {
   }
 
   private func entry(_ key: VersionIndex.Key, _ modelID: String, _ version: GitVersion) -> VersionIndex.Entry {
-    VersionIndex.Entry(key: key, modelID: modelID, branch: version.branch, commit: version.commit, isDirty: version.isDirty)
+    VersionIndex.Entry(
+      key: key, modelID: modelID, branch: version.branch, commit: version.commit, isDirty: version.isDirty,
+      experimentID: key.experiment.hasPrefix("id:") ? String(key.experiment.dropFirst(3)) : nil)
   }
 }

@@ -19,8 +19,11 @@ import Glibc
 /// An index written by an earlier mlflow-git (one file, `mlflow-git/versions`) is still read,
 /// under the split one, until a worker moves its entries over (``migrateLegacyFile()``).
 ///
-/// Line format (tab-separated): `v1 store experiment stateKey modelID branch commit dirty`.
-/// Branch names cannot contain tabs or newlines (git forbids control characters in ref names).
+/// Line format (tab-separated): `v1 store experiment stateKey modelID branch commit dirty
+/// experimentID`, the experiment being the environment's selection (`id:…` or `name:…`) and
+/// `experimentID` the ID it had, empty while unknown (a version kept undelivered under an
+/// experiment name; the one-file index of before had no such field). Branch names cannot
+/// contain tabs or newlines (git forbids control characters in ref names).
 struct VersionIndex: Sendable {
   /// The folder of index files.
   let directory: String
@@ -53,23 +56,46 @@ struct VersionIndex: Sendable {
     var branch: String
     var commit: String
     var isDirty: Bool
+    /// The experiment's ID, when known.
+    var experimentID: String?
+
+    init(key: Key, modelID: String, branch: String, commit: String, isDirty: Bool, experimentID: String? = nil) {
+      self.key = key
+      self.modelID = modelID
+      self.branch = branch
+      self.commit = commit
+      self.isDirty = isDirty
+      self.experimentID = experimentID
+    }
 
     var line: String {
-      key.linePrefix + [modelID, branch, commit, isDirty ? "dirty" : "clean"].joined(separator: "\t") + "\n"
+      key.linePrefix
+        + [modelID, branch, commit, isDirty ? "dirty" : "clean", experimentID ?? ""].joined(separator: "\t") + "\n"
     }
+  }
+
+  /// What the index holds for a key.
+  struct Found: Hashable, Sendable {
+    var modelID: String
+    var experimentID: String?
   }
 
   /// The model recorded for `key`, or `nil`.
   func modelID(for key: Key) -> String? {
+    find(key)?.modelID
+  }
+
+  /// The model recorded for `key`, with its experiment's ID when known, or `nil`.
+  func find(_ key: Key) -> Found? {
     switch Self.lookup(key, in: directory + "/" + key.shard) {
-    case .found(let modelID): modelID
+    case .found(let found): found
     case .removed: nil
-    case .absent: if case .found(let modelID) = Self.lookup(key, in: legacyPath) { modelID } else { nil }
+    case .absent: if case .found(let found) = Self.lookup(key, in: legacyPath) { found } else { nil }
     }
   }
 
   fileprivate enum Lookup {
-    case found(String), removed, absent
+    case found(Found), removed, absent
 
     var isAbsent: Bool { if case .absent = self { true } else { false } }
   }
@@ -80,8 +106,14 @@ struct VersionIndex: Sendable {
     let prefix = Array(key.linePrefix.utf8)
     var found = Lookup.absent
     for line in bytes.split(separator: UInt8(ascii: "\n")) where line.starts(with: prefix) {
-      let id = line.dropFirst(prefix.count).prefix { $0 != UInt8(ascii: "\t") }
-      found = id.elementsEqual("-".utf8) ? .removed : .found(String(decoding: id, as: UTF8.self))
+      let fields = line.dropFirst(prefix.count).split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
+      guard let id = fields.first else { continue }
+      if id.elementsEqual("-".utf8) {
+        found = .removed
+      } else {
+        let experiment = fields.count > 4 && !fields[4].isEmpty ? String(decoding: fields[4], as: UTF8.self) : nil
+        found = .found(Found(modelID: String(decoding: id, as: UTF8.self), experimentID: experiment))
+      }
     }
     return found
   }
@@ -110,11 +142,13 @@ struct VersionIndex: Sendable {
       for line in bytes.split(separator: UInt8(ascii: "\n")) {
         let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
           .map { String(decoding: $0, as: UTF8.self) }
-        guard fields.count == 8, fields[0] == "v1" else { continue }
+        guard fields.count == 8 || fields.count == 9, fields[0] == "v1" else { continue }
         let key = Key(store: fields[1], experiment: fields[2], state: fields[3])
         if latest[key] == nil { order.append(key) }
         latest[key] = fields[4] == "-" ? .some(nil)
-          : Entry(key: key, modelID: fields[4], branch: fields[5], commit: fields[6], isDirty: fields[7] == "dirty")
+          : Entry(
+            key: key, modelID: fields[4], branch: fields[5], commit: fields[6], isDirty: fields[7] == "dirty",
+            experimentID: fields.count == 9 && !fields[8].isEmpty ? fields[8] : nil)
       }
     }
     return order.compactMap { latest[$0] ?? nil }

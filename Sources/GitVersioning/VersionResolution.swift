@@ -37,7 +37,8 @@ public struct VersionResolution: Sendable {
   /// The tracking store, as MLflow resolves it (`MLFLOW_TRACKING_URI`, then
   /// `git config mlflow.trackingUri`, then `sqlite:///mlflow.db` at the work tree's top).
   public let trackingURI: TrackingURI
-  /// The experiment ID, or `nil` when the model came from the index under an experiment name.
+  /// The experiment ID, or `nil` while it is not known: the version waits undelivered under an
+  /// experiment name that has not been looked up.
   public let experimentID: String?
   /// The LoggedModel's ID.
   public let modelID: String
@@ -58,9 +59,15 @@ public struct VersionResolution: Sendable {
   let indexKey: VersionIndex.Key
   let options: GitVersioningOptions
 
-  /// The model as traces and child processes should see it.
+  /// The model as traces and child processes should see it. While its experiment's ID is not
+  /// known (the version waits undelivered under an experiment name), the name goes with it, so
+  /// its traces go to that experiment whatever environment delivers them.
   public var activeModel: ActiveModel {
-    ActiveModel(modelID: modelID, trackingURI: trackingURI.description, experimentID: experimentID)
+    var model = ActiveModel(modelID: modelID, trackingURI: trackingURI.description, experimentID: experimentID)
+    if experimentID == nil, indexKey.experiment.hasPrefix("name:") {
+      model.experimentName = String(indexKey.experiment.dropFirst("name:".count))
+    }
+    return model
   }
 
   /// Resolves the current version: reads the Git state, then the index, then the store.
@@ -89,9 +96,10 @@ public struct VersionResolution: Sendable {
       store: trackingURI.description, experiment: experimentKey(environment),
       state: version.stateKey(policy: options.dirtyVersions))
     let index = VersionIndex(stateDirectory: stateDirectory(of: repository))
-    if !refreshesDiffTag(version, options), let modelID = index.modelID(for: key) {
+    if !refreshesDiffTag(version, options), let found = index.find(key) {
       let resolution = indexed(
-        modelID, version: version, repository: repository, trackingURI: trackingURI, key: key, options: options)
+        found.modelID, version: version, repository: repository, trackingURI: trackingURI, key: key, options: options,
+        experimentID: found.experimentID)
       if options.indexVerification == .beforeReturning { return try await resolution.verified() }
       return resolution
     }
@@ -176,15 +184,19 @@ public struct VersionResolution: Sendable {
   }
 
   /// The resolution of a version whose model the index gave: undelivered when its record says so.
+  ///
+  /// - Parameter experimentID: The experiment's ID the index recorded, if any; else the ID the
+  ///   environment selected, when it selected one by ID.
   static func indexed(
     _ modelID: String, version: GitVersion, repository: GitRepository, trackingURI: TrackingURI,
-    key: VersionIndex.Key, options: GitVersioningOptions, created: Bool = false, storeCheck: StoreCheck = .notMade
+    key: VersionIndex.Key, options: GitVersioningOptions, created: Bool = false, storeCheck: StoreCheck = .notMade,
+    experimentID: String? = nil
   ) -> VersionResolution {
     let folder = UndeliveredVersions(stateDirectory: stateDirectory(of: repository))
     let undelivered = folder.contains(modelID) ? folder.find(modelID) : nil
     return VersionResolution(
       version: version, repository: repository, trackingURI: trackingURI,
-      experimentID: key.experiment.hasPrefix("id:") ? String(key.experiment.dropFirst(3)) : nil,
+      experimentID: experimentID ?? (key.experiment.hasPrefix("id:") ? String(key.experiment.dropFirst(3)) : nil),
       modelID: modelID, foundInIndex: !created, created: created,
       isDelivered: undelivered == nil, isProvisional: undelivered?.isProvisional ?? false, storeCheck: storeCheck,
       indexKey: key, options: options)

@@ -180,7 +180,7 @@ final class TraceExporter: Sendable {
     do throws(MLflowStoreError) {
       let store = try await store(for: uri)
       if trace.info.experimentID.isEmpty {
-        trace.info.experimentID = try await experimentID(for: uri, in: store)
+        trace.info.experimentID = try await experimentID(for: uri, in: store, named: pending.destination.experimentName)
       }
       do throws(MLflowStoreError) {
         _ = try await store.logTrace(trace)
@@ -232,10 +232,17 @@ final class TraceExporter: Sendable {
     return store
   }
 
-  func experimentID(for uri: String, in store: any TrackingStore) async throws(MLflowStoreError) -> String {
-    if let id = experiments.withLock({ $0[uri] }) { return id }
-    let id = try await ExperimentSelection.resolve(in: store, environment: environment).experimentID
-    experiments.withLock { $0[uri] = id }
+  /// The experiment of traces for `uri` without an experiment ID: the one named `name` when
+  /// there is one (see ``TraceDestination/experimentName``), else the environment's.
+  func experimentID(for uri: String, in store: any TrackingStore, named name: String? = nil)
+    async throws(MLflowStoreError) -> String
+  {
+    let selection = uri + "\u{0}" + (name ?? "")
+    if let id = experiments.withLock({ $0[selection] }) { return id }
+    let id = try await ExperimentSelection.resolve(
+      in: store, environment: TraceJournal.selecting(name, in: environment)
+    ).experimentID
+    experiments.withLock { $0[selection] = id }
     return id
   }
 }
