@@ -91,6 +91,10 @@ func fillIndex(_ repository: String, store: String, count: Int, oneFile: Bool = 
       ["v1", store, "id:0", state, "m-" + hex(32), "branch-" + hex(6), hex(40), "clean"].joined(separator: "\t") + "\n"
   }
   let directory = repository + "/.git/mlflow-git/index"
+  if oneFile {
+    // The repository's own version goes to the one file too, as mlflow-git recorded it before.
+    setupShell("cat '\(directory)'/* >> '\(repository)/.git/mlflow-git/versions' && rm -r '\(directory)'")
+  }
   for (shard, lines) in shards {
     // The one-file index of mlflow-git before the split (still read, as an old index is).
     let path = oneFile ? repository + "/.git/mlflow-git/versions" : directory + "/" + shard
