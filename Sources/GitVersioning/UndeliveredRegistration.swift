@@ -81,7 +81,7 @@ struct UndeliveredRegistration: Sendable {
           if VersionResolution.refreshesDiffTag(version, options), var record = folder.find(modelID) {
             // One dirty version per commit: its diff follows the latest one, as in the store.
             record.tags.merge(tagging.diffTags(for: version)) { $1 }
-            try folder.write(record, diff: version.diff)
+            try folder.write(record, diff: version.diff, patch: version.patch)
           }
           outcomes.append(Registrar.Outcome(modelID: modelID, created: false, foundInIndex: true))
           continue
@@ -91,7 +91,7 @@ struct UndeliveredRegistration: Sendable {
           modelID: modelID, isProvisional: provisional || isProvisional, key: key, dirtyVersions: options.dirtyVersions,
           version: version, creationTimestamp: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)),
           tags: tagging.tags(for: version))
-        try folder.write(record, diff: version.diff)
+        try folder.write(record, diff: version.diff, patch: version.patch)
         try index.record(entry(key, modelID, version))
         recorded[key] = modelID
         outcomes.append(Registrar.Outcome(modelID: modelID, created: true, foundInIndex: false))

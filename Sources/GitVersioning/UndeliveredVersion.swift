@@ -135,10 +135,11 @@ extension UndeliveredVersion {
     UndeliveredVersions(stateDirectory: VersionResolution.stateDirectory(of: repository)).find(modelID)
   }
 
-  /// The complete diff of a dirty version, byte for byte (what `mlflow-git diff` prints);
-  /// `nil` for a clean one.
+  /// The complete diff of a dirty version, byte for byte, with binary files' contents when one
+  /// changed (what `mlflow-git diff` prints, ready for `git apply`); `nil` for a clean one.
   public func completeDiff(in repository: GitRepository) -> [UInt8]? {
     guard isDirty else { return nil }
-    return UndeliveredVersions(stateDirectory: VersionResolution.stateDirectory(of: repository)).diff(of: modelID)
+    let folder = UndeliveredVersions(stateDirectory: VersionResolution.stateDirectory(of: repository))
+    return folder.patch(of: modelID) ?? folder.diff(of: modelID)
   }
 }

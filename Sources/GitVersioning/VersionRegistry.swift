@@ -161,7 +161,7 @@ struct VersionRegistry: Sendable {
   private func storeCompleteDiff(of version: GitVersion, in model: LoggedModel, tags: [String: String])
     throws(MLflowStoreError)
   {
-    guard tags[VersionTagKey.diffArtifact] != nil, let diff = version.diff else { return }
+    guard tags[VersionTagKey.diffArtifact] != nil, let diff = version.completeDiff else { return }
     var directory = model.artifactLocation
     if directory.hasPrefix("file://") { directory = String(directory.dropFirst("file://".count)) }
     guard directory.hasPrefix("/") else { return }
