@@ -11,6 +11,17 @@ struct BinaryDiffTests {
   static let before: [UInt8] = [0, 1, 2, 3, 255, 254] + Array(repeating: 7, count: 300)
   static let after: [UInt8] = [0, 9, 9, 3, 255, 0] + Array(repeating: 8, count: 310)
 
+  /// Commits `model.bin` (``before``), then changes it to ``after`` without committing; returns
+  /// the commit.
+  static func changeBinaryFile(in fixture: VersioningFixture) throws -> String {
+    try fixture.scratch.write(before, to: fixture.repo + "/model.bin")
+    try fixture.git("add", "model.bin")
+    try fixture.git("commit", "-q", "-m", "a binary file")
+    let commit = try fixture.scratch.git(["-C", fixture.repo, "rev-parse", "HEAD"])
+    try fixture.scratch.write(after, to: fixture.repo + "/model.bin")
+    return commit
+  }
+
   /// Applies `mlflow-git diff MODEL`'s output in a fresh clone checked out at `commit`; returns
   /// the clone and `git apply`'s output.
   static func restore(_ modelID: String, commit: String, fixture: VersioningFixture) async throws
@@ -29,11 +40,7 @@ struct BinaryDiffTests {
   func binaryChangeRestored() async throws {
     let fixture = try await VersioningFixture()
     defer { fixture.remove() }
-    try fixture.scratch.write(Self.before, to: fixture.repo + "/model.bin")
-    try fixture.git("add", "model.bin")
-    try fixture.git("commit", "-q", "-m", "a binary file")
-    let commit = try fixture.scratch.git(["-C", fixture.repo, "rev-parse", "HEAD"])
-    try fixture.scratch.write(Self.after, to: fixture.repo + "/model.bin")
+    let commit = try Self.changeBinaryFile(in: fixture)
     try fixture.write("print('v2')\n", to: "app.py")
 
     let resolution = try await fixture.resolve()
@@ -57,11 +64,7 @@ struct BinaryDiffTests {
   func undeliveredBinaryChange() async throws {
     let fixture = try await VersioningFixture(freshMachine: true)
     defer { fixture.remove() }
-    try fixture.scratch.write(Self.before, to: fixture.repo + "/model.bin")
-    try fixture.git("add", "model.bin")
-    try fixture.git("commit", "-q", "-m", "a binary file")
-    let commit = try fixture.scratch.git(["-C", fixture.repo, "rev-parse", "HEAD"])
-    try fixture.scratch.write(Self.after, to: fixture.repo + "/model.bin")
+    let commit = try Self.changeBinaryFile(in: fixture)
     let resolution = try await fixture.resolve()
     #expect(!resolution.isDelivered)
     let restored = try await Self.restore(resolution.modelID, commit: commit, fixture: fixture)

@@ -122,15 +122,7 @@ struct RegistrationRaceTests {
   func sameMillisecondCreators() async throws {
     let fixture = try await VersioningFixture()
     defer { fixture.remove() }
-    var clones: [String] = []
-    for index in 0..<2 {
-      let clone = fixture.scratch.root + "/clone\(index)"
-      try fixture.scratch.git(["clone", "-q", fixture.repo, clone])
-      try fixture.scratch.git(["-C", clone, "remote", "set-url", "origin", "https://git.example.com/acme/app.git"])
-      clones.append(clone)
-    }
-    var environment = fixture.environment
-    environment["MLFLOW_TRACKING_URI"] = "sqlite:///" + fixture.databasePath
+    let (clones, environment) = try fixture.clonesSharingTheStore(2)
     let rounds = 20
     var duplicated: [Int] = []
     var sameMillisecond = 0

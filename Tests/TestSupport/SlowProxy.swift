@@ -11,20 +11,9 @@ public final class SlowProxy: Sendable {
 
   /// Listens on a free port and forwards to `127.0.0.1:upstreamPort`.
   public init(upstreamPort: Int, delay: Duration) throws {
-    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let (listener, port) = try loopbackListener(for: "the slow proxy")
     self.listener = listener
-    var reuse: Int32 = 1
-    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
-    var address = Self.loopback(port: 0)
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let listening = withUnsafeMutablePointer(to: &address) { pointer in
-      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-        bind(listener, socketAddress, length) == 0 && listen(listener, 64) == 0
-          && getsockname(listener, socketAddress, &length) == 0
-      }
-    }
-    guard listening else { throw TestFailure("the slow proxy cannot listen: \(String(cString: strerror(errno)))") }
-    port = Int(UInt16(bigEndian: address.sin_port))
+    self.port = port
     let pause = useconds_t(delay.components.seconds * 1_000_000 + delay.components.attoseconds / 1_000_000_000_000)
     Thread.detachNewThread {
       while true {
