@@ -77,7 +77,7 @@ public enum JournalDelivery {
     while true {
       let lock: FileLock?
       do {
-        try PrivateFiles.createDirectory(directory)
+        try VersionResolution.createStateDirectory(directory)
         let path = directory + "/worker.lock"
         lock = waitForRunningWorker
           ? try await FileLock.acquire(at: path, waitingAtMost: nil) : try FileLock.tryAcquire(at: path)
@@ -297,7 +297,7 @@ extension JournalDelivery {
   public static func journal(commits: [String], branch: String, in repository: GitRepository) throws(GitVersioningError) {
     let journal = Journal(stateDirectory: VersionResolution.stateDirectory(of: repository))
     do {
-      try PrivateFiles.createDirectory(VersionResolution.stateDirectory(of: repository))
+      try VersionResolution.createStateDirectory(VersionResolution.stateDirectory(of: repository))
       try journal.append(
         commits.map {
           Journal.Entry(event: "backfill", head: "ref: refs/heads/" + branch, commit: $0, gitDirectory: repository.gitDirectory)

@@ -72,7 +72,7 @@ struct Registrar: Sendable {
   /// was up.
   static func lock(_ directory: String, waitingAtMost limit: Duration?) async throws(GitVersioningError) -> FileLock? {
     do {
-      try PrivateFiles.createDirectory(directory)
+      try VersionResolution.createStateDirectory(directory)
       return try await FileLock.acquire(at: directory + "/register.lock", waitingAtMost: limit)
     } catch {
       throw GitVersioningError(.localState(error))

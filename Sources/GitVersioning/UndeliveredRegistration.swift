@@ -64,7 +64,7 @@ struct UndeliveredRegistration: Sendable {
     let index = VersionIndex(stateDirectory: directory)
     let folder = UndeliveredVersions(stateDirectory: directory)
     do throws(LocalFileError) {
-      try PrivateFiles.createDirectory(directory)
+      try VersionResolution.createStateDirectory(directory)
       guard let lock = try await FileLock.acquire(at: directory + "/undelivered.lock", waitingAtMost: nil) else {
         throw LocalFileError(path: directory + "/undelivered.lock", operation: "lock", errno: ECANCELED)
       }

@@ -25,8 +25,11 @@ import Glibc
 struct UndeliveredVersions: Sendable {
   /// The folder.
   let directory: String
+  /// The state folder it is in.
+  let stateDirectory: String
 
   init(stateDirectory: String) {
+    self.stateDirectory = stateDirectory
     directory = stateDirectory + "/undelivered"
   }
 
@@ -36,7 +39,7 @@ struct UndeliveredVersions: Sendable {
 
   /// Stores `version` (and a dirty version's `diff` and binary `patch`), replacing its earlier record.
   func write(_ version: UndeliveredVersion, diff: [UInt8]?, patch: [UInt8]? = nil) throws(LocalFileError) {
-    try PrivateFiles.createDirectory(directory)
+    try VersionResolution.createStateDirectory(stateDirectory, subfolder: "undelivered")
     if let diff { try PrivateFiles.replace(diffPath(version.modelID), with: diff) }
     if let patch { try PrivateFiles.replace(patchPath(version.modelID), with: patch) }
     try PrivateFiles.replace(recordPath(version.modelID), with: Array((version.json.pythonJSON + "\n").utf8))

@@ -29,6 +29,8 @@ struct VersionIndex: Sendable {
   let directory: String
   /// The one-file index of earlier versions.
   let legacyPath: String
+  /// The state folder it is in.
+  var stateDirectory: String { String(legacyPath.dropLast("/versions".count)) }
 
   init(stateDirectory: String) {
     directory = stateDirectory + "/index"
@@ -129,7 +131,7 @@ struct VersionIndex: Sendable {
   }
 
   private func append(_ line: String, for key: Key) throws(LocalFileError) {
-    try PrivateFiles.createDirectory(directory)
+    try VersionResolution.createStateDirectory(stateDirectory, subfolder: "index")
     try PrivateFiles.append(Array(line.utf8), to: directory + "/" + key.shard)
   }
 

@@ -336,6 +336,14 @@ public struct VersionResolution: Sendable {
     repository.commonDirectory + "/mlflow-git"
   }
 
+  /// Creates the state folder `stateDirectory` (`<git common dir>/mlflow-git`) and, when given,
+  /// its subfolder `name`, never their parents: a background worker whose repository was
+  /// removed meanwhile fails instead of making its Git directory anew.
+  static func createStateDirectory(_ stateDirectory: String, subfolder name: String? = nil) throws(LocalFileError) {
+    try PrivateFiles.createDirectory(stateDirectory, creatingParents: false)
+    if let name { try PrivateFiles.createDirectory(stateDirectory + "/" + name, creatingParents: false) }
+  }
+
   /// Which experiment the environment selects, without asking the store: by name, by ID, or
   /// the default.
   static func experimentKey(_ environment: [String: String]) -> String {

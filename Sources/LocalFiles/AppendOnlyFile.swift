@@ -37,8 +37,6 @@ public struct AppendOnlyFile: Sendable {
     public var bytes: [UInt8]
     /// Where they start.
     public var offset: Int
-    /// The file's size when it was read.
-    public var size: Int
   }
 
   /// The file's bytes from `offset` to its end, or `nil` when the file does not exist. An
@@ -70,7 +68,7 @@ public struct AppendOnlyFile: Sendable {
       done += count
     }
     bytes.removeLast(bytes.count - done)
-    return Tail(bytes: bytes, offset: start, size: size)
+    return Tail(bytes: bytes, offset: start)
   }
 
   /// The first byte of `descriptor` not in a punched hole; when that is inside a line of a
