@@ -42,7 +42,16 @@ public struct Scratch: Sendable {
     self.environment = environment
   }
 
-  public func remove() { try? FileManager.default.removeItem(atPath: root) }
+  /// Removes the folder. A detached process the test started (the hooks' background worker)
+  /// may still be writing in it, which makes a removal fail half-way: it is tried again, up
+  /// to 10 times 0.2 s apart, until the folder is gone.
+  public func remove() {
+    for _ in 0..<10 {
+      try? FileManager.default.removeItem(atPath: root)
+      guard access(root, F_OK) == 0 else { return }
+      usleep(200_000)
+    }
+  }
 
   /// Creates a repository at `root/name` with one commit of `files` (path → content).
   @discardableResult
