@@ -30,8 +30,10 @@ let package = Package(
   targets: [
     // Spawning child processes with posix_spawn (Foundation's Process costs ~50 ms a wait).
     .target(name: "ChildProcess", swiftSettings: strictSettings),
+    // Linux's fallocate(2) (hole punching), which Swift's Glibc module does not export.
+    .systemLibrary(name: "CFileSpace"),
     // Private local state files: locks, append-only logs, atomic replacement (mode 0600/0700).
-    .target(name: "LocalFiles", swiftSettings: strictSettings),
+    .target(name: "LocalFiles", dependencies: ["CFileSpace"], swiftSettings: strictSettings),
     // A repository's version as MLflow sees it: branch, commit, dirty, diff, remote. Knows nothing of MLflow.
     .target(name: "GitState", dependencies: ["ChildProcess"], swiftSettings: strictSettings),
     // The system's SQLite 3 C library (Debian: libsqlite3-dev), for the embedded MLflow store.

@@ -49,13 +49,16 @@ binary="$home/$version/mlflow-git"
 if [ ! -x "$binary" ]; then
   echo "Building mlflow-git (release, first time on this machine: about 2 minutes)..."
   mkdir -p "$home/$version"
+  # SwiftPM leaves TemporaryDirectory.* folders in the temporary directory: it gets one of its own.
+  build_tmp=$(mktemp -d)
+  trap 'rm -rf "$build_tmp"' EXIT
   # Two builds of the same source: mlflow-git-http, dynamically linked, loads libcurl for tracking
   # servers; mlflow-git, a static executable, starts about a millisecond sooner and hands commands
   # that need HTTP to mlflow-git-http (a static executable cannot load libcurl safely).
   export MLFLOW_GIT_SOURCE_VERSION=$version
-  (cd "$here" && swift build -c release --static-swift-stdlib --product mlflow-git --scratch-path "$home/build" 2>&1 | grep -E "error|warning: unre|Compiling|Build" | tail -3)
+  (cd "$here" && TMPDIR="$build_tmp" swift build -c release --static-swift-stdlib --product mlflow-git --scratch-path "$home/build" 2>&1 | grep -E "error|warning: unre|Compiling|Build" | tail -3)
   cp "$home/build/release/mlflow-git" "$home/$version/mlflow-git-http"
-  if (cd "$here" && swift build -c release -Xswiftc -static-executable --product mlflow-git --scratch-path "$home/build-static" > "$home/build-static.log" 2>&1); then
+  if (cd "$here" && TMPDIR="$build_tmp" swift build -c release -Xswiftc -static-executable --product mlflow-git --scratch-path "$home/build-static" > "$home/build-static.log" 2>&1); then
     cp "$home/build-static/release/mlflow-git" "$binary.partial"
   else
     echo "install.sh: the static build failed (see $home/build-static.log); using the dynamic one, which starts about 1 ms later" >&2

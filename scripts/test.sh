@@ -9,6 +9,11 @@ scripts/install-test-tools.sh
 MLFLOW_GIT_PYTHON="$(scripts/setup-python.sh)"
 export MLFLOW_GIT_PYTHON
 swift build --build-tests
+# Tests leave nothing behind: they run with a temporary directory of their own, and each test
+# process fails when it leaves anything there (see Tests/TestSupport/TemporaryLeftovers.swift).
+test_tmp="$(mktemp -d "${TMPDIR:-/tmp}/mlflow-git-test-run.XXXXXX")"
+trap 'rm -rf "$test_tmp"' EXIT
+export TMPDIR="$test_tmp" MLFLOW_GIT_CHECK_TEMPORARY_DIRECTORY=1
 if [ $# -gt 0 ]; then
   swift test --skip-build "$@"
 else

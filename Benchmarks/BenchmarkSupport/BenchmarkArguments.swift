@@ -4,22 +4,29 @@ import ChildProcess
 import Glibc
 #endif
 
-/// A benchmark's command line: whole-number options (`--runs 7`) with their defaults, and
-/// `--cli PATH`, the `mlflow-git` to measure. Anything else prints the usage and exits with 2.
+/// A benchmark's command line: whole-number options (`--runs 7`) with their defaults, flags
+/// (`--quick`), and `--cli PATH`, the `mlflow-git` to measure. Anything else prints the usage and
+/// exits with 2.
 ///
 /// ```swift
-/// let options = BenchmarkArguments(usage: "usage: X [--runs N] [--cli PATH]", numbers: ["--runs": 7])
+/// let options = BenchmarkArguments(usage: "usage: X [--runs N] [--quick] [--cli PATH]", numbers: ["--runs": 7], flags: ["--quick"])
 /// let runs = options["--runs"]
+/// let quick = options.isSet("--quick")
 /// ```
 public struct BenchmarkArguments {
   private var numbers: [String: Int]
+  private var setFlags: Set<String> = []
   /// The `--cli` path, if given.
   public private(set) var cli: String?
 
-  public init(usage: String, numbers defaults: [String: Int]) {
+  public init(usage: String, numbers defaults: [String: Int], flags: Set<String> = []) {
     numbers = defaults
     var arguments = CommandLine.arguments.dropFirst().makeIterator()
     while let argument = arguments.next() {
+      if flags.contains(argument) {
+        setFlags.insert(argument)
+        continue
+      }
       let value = arguments.next()
       if defaults[argument] != nil, let number = value.flatMap({ Int($0) }) {
         numbers[argument] = number
@@ -31,6 +38,9 @@ public struct BenchmarkArguments {
       }
     }
   }
+
+  /// Whether the flag `name` was given.
+  public func isSet(_ name: String) -> Bool { setFlags.contains(name) }
 
   /// The value of the whole-number option `name`.
   public subscript(_ name: String) -> Int { numbers[name] ?? 0 }

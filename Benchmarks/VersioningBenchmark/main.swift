@@ -3,6 +3,10 @@
 // enable_git_model_versioning() on the same repository and mlflow.db.
 //
 //   swift run -c release VersioningBenchmark [--rounds N] [--iterations N] [--python-processes N] [--cli PATH]
+//                                            [--index-only]
+//
+// It also measures the start of a version registered in a repository whose index holds 100,000
+// versions against one whose index holds 10 (--index-only: that comparison alone).
 //
 // Run from the package root. Medians; each round runs every candidate as one block. `--cli` names
 // the `mlflow-git` whose whole process is measured: install.sh's (~/.local/share/mlflow-git/bin/
@@ -18,11 +22,12 @@ import Glibc
 #endif
 
 let arguments = BenchmarkArguments(
-  usage: "usage: VersioningBenchmark [--rounds N] [--iterations N] [--python-processes N] [--cli PATH]",
-  numbers: ["--rounds": 5, "--iterations": 20, "--python-processes": 5])
+  usage: "usage: VersioningBenchmark [--rounds N] [--iterations N] [--python-processes N] [--cli PATH] [--index-only]",
+  numbers: ["--rounds": 5, "--iterations": 20, "--python-processes": 5], flags: ["--index-only"])
 let rounds = arguments["--rounds"]
 let iterations = arguments["--iterations"]
 let pythonProcesses = arguments["--python-processes"]
+let indexOnly = arguments.isSet("--index-only")
 
 let python = referencePython()
 let mlflow = mlflowExecutable(nextTo: python)
@@ -51,6 +56,88 @@ func makeRepository(_ name: String) -> String {
       + " && '\(mlflow)' db upgrade sqlite:///\(path)/mlflow.db > /dev/null 2>&1",
     environment: environment)
   return path
+}
+
+/// Adds `count` versions of other states to the index of `repository`, whose own version is
+/// registered in `store` (a tracking URI): lines in the index's format, in its files.
+func fillIndex(_ repository: String, store: String, count: Int, oneFile: Bool = false) {
+  func hex(_ digits: Int) -> String {
+    var text = ""
+    while text.count < digits { text += String(UInt64.random(in: 0 ... .max) | (1 << 63), radix: 16) }
+    return String(text.prefix(digits))
+  }
+  var shards: [String: String] = [:]
+  for _ in 0..<count {
+    let state = hex(64)
+    shards[String(state.prefix(3)), default: ""] +=
+      ["v1", store, "id:0", state, "m-" + hex(32), "branch-" + hex(6), hex(40), "clean"].joined(separator: "\t") + "\n"
+  }
+  let directory = repository + "/.git/mlflow-git/index"
+  if oneFile {
+    // The repository's own version goes to the one file too, as mlflow-git recorded it before.
+    setupShell("cat '\(directory)'/* >> '\(repository)/.git/mlflow-git/versions' && rm -r '\(directory)'")
+  }
+  for (shard, lines) in shards {
+    // The one-file index of mlflow-git before the split (still read, as an old index is).
+    let path = oneFile ? repository + "/.git/mlflow-git/versions" : directory + "/" + shard
+    guard let file = fopen(path, "a") else { fatalError("cannot write \(path)") }
+    fputs(lines, file)
+    fclose(file)
+  }
+}
+
+func indexOptions(_ directory: String) -> GitVersioningOptions {
+  GitVersioningOptions(directory: directory, environment: environment, indexVerification: .never)
+}
+
+/// The start of a registered version with 10 and with 100,000 versions in the index.
+@MainActor
+func measureIndexSizes(_ repositories: [String]) async throws -> [Measurement] {
+  var measurements = [
+    Measurement("Swift enable, clean, registered, 10 versions indexed"),
+    Measurement("Swift enable, clean, registered, 100,000 versions indexed"),
+    Measurement("  the same, 100,000 in the one-file index of before"),
+  ]
+  for _ in 0..<rounds {
+    for (position, directory) in repositories.enumerated() {
+      let options = indexOptions(directory)
+      for _ in 0..<iterations {
+        let start = monotonicSeconds()
+        _ = try await VersionResolution.resolve(options: options)
+        measurements[position].add([monotonicSeconds() - start])
+      }
+    }
+  }
+  return measurements
+}
+
+@MainActor
+func prepareIndexSizes() async throws -> [String] {
+  var repositories: [String] = []
+  for (name, count, oneFile) in [("index-10", 9, false), ("index-100000", 99_999, false), ("index-one-file", 99_999, true)] {
+    let directory = makeRepository(name)
+    let registered = try await VersionResolution.resolve(options: indexOptions(directory))
+    fillIndex(directory, store: registered.activeModel.trackingURI, count: count, oneFile: oneFile)
+    repositories.append(directory)
+  }
+  return repositories
+}
+
+/// Prints the index rows and their ratios.
+func printIndexSizes(_ measurements: [Measurement]) {
+  for measurement in measurements { print(measurement.line) }
+  printRatio(
+    "100,000 versions indexed / 10 (start of a registered version)", measurements[1].median / measurements[0].median,
+    target: "≤ 2×")
+  printRatio("  one-file index of before / 10", measurements[2].median / measurements[0].median)
+}
+
+if indexOnly {
+  let measurements = try await measureIndexSizes(try await prepareIndexSizes())
+  print("VersioningBenchmark --index-only: \(rounds) rounds × \(iterations) iterations; medians")
+  printIndexSizes(measurements)
+  setupShell("rm -rf '\(root)'")
+  exit(0)
 }
 
 let clean = makeRepository("clean")
@@ -139,6 +226,7 @@ for _ in 0..<rounds {
   pythonWarmServed.add(pythonWarm(served, iterations: iterations))
 }
 server.stop()
+let indexSizes = try await measureIndexSizes(try await prepareIndexSizes())
 for _ in 0..<pythonProcesses {
   var pythonEnvironment = environment
   pythonEnvironment["MLFLOW_TRACKING_URI"] = "sqlite:///\(clean)/mlflow.db"
@@ -160,6 +248,7 @@ printRatio("Python warm enable / Swift enable (clean)", pythonWarmClean.median /
 printRatio("Python warm enable / Swift enable (dirty)", pythonWarmDirty.median / enableDirty.median, target: "≥ 10×")
 printRatio("Python whole process / mlflow-git status", pythonProcess.median / statusCLI.median, target: "≥ 500×")
 printRatio("Python warm enable / Swift enable (server)", pythonWarmServed.median / enableServed.median, target: "≥ 50×")
+printIndexSizes(indexSizes)
 if cliLinking != "static-executable" {
   print("  (install.sh installs mlflow-git as a static executable; to measure it, pass")
   print("   --cli ~/.local/share/mlflow-git/bin/mlflow-git after running install.sh)")

@@ -20,13 +20,14 @@ extension GitRepository {
   /// Records `diff`, just printed by `git diff` after `check` (run at `started`) stamped the
   /// changed files, when nothing it depends on moved while git ran: `HEAD`, the index, every
   /// changed file's stamp (a second check), and `context`. A diff over
-  /// ``RecordedDiff/maxDiffBytes``, a racy file, or config naming unwatched files records
-  /// nothing. Never fails the caller.
+  /// ``RecordedDiff/maxDiffBytes``, one with a binary file's patch, a racy file, or config
+  /// naming unwatched files records nothing. Never fails the caller.
   func recordDiff(
     _ diff: GitDiff, head: String, check: InProcessCleanCheck, exclusions: [String], context: DiffContext,
     started: Int64
   ) {
-    guard !diff.isEmpty, diff.bytes.count <= RecordedDiff.maxDiffBytes, let changes = check.changes,
+    // A diff with a binary file's patch is not recorded: the record holds one diff.
+    guard !diff.isEmpty, diff.patch == nil, diff.bytes.count <= RecordedDiff.maxDiffBytes, let changes = check.changes,
       let index = check.index
     else { return }
     let record = RecordedDiff(

@@ -172,10 +172,10 @@ private struct Lookup {
       if let elsewhere = index.entries().first(where: { $0.modelID == modelID && $0.key.store != opened.trackingURI.description }) {
         throw VersionReferenceError(
           "\(given) is a version in \(TrackingURI.redacted(elsewhere.key.store)), not in this comparison's store "
-            + "\(opened.trackingURI.redactedDescription); set MLFLOW_TRACKING_URI to compare versions of that store")
+            + "\(opened.trackingURI.description); set MLFLOW_TRACKING_URI to compare versions of that store")
       }
       throw VersionReferenceError(
-        "no version \(given) in \(opened.trackingURI.redactedDescription); `mlflow-git versions` lists them")
+        "no version \(given) in \(opened.trackingURI.description); `mlflow-git versions` lists them")
     } catch let error as MLflowStoreError {
       throw GitVersioningError(.store(error))
     }

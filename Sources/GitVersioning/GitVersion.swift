@@ -20,26 +20,39 @@ public struct GitVersion: Sendable, Hashable {
   public var isDirty: Bool
   /// The remote URL with credentials removed, or `nil` when there is no such remote.
   public var repoURL: String?
-  /// The exact diff (MLflow's format) when dirty.
+  /// The exact diff (MLflow's format, what the `mlflow.source.git.diff` tag holds) when dirty.
   public var diff: [UInt8]?
+  /// When a binary file changed: the same changes with its contents (`git diff --binary`),
+  /// which `git apply` can restore; `nil` when ``diff`` is already exact (see ``GitDiff/patch``).
+  public var patch: [UInt8]?
 
-  public init(branch: String, commit: String, isDirty: Bool = false, repoURL: String? = nil, diff: [UInt8]? = nil) {
+  public init(
+    branch: String, commit: String, isDirty: Bool = false, repoURL: String? = nil, diff: [UInt8]? = nil,
+    patch: [UInt8]? = nil
+  ) {
     self.branch = branch
     self.commit = commit
     self.isDirty = isDirty
     self.repoURL = repoURL
     self.diff = isDirty ? (diff ?? []) : nil
+    self.patch = isDirty ? patch : nil
   }
 
   /// The version a snapshot stands for (credentials stripped from the remote URL).
   public init(snapshot: GitSnapshot) {
     self.init(
       branch: snapshot.branch, commit: snapshot.commit, isDirty: snapshot.isDirty,
-      repoURL: snapshot.remoteURL?.withoutCredentials, diff: snapshot.diff?.bytes)
+      repoURL: snapshot.remoteURL?.withoutCredentials, diff: snapshot.diff?.bytes, patch: snapshot.diff?.patch)
   }
 
-  /// The SHA-256 of the diff in lowercase hex, when dirty.
-  public var diffDigest: String? { diff.map(SHA256.hexDigest) }
+  /// The diff that restores the version's tree from its commit with `git apply`: ``patch`` when
+  /// there is one, else ``diff``; `nil` when clean. The model artifact `git.diff` holds it when
+  /// the tag cannot.
+  public var completeDiff: [UInt8]? { patch ?? diff }
+
+  /// The SHA-256 of the complete diff in lowercase hex, when dirty: two edits of a binary file
+  /// are two versions, though MLflow's diff reads the same for both.
+  public var diffDigest: String? { completeDiff.map(SHA256.hexDigest) }
 
   /// A name for MLflow's version list that reads like `git log`: `<branch>-<commit7>`, plus
   /// `-dirty-<digest6>` for uncommitted changes. MLflow forbids `/ : . % " '` in names; they

@@ -4,11 +4,15 @@ import LocalFiles
 /// repository's Git common directory (`mlflow-git/journal`, mode 0600) until a worker delivers
 /// them to the tracking store.
 ///
-/// Hooks append one line per new state with a single `write` (the shell hook with `>>`), so
-/// they never block and never lose an entry. Workers read from the offset recorded in
-/// `journal.offset`, register what they read, and only then move the offset: a worker killed
-/// mid-batch leaves its entries to the next one, and registration is idempotent, so every
-/// entry is delivered once.
+/// Hooks append one line per new state with `>>` (and `backfill` with one `write`), without a
+/// lock, so they never block. Workers read from the offset recorded in `journal.offset`,
+/// register what they read, and only then move the offset: a worker killed mid-batch leaves
+/// its entries to the next one, and registration is idempotent, so every entry is delivered once.
+///
+/// The journal file is never replaced nor truncated (see ``LocalFiles/AppendOnlyFile``): a hook
+/// that opened it just before a worker compacted it still appends to the file workers read.
+/// Compaction only gives back the disk space of the delivered prefix (a punched hole); the
+/// offsets keep counting from the file's first byte.
 ///
 /// Line format (tab-separated, written by the shell hook, see `HookScript`):
 /// `v1 <event> <HEAD file content> <commit or -> <worktree git dir>`.
@@ -60,9 +64,9 @@ struct Journal: Sendable {
   }
 
   /// The offset up to which entries have been delivered.
-  func deliveredOffset() -> Int {
-    guard let bytes = try? PrivateFiles.read(offsetPath) else { return 0 }
-    return Int(String(decoding: bytes, as: UTF8.self).trimmingSpaces()) ?? 0
+  func deliveredOffset() throws(LocalFileError) -> Int {
+    guard let bytes = try PrivateFiles.read(offsetPath) else { return 0 }
+    return Int(String(decoding: bytes, as: UTF8.self).trimmingSpaces()).map { max(0, $0) } ?? 0
   }
 
   /// Records that everything before `offset` has been delivered.
@@ -73,12 +77,13 @@ struct Journal: Sendable {
   /// The complete lines after the delivered offset. A last line without its newline is being
   /// written and is left for the next read.
   func pending() throws(LocalFileError) -> Batch {
-    guard let bytes = try PrivateFiles.read(path) else { return Batch(entries: [], malformed: [], endOffset: 0) }
-    var start = deliveredOffset()
-    if start > bytes.count { start = 0 }  // the journal was replaced since; read it whole
+    guard let tail = try AppendOnlyFile(path: path).read(from: try deliveredOffset()) else {
+      return Batch(entries: [], malformed: [], endOffset: 0)
+    }
+    let bytes = tail.bytes
     var entries: [Entry] = []
     var malformed: [(Int, String)] = []
-    var offset = start
+    var offset = 0
     var lineNumber = 0
     while let newline = bytes[offset...].firstIndex(of: UInt8(ascii: "\n")) {
       lineNumber += 1
@@ -91,18 +96,22 @@ struct Journal: Sendable {
         malformed.append((lineNumber, String(decoding: line.prefix(200), as: UTF8.self)))
       }
     }
-    return Batch(entries: entries, malformed: malformed, endOffset: offset)
+    return Batch(entries: entries, malformed: malformed, endOffset: tail.offset + offset)
   }
 
-  /// Starts a new journal once everything in the old one was delivered and it has grown past
-  /// `threshold` bytes. Call with the worker lock held.
+  /// Gives back the disk space of the delivered entries once they take `threshold` bytes or
+  /// more. The file stays the one hooks append to (see ``LocalFiles/AppendOnlyFile``), so no
+  /// entry appended meanwhile can be lost. Does nothing where the file system cannot punch holes.
   func compact(threshold: Int = 1 << 20) throws(LocalFileError) {
-    guard let size = PrivateFiles.size(of: path), size >= threshold, deliveredOffset() == size else { return }
-    // Keep what hooks appended after the delivered offset. The offset is reset first: a worker
-    // killed in between delivers the old lines again (registration is idempotent), never skips.
-    let current = try PrivateFiles.read(path) ?? []
-    try markDelivered(upTo: 0)
-    try PrivateFiles.replace(path, with: Array(current[min(size, current.count)...]))
+    let delivered = try deliveredOffset()
+    guard delivered >= threshold else { return }
+    try AppendOnlyFile(path: path).discard(before: delivered)
+  }
+
+  /// The delivered size past which the journal is compacted: `MLFLOW_GIT_JOURNAL_COMPACTION_BYTES`,
+  /// else 1 MiB.
+  static func compactionThreshold(_ environment: [String: String]) -> Int {
+    environment["MLFLOW_GIT_JOURNAL_COMPACTION_BYTES"].flatMap { Int($0) }.map { max(1, $0) } ?? 1 << 20
   }
 
   static func parse(_ line: ArraySlice<UInt8>) -> Entry? {

@@ -77,11 +77,13 @@ public enum JournalDelivery {
     while true {
       let lock: FileLock?
       do {
-        try PrivateFiles.createDirectory(directory)
+        try VersionResolution.createStateDirectory(directory)
         let path = directory + "/worker.lock"
-        lock = waitForRunningWorker ? try FileLock.acquire(at: path) : try FileLock.tryAcquire(at: path)
+        lock = waitForRunningWorker
+          ? try await FileLock.acquire(at: path, waitingAtMost: nil) : try FileLock.tryAcquire(at: path)
       } catch {
         report.problem = GitVersioningError(.localState(error))
+        log("the journal was not delivered: \(error)", in: directory)
         return report
       }
       guard let lock else {
@@ -129,6 +131,7 @@ public enum JournalDelivery {
         batch = try journal.pending()
       } catch {
         report.problem = GitVersioningError(.localState(error))
+        log("the journal could not be read: \(error)", in: directory)
         return
       }
       guard !batch.entries.isEmpty || !batch.malformed.isEmpty else { return }
@@ -140,11 +143,21 @@ public enum JournalDelivery {
       // app runs), so versions go to the store of the worktree whose hook journaled them.
       var groups: [(worktree: GitRepository, versions: [GitVersion])] = []
       var seen = Set<[String]>()
-      var skipped = 0
-      let repoURL = (try? repository.remoteURL(named: remoteName))??.withoutCredentials
+      var skipped: [Journal.Entry] = []
+      // The remote URL is part of every version's identity: when it cannot be read, nothing is
+      // registered (a version without it would be another version).
+      let repoURL: String?
+      do {
+        repoURL = try repository.remoteURL(named: remoteName)?.withoutCredentials
+      } catch {
+        report.problem = GitVersioningError(.git(error))
+        report.pending = batch.entries.count
+        log("\(batch.entries.count) journaled versions wait: the remote '\(remoteName)' cannot be read: \(error)", in: directory)
+        return
+      }
       for entry in batch.entries {
         guard let version = version(of: entry, in: repository, repoURL: repoURL) else {
-          skipped += 1
+          skipped.append(entry)
           continue
         }
         let worktree = worktree(of: entry, in: repository)
@@ -182,7 +195,7 @@ public enum JournalDelivery {
             // The store is absent: each version gets its ID now and waits undelivered.
             let registration = UndeliveredRegistration(
               repository: group.worktree, trackingURI: trackingURI, environment: environment, options: options)
-            let outcomes = try registration.keep(group.versions)
+            let outcomes = try await registration.keep(group.versions)
             report.kept += outcomes.filter(\.created).count
             report.problem = reason
           }
@@ -195,13 +208,19 @@ public enum JournalDelivery {
           return
         }
       }
-      report.delivered += batch.entries.count - skipped
-      report.skipped += skipped
+      report.delivered += batch.entries.count - skipped.count
+      report.skipped += skipped.count
+      for entry in skipped where entry.branch != nil {
+        log(
+          "skipped a journaled state: branch '\(entry.branch ?? "")' (\(entry.commit ?? "tip")) no longer exists",
+          in: directory)
+      }
       do {
         try journal.markDelivered(upTo: batch.endOffset)
-        try journal.compact()
+        try journal.compact(threshold: Journal.compactionThreshold(environment))
       } catch {
         report.problem = GitVersioningError(.localState(error))
+        log("delivered journal entries could not be marked delivered (they are delivered again): \(error)", in: directory)
         return
       }
     }
@@ -233,11 +252,24 @@ public enum JournalDelivery {
   }
 
   /// Appends a line to `mlflow-git/worker.log`: hooks never print, so problems go here (and
-  /// `mlflow-git doctor` shows them).
+  /// `mlflow-git doctor` shows them). Past ``workerLogLimit`` bytes the log is renamed
+  /// `worker.log.1` (replacing the one before) and a new one is started, so the two never take
+  /// more than twice the limit.
   static func log(_ message: String, in directory: String) {
     var time = timespec()
     clock_gettime(CLOCK_REALTIME, &time)
-    try? PrivateFiles.append(Array("\(time.tv_sec) \(message)\n".utf8), to: directory + "/worker.log")
+    let path = directory + "/worker.log"
+    if let size = PrivateFiles.size(of: path), size >= workerLogLimit { rename(path, path + ".1") }
+    try? PrivateFiles.append(Array("\(time.tv_sec) \(message)\n".utf8), to: path)
+  }
+
+  /// The size past which `worker.log` is rotated.
+  static let workerLogLimit = 256 * 1024
+
+  /// Appends `message` to the background worker's log of `repository` (`mlflow-git/worker.log`),
+  /// for what a background run cannot print.
+  public static func log(_ message: String, in repository: GitRepository) {
+    log(message, in: VersionResolution.stateDirectory(of: repository))
   }
 }
 
@@ -265,7 +297,7 @@ extension JournalDelivery {
   public static func journal(commits: [String], branch: String, in repository: GitRepository) throws(GitVersioningError) {
     let journal = Journal(stateDirectory: VersionResolution.stateDirectory(of: repository))
     do {
-      try PrivateFiles.createDirectory(VersionResolution.stateDirectory(of: repository))
+      try VersionResolution.createStateDirectory(VersionResolution.stateDirectory(of: repository))
       try journal.append(
         commits.map {
           Journal.Entry(event: "backfill", head: "ref: refs/heads/" + branch, commit: $0, gitDirectory: repository.gitDirectory)

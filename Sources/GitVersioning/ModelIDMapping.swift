@@ -4,11 +4,12 @@ import LocalFiles
 /// Provisional model IDs and the IDs their models got at delivery.
 ///
 /// While a tracking server is unreachable, a version gets a provisional ID (see
-/// ``UndeliveredVersion``); traces recorded meanwhile carry it. At delivery the server gives
-/// the model its own ID (or an existing model of the same state is found), and the pair is
-/// recorded here, in the repository's Git common directory (`mlflow-git/model-ids`, mode 0600),
-/// so journaled traces can be re-linked to the final ID. The embedded store keeps the IDs it
-/// is given, so its versions never appear here.
+/// ``UndeliveredVersion``); so does a version an app start registers while a worker holds the
+/// registration lock, whatever the store. Traces recorded meanwhile carry it. At delivery the
+/// store's model of the version is found or created (a server gives it its own ID), and the
+/// pair is recorded here, in the repository's Git common directory (`mlflow-git/model-ids`, mode
+/// 0600), so journaled traces can be re-linked to the final ID. A final ID given while
+/// `mlflow.db` was missing is kept by the embedded store and never appears here.
 ///
 /// File format: one line per delivery, appended in one `write`, tab-separated:
 /// `v1 <provisional ID> <final ID> <tracking URI>`. The last line for a provisional ID wins.

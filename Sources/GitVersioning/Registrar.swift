@@ -2,12 +2,20 @@ import GitState
 import LocalFiles
 import MLflowStore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Registers versions of one repository in one tracking store and experiment: opens the store
 /// once, then finds or creates each version's model under the repository's registration lock
 /// and records it in the local index. Used for one version at start-up and for a hook batch.
 ///
-/// Versions of its store kept undelivered while the store was absent are delivered first,
-/// under the same lock (see ``UndeliveredDelivery``).
+/// The registration lock (`mlflow-git/register.lock`) is held for one version at a time, never
+/// for a whole batch: an app start that needs it waits for at most one version of a worker's
+/// batch, and only up to ``VersionResolution/startLockWait``. Versions of its store kept
+/// undelivered while the store was absent are delivered first, one at a time under the same lock
+/// (see ``UndeliveredDelivery``), and duplicates an earlier registration could not delete are
+/// deleted (see ``DuplicateModels``).
 struct Registrar: Sendable {
   let repository: GitRepository
   let trackingURI: TrackingURI
@@ -59,52 +67,108 @@ struct Registrar: Sendable {
       store: trackingURI.description, experiment: experimentKey, state: version.stateKey(policy: options.dirtyVersions))
   }
 
-  /// Registers `versions` in order, holding the registration lock for the whole batch.
+  /// The registration lock of the repository whose state folder is `directory`, waited for at
+  /// most `limit` (`nil`: as long as it takes) without blocking a thread; `nil` when the time
+  /// was up.
+  static func lock(_ directory: String, waitingAtMost limit: Duration?) async throws(GitVersioningError) -> FileLock? {
+    do {
+      try VersionResolution.createStateDirectory(directory)
+      return try await FileLock.acquire(at: directory + "/register.lock", waitingAtMost: limit)
+    } catch {
+      throw GitVersioningError(.localState(error))
+    }
+  }
+
+  /// Registers `versions` in order, taking the registration lock for each version in turn.
   ///
   /// - Parameter progress: Called after each version with the number done.
   func register(
     _ versions: [GitVersion], progress: (Int) -> Void = { _ in }
   ) async throws(GitVersioningError) -> [Outcome] {
     let directory = VersionResolution.stateDirectory(of: repository)
-    let lock: FileLock
-    do {
-      try PrivateFiles.createDirectory(directory)
-      lock = try FileLock.acquire(at: directory + "/register.lock")
-    } catch {
-      throw GitVersioningError(.localState(error))
-    }
-    defer { lock.release() }
-    let waiting = UndeliveredVersions(stateDirectory: directory).all().filter { $0.trackingURI == trackingURI.description }
-    if !waiting.isEmpty {
-      // A version that cannot be delivered yet (its experiment is missing, say) stays
-      // undelivered and does not stop this registration.
+    try await migrateLegacyIndex()
+    let folder = UndeliveredVersions(stateDirectory: directory)
+    for record in folder.all() where record.trackingURI == trackingURI.description {
+      guard let lock = try await Self.lock(directory, waitingAtMost: nil) else { continue }
+      defer { lock.release() }
+      // Delivered by another process meanwhile, or not deliverable yet (its experiment is
+      // missing, say): neither stops this registration.
+      guard folder.contains(record.modelID) else { continue }
       _ = try? await UndeliveredDelivery.deliverLocked(
-        waiting, to: store, repository: repository, options: options, environment: environment)
+        [record], to: store, repository: repository, options: options, environment: environment)
     }
+    try await deleteDuplicates()
     var outcomes: [Outcome] = []
     for version in versions {
-      let key = key(for: version)
-      if !VersionResolution.refreshesDiffTag(version, options), let modelID = index.modelID(for: key) {
-        outcomes.append(Outcome(modelID: modelID, created: false, foundInIndex: true))
-      } else {
-        let result: (model: LoggedModel, created: Bool)
-        do {
-          result = try await registry.findOrCreate(version)
-        } catch {
-          throw GitVersioningError(.store(error))
-        }
-        do {
-          try index.record(
-            .init(
-              key: key, modelID: result.model.modelID, branch: version.branch, commit: version.commit,
-              isDirty: version.isDirty))
-        } catch {
-          throw GitVersioningError(.localState(error))
-        }
-        outcomes.append(Outcome(modelID: result.model.modelID, created: result.created, foundInIndex: false))
-      }
+      guard let lock = try await Self.lock(directory, waitingAtMost: nil) else { break }
+      defer { lock.release() }
+      outcomes.append(try await registerLocked(version))
       progress(outcomes.count)
     }
     return outcomes
+  }
+
+  /// Registers one version: the indexed model, or the one found or created in the store, then
+  /// indexed. Call with the registration lock held.
+  func registerLocked(_ version: GitVersion) async throws(GitVersioningError) -> Outcome {
+    let key = key(for: version)
+    if !VersionResolution.refreshesDiffTag(version, options), let modelID = index.modelID(for: key) {
+      return Outcome(modelID: modelID, created: false, foundInIndex: true)
+    }
+    let found: VersionRegistry.Found
+    do {
+      found = try await registry.findOrCreate(version)
+    } catch {
+      throw GitVersioningError(.store(error))
+    }
+    do {
+      if let duplicate = found.undeletedDuplicate {
+        try DuplicateModels(stateDirectory: VersionResolution.stateDirectory(of: repository))
+          .record(duplicate, store: trackingURI.description)
+      }
+      try index.record(
+        .init(
+          key: key, modelID: found.model.modelID, branch: version.branch, commit: version.commit,
+          isDirty: version.isDirty, experimentID: experiment.experimentID))
+    } catch {
+      throw GitVersioningError(.localState(error))
+    }
+    return Outcome(modelID: found.model.modelID, created: found.created, foundInIndex: false)
+  }
+
+  /// Moves an earlier mlflow-git's one-file index into the split one (see ``VersionIndex``),
+  /// holding both locks under which the index is written.
+  func migrateLegacyIndex() async throws(GitVersioningError) {
+    let directory = VersionResolution.stateDirectory(of: repository)
+    guard access(index.legacyPath, F_OK) == 0, let lock = try await Self.lock(directory, waitingAtMost: nil) else {
+      return
+    }
+    defer { lock.release() }
+    do {
+      guard let undelivered = try await FileLock.acquire(at: directory + "/undelivered.lock", waitingAtMost: nil) else {
+        return
+      }
+      defer { undelivered.release() }
+      try index.migrateLegacyFile()
+    } catch {
+      throw GitVersioningError(.localState(error))
+    }
+  }
+
+  /// Deletes the duplicates earlier registrations in this store could not delete, under the
+  /// registration lock; those that still cannot be deleted wait for the next batch.
+  func deleteDuplicates() async throws(GitVersioningError) {
+    let directory = VersionResolution.stateDirectory(of: repository)
+    let duplicates = DuplicateModels(stateDirectory: directory)
+    let waiting = duplicates.waiting(in: trackingURI.description)
+    guard !waiting.isEmpty, let lock = try await Self.lock(directory, waitingAtMost: nil) else { return }
+    defer { lock.release() }
+    var deleted = Set<String>()
+    for modelID in waiting where await registry.delete(modelID) { deleted.insert(modelID) }
+    do {
+      try duplicates.forget(deleted, in: trackingURI.description)
+    } catch {
+      throw GitVersioningError(.localState(error))
+    }
   }
 }

@@ -58,35 +58,29 @@ enum UndeliveredDelivery {
     var stores: [(uri: String, store: any TrackingStore)] = []
     for uri in waiting.sorted() {
       do throws(GitVersioningError) {
-        let parsed: TrackingURI
-        do {
-          parsed = try TrackingURI(parsing: uri, relativeTo: "/", settingName: "an undelivered version's tracking URI")
-        } catch {
-          throw GitVersioningError(.store(error))
-        }
+        let parsed = try VersionResolution.connectionURI(for: uri, repository: repository, environment: environment)
         stores.append((uri, try await VersionResolution.openStore(parsed, options: options, repository: repository)))
       } catch {
         outcome.problem = error
       }
     }
-    if !stores.isEmpty {
-      do {
-        let lock = try FileLock.acquire(at: directory + "/register.lock")
-        defer { lock.release() }
-        for (uri, store) in stores {
-          // Read again under the lock: another process may have delivered some meanwhile.
-          let records = folder.all().filter { $0.trackingURI == uri }
-          do throws(GitVersioningError) {
-            let done = try await deliverLocked(
-              records, to: store, repository: repository, options: options, environment: environment)
-            outcome.delivered += done.delivered
-            outcome.created += done.created
-          } catch {
-            outcome.problem = error
-          }
+    // The registration lock is taken for one version at a time, as a worker takes it (see
+    // ``Registrar``), so an app start waiting for it never waits for a whole delivery.
+    for (uri, store) in stores {
+      for record in folder.all() where record.trackingURI == uri {
+        do throws(GitVersioningError) {
+          guard let lock = try await Registrar.lock(directory, waitingAtMost: nil) else { break }
+          defer { lock.release() }
+          // Read again under the lock: another process may have delivered it meanwhile.
+          guard let current = folder.find(record.modelID) else { continue }
+          let done = try await deliverLocked(
+            [current], to: store, repository: repository, options: options, environment: environment)
+          outcome.delivered += done.delivered
+          outcome.created += done.created
+        } catch {
+          outcome.problem = error
+          break
         }
-      } catch {
-        outcome.problem = GitVersioningError(.localState(error))
       }
     }
     outcome.remaining = folder.modelIDs().count
@@ -107,6 +101,7 @@ enum UndeliveredDelivery {
     var created = 0
     for record in records {
       let final: String
+      let experimentID: String
       do throws(MLflowStoreError) {
         let experiment: Experiment
         if let known = experiments[record.experimentKey] {
@@ -116,21 +111,26 @@ enum UndeliveredDelivery {
             in: store, environment: selecting(record.experimentKey, in: environment))
           experiments[record.experimentKey] = experiment
         }
+        experimentID = experiment.experimentID
         let tagging = VersionTagging(
           policy: record.dirtyVersions, diffTagLimit: options.maxDiffTagBytes,
           sourceName: record.tags[VersionTagKey.sourceName] ?? VersionResolution.programName(),
           user: record.tags[VersionTagKey.user])
         let registry = VersionRegistry(store: store, experimentID: experiment.experimentID, tagging: tagging)
         let version = folder.gitVersion(of: record)
-        let result =
-          if record.isProvisional {
-            try await registry.findOrCreate(version, recordedTags: record.tags)
-          } else {
-            try await registry.create(
-              version, id: record.modelID, tags: record.tags, creationTimestamp: record.creationTimestamp)
-          }
+        let result: VersionRegistry.Found
+        if record.isProvisional {
+          result = try await registry.findOrCreate(version, recordedTags: record.tags)
+        } else {
+          let made = try await registry.create(
+            version, id: record.modelID, tags: record.tags, creationTimestamp: record.creationTimestamp)
+          result = VersionRegistry.Found(model: made.model, created: made.created)
+        }
         final = result.model.modelID
         if result.created { created += 1 }
+        if let duplicate = result.undeletedDuplicate {
+          try? DuplicateModels(stateDirectory: directory).record(duplicate, store: record.trackingURI)
+        }
       } catch {
         throw GitVersioningError(.store(error))
       }
@@ -144,7 +144,7 @@ enum UndeliveredDelivery {
           try index.record(
             VersionIndex.Entry(
               key: record.indexKey, modelID: final, branch: record.branch, commit: record.commit,
-              isDirty: record.isDirty))
+              isDirty: record.isDirty, experimentID: experimentID))
         }
         try folder.remove(record.modelID)
       } catch {

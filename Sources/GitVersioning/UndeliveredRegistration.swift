@@ -2,6 +2,10 @@ import GitState
 import LocalFiles
 import MLflowStore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -13,8 +17,13 @@ import Foundation
 /// ``UndeliveredVersion`` and indexed, so apps and the CLI use it like any other version until
 /// ``UndeliveredDelivery`` puts it in the store.
 ///
-/// It runs under the same registration lock as ``Registrar``, so processes starting at once on
-/// a fresh state agree on one ID.
+/// It runs under a lock of its own (`mlflow-git/undelivered.lock`), held only while local files
+/// are read and written, so processes starting at once on a fresh state agree on one ID, and a
+/// start never waits here for a registration talking to a store. An app start that finds the
+/// registration lock busy (a worker's batch, see ``Registrar``) keeps its version here too,
+/// with a provisional ID even for the embedded store: the worker may be creating the same
+/// version's model, and delivery then finds that model and maps the ID to it
+/// (``ModelIDMapping``) instead of creating a second one.
 struct UndeliveredRegistration: Sendable {
   let repository: GitRepository
   let trackingURI: TrackingURI
@@ -43,15 +52,22 @@ struct UndeliveredRegistration: Sendable {
     return true
   }
 
-  /// Gives each version its model ID, in order, under the registration lock: the indexed one
-  /// when there is one, else a new one, recorded undelivered and indexed.
-  func keep(_ versions: [GitVersion]) throws(GitVersioningError) -> [Registrar.Outcome] {
+  /// Gives each version its model ID, in order: the indexed one when there is one, else a new
+  /// one, recorded undelivered and indexed.
+  ///
+  /// - Parameter provisional: Give new IDs as provisional ones even for the embedded store
+  ///   (its registration lock was busy, so the store may get the version's model meanwhile).
+  func keep(_ versions: [GitVersion], provisional: Bool = false) async throws(GitVersioningError)
+    -> [Registrar.Outcome]
+  {
     let directory = VersionResolution.stateDirectory(of: repository)
     let index = VersionIndex(stateDirectory: directory)
     let folder = UndeliveredVersions(stateDirectory: directory)
-    do {
-      try PrivateFiles.createDirectory(directory)
-      let lock = try FileLock.acquire(at: directory + "/register.lock")
+    do throws(LocalFileError) {
+      try VersionResolution.createStateDirectory(directory)
+      guard let lock = try await FileLock.acquire(at: directory + "/undelivered.lock", waitingAtMost: nil) else {
+        throw LocalFileError(path: directory + "/undelivered.lock", operation: "lock", errno: ECANCELED)
+      }
       defer { lock.release() }
       // A record whose index line was never written (killed in between) still owns its state.
       var recorded: [VersionIndex.Key: String] = [:]
@@ -65,17 +81,17 @@ struct UndeliveredRegistration: Sendable {
           if VersionResolution.refreshesDiffTag(version, options), var record = folder.find(modelID) {
             // One dirty version per commit: its diff follows the latest one, as in the store.
             record.tags.merge(tagging.diffTags(for: version)) { $1 }
-            try folder.write(record, diff: version.diff)
+            try folder.write(record, diff: version.diff, patch: version.patch)
           }
           outcomes.append(Registrar.Outcome(modelID: modelID, created: false, foundInIndex: true))
           continue
         }
         let modelID = Identifiers.newModelID()
         let record = UndeliveredVersion(
-          modelID: modelID, isProvisional: isProvisional, key: key, dirtyVersions: options.dirtyVersions,
+          modelID: modelID, isProvisional: provisional || isProvisional, key: key, dirtyVersions: options.dirtyVersions,
           version: version, creationTimestamp: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)),
           tags: tagging.tags(for: version))
-        try folder.write(record, diff: version.diff)
+        try folder.write(record, diff: version.diff, patch: version.patch)
         try index.record(entry(key, modelID, version))
         recorded[key] = modelID
         outcomes.append(Registrar.Outcome(modelID: modelID, created: true, foundInIndex: false))
@@ -87,6 +103,8 @@ struct UndeliveredRegistration: Sendable {
   }
 
   private func entry(_ key: VersionIndex.Key, _ modelID: String, _ version: GitVersion) -> VersionIndex.Entry {
-    VersionIndex.Entry(key: key, modelID: modelID, branch: version.branch, commit: version.commit, isDirty: version.isDirty)
+    VersionIndex.Entry(
+      key: key, modelID: modelID, branch: version.branch, commit: version.commit, isDirty: version.isDirty,
+      experimentID: key.experiment.hasPrefix("id:") ? String(key.experiment.dropFirst(3)) : nil)
   }
 }

@@ -9,7 +9,9 @@ import MLflowStore
 /// processes, `mlflow-git versions` — and the version is delivered later by the next hook, app
 /// start or `mlflow-git sync`. For the embedded store the ID is final: the model is created in
 /// `mlflow.db` under it. A tracking server chooses its own IDs, so there the ID is
-/// provisional and ``ModelIDMapping`` tells the final one after delivery.
+/// provisional and ``ModelIDMapping`` tells the final one after delivery. So is the ID an app
+/// start gives while a worker holds the registration lock, in any store: the worker may be
+/// making the version's model, which delivery then finds.
 ///
 /// # Usage
 /// ```swift
@@ -20,7 +22,8 @@ import MLflowStore
 public struct UndeliveredVersion: Sendable, Hashable {
   /// The model ID handed out for the version.
   public var modelID: String
-  /// `true` when the store is a tracking server, which gives the model its own ID at delivery.
+  /// `true` when delivery finds or creates the model and maps this ID to the model's: the store
+  /// is a tracking server, or the ID was given while a worker held the registration lock.
   public var isProvisional: Bool
   /// The store the version goes to, e.g. `sqlite:////src/app/mlflow.db`.
   public var trackingURI: String
@@ -135,10 +138,11 @@ extension UndeliveredVersion {
     UndeliveredVersions(stateDirectory: VersionResolution.stateDirectory(of: repository)).find(modelID)
   }
 
-  /// The complete diff of a dirty version, byte for byte (what `mlflow-git diff` prints);
-  /// `nil` for a clean one.
+  /// The complete diff of a dirty version, byte for byte, with binary files' contents when one
+  /// changed (what `mlflow-git diff` prints, ready for `git apply`); `nil` for a clean one.
   public func completeDiff(in repository: GitRepository) -> [UInt8]? {
     guard isDirty else { return nil }
-    return UndeliveredVersions(stateDirectory: VersionResolution.stateDirectory(of: repository)).diff(of: modelID)
+    let folder = UndeliveredVersions(stateDirectory: VersionResolution.stateDirectory(of: repository))
+    return folder.patch(of: modelID) ?? folder.diff(of: modelID)
   }
 }

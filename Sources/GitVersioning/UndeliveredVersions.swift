@@ -14,8 +14,10 @@ import Glibc
 ///   `modelID`, `provisional`, `trackingURI`, `experiment` (`id:…`/`name:…`), `state` (the
 ///   index's state key), `dirtyVersions`, `name`, `branch`, `commit`, `dirty`, `repoURL`,
 ///   `creationTimestamp` (ms), `tags` (every tag the model is created with).
-/// - `<model ID>.diff`: a dirty version's complete diff, byte for byte (its tag may hold only
-///   the first part), written before the record.
+/// - `<model ID>.diff`: a dirty version's diff in MLflow's format, byte for byte (its tag may
+///   hold only the first part), written before the record.
+/// - `<model ID>.patch`: when a binary file changed, the diff with its contents (`git diff
+///   --binary`), what restores the tree; written before the record.
 ///
 /// A record is written whole (temporary file, `fsync`, `rename`): a reader sees it complete or
 /// not at all. Its existence is what makes the version undelivered; it is removed only after
@@ -23,18 +25,23 @@ import Glibc
 struct UndeliveredVersions: Sendable {
   /// The folder.
   let directory: String
+  /// The state folder it is in.
+  let stateDirectory: String
 
   init(stateDirectory: String) {
+    self.stateDirectory = stateDirectory
     directory = stateDirectory + "/undelivered"
   }
 
   private func recordPath(_ modelID: String) -> String { directory + "/" + modelID + ".json" }
   private func diffPath(_ modelID: String) -> String { directory + "/" + modelID + ".diff" }
+  private func patchPath(_ modelID: String) -> String { directory + "/" + modelID + ".patch" }
 
-  /// Stores `version` (and a dirty version's complete `diff`), replacing its earlier record.
-  func write(_ version: UndeliveredVersion, diff: [UInt8]?) throws(LocalFileError) {
-    try PrivateFiles.createDirectory(directory)
+  /// Stores `version` (and a dirty version's `diff` and binary `patch`), replacing its earlier record.
+  func write(_ version: UndeliveredVersion, diff: [UInt8]?, patch: [UInt8]? = nil) throws(LocalFileError) {
+    try VersionResolution.createStateDirectory(stateDirectory, subfolder: "undelivered")
     if let diff { try PrivateFiles.replace(diffPath(version.modelID), with: diff) }
+    if let patch { try PrivateFiles.replace(patchPath(version.modelID), with: patch) }
     try PrivateFiles.replace(recordPath(version.modelID), with: Array((version.json.pythonJSON + "\n").utf8))
   }
 
@@ -51,25 +58,33 @@ struct UndeliveredVersions: Sendable {
     return UndeliveredVersion(json: json)
   }
 
-  /// A dirty version's complete diff.
+  /// A dirty version's diff in MLflow's format.
   func diff(of modelID: String) -> [UInt8]? {
     guard Self.isModelID(modelID) else { return nil }
     return (try? PrivateFiles.read(diffPath(modelID))) ?? nil
   }
 
-  /// The version `record` stands for, with its complete diff.
+  /// A dirty version's binary patch, when a binary file changed (see ``GitVersion/patch``).
+  func patch(of modelID: String) -> [UInt8]? {
+    guard Self.isModelID(modelID) else { return nil }
+    return (try? PrivateFiles.read(patchPath(modelID))) ?? nil
+  }
+
+  /// The version `record` stands for, with its diff and patch.
   func gitVersion(of record: UndeliveredVersion) -> GitVersion {
     GitVersion(
       branch: record.branch, commit: record.commit, isDirty: record.isDirty, repoURL: record.repoURL,
-      diff: record.isDirty ? diff(of: record.modelID) ?? [] : nil)
+      diff: record.isDirty ? diff(of: record.modelID) ?? [] : nil, patch: patch(of: record.modelID))
   }
 
-  /// Forgets a delivered version: the record first (the version is then delivered), then its diff.
+  /// Forgets a delivered version: the record first (the version is then delivered), then its
+  /// diff and patch.
   func remove(_ modelID: String) throws(LocalFileError) {
     if unlink(recordPath(modelID)) != 0 && errno != ENOENT {
       throw LocalFileError(path: recordPath(modelID), operation: "remove", errno: errno)
     }
     unlink(diffPath(modelID))
+    unlink(patchPath(modelID))
   }
 
   /// The model IDs with a record, without reading them (one directory read; none when the

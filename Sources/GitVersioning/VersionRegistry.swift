@@ -3,10 +3,21 @@ import MLflowStore
 
 /// Finds the LoggedModel that stands for a version, or creates it, without duplicates.
 ///
-/// Within one repository clone, callers serialize on a file lock (see ``GitVersioning``).
-/// Across machines that share only a tracking server, creators converge: after creating, a
-/// registry re-reads every model of the version, oldest first, and when an older one exists it
-/// deletes its own and adopts that one — so all of them end on the oldest.
+/// Within one repository clone, callers serialize on a file lock (see ``Registrar``). Across
+/// clones and machines that share only the store, creators converge: after creating, a
+/// registry waits until every model created in the same millisecond or earlier is visible, then
+/// re-reads every model of the version, oldest first (creation time, then ID), and when an
+/// older one exists it deletes its own and adopts that one — so all of them end on the oldest.
+/// The wait is what makes two creations in one millisecond converge: without it, the first
+/// creator could re-read before the second committed, keep its model, and the second, seeing
+/// both, keep its own when its ID sorts first. In the embedded store the wait is exact (see
+/// ``MLflowStore/SQLiteTrackingStore/waitForModelsCreated(through:)``); on a tracking server,
+/// whose clock and commits are out of sight, it lasts as long as the creation request took.
+///
+/// A model mlflow-git created (it bears the version's name, ``GitVersion/displayName``) and
+/// left PENDING (a registration killed between creating and finalizing it) is finalized READY
+/// when it is adopted. Python's versioning names its models at random and never finalizes
+/// them; its models are adopted as they are.
 struct VersionRegistry: Sendable {
   let store: any TrackingStore
   let experimentID: String
@@ -14,28 +25,77 @@ struct VersionRegistry: Sendable {
 
   var policy: DirtyVersionPolicy { tagging.policy }
 
+  /// What ``findOrCreate(_:recordedTags:)`` found or made.
+  struct Found: Sendable {
+    var model: LoggedModel
+    var created: Bool
+    /// A model this registry created and could not delete after adopting an older one: a
+    /// duplicate to delete later (see ``Registrar``).
+    var undeletedDuplicate: String?
+  }
+
   /// The model for `version`, created (named after the version, status READY) when none exists.
   ///
   /// - Parameter recordedTags: The tags to create it with when they were fixed earlier (a
   ///   version kept undelivered); `nil` means this process's tags for it.
   func findOrCreate(_ version: GitVersion, recordedTags: [String: String]? = nil)
-    async throws(MLflowStoreError) -> (model: LoggedModel, created: Bool)
+    async throws(MLflowStoreError) -> Found
   {
     if let existing = try await matchingModels(of: version).first {
-      try await refresh(existing, for: version)
-      return (existing, false)
+      let ready = try await finalizedIfPending(existing, for: version)
+      try await refresh(ready, for: version)
+      return Found(model: ready, created: false)
     }
     let tags = recordedTags ?? tagging.tags(for: version)
+    let clock = ContinuousClock()
+    let started = clock.now
     let created = try await store.createLoggedModel(
       experimentID: experimentID, name: version.displayName, tags: tags, params: [:], modelType: nil, sourceRunID: nil)
+    let creationTime = clock.now - started
     try storeCompleteDiff(of: version, in: created, tags: tags)
     let ready = try await store.finalizeLoggedModel(id: created.modelID, status: .ready)
     // Converge with creators that raced us from other processes or machines: the oldest wins.
+    try await waitForCreations(through: created.creationTimestamp, creationTime: creationTime)
     guard let oldest = try await matchingModels(of: version).first, oldest.modelID != ready.modelID else {
-      return (ready, true)
+      return Found(model: ready, created: true)
     }
-    try? await store.deleteLoggedModel(id: ready.modelID)
-    return (oldest, false)
+    let adopted = try await finalizedIfPending(oldest, for: version)
+    let deleted = await delete(ready.modelID)
+    return Found(model: adopted, created: false, undeletedDuplicate: deleted ? nil : ready.modelID)
+  }
+
+  /// Waits until models created by others at or before `timestamp` are visible to searches.
+  private func waitForCreations(through timestamp: Int64, creationTime: Duration) async throws(MLflowStoreError) {
+    if let embedded = store as? SQLiteTrackingStore {
+      try await embedded.waitForModelsCreated(through: timestamp)
+    } else {
+      try? await Task.sleep(for: min(max(creationTime, .milliseconds(5)), .seconds(1)))
+    }
+  }
+
+  /// `model`, finalized READY (with its complete diff stored) when mlflow-git created it and it
+  /// is PENDING.
+  private func finalizedIfPending(_ model: LoggedModel, for version: GitVersion) async throws(MLflowStoreError)
+    -> LoggedModel
+  {
+    guard model.status == .pending, model.name == version.displayName else { return model }
+    try storeCompleteDiff(of: version, in: model, tags: model.tags)
+    return try await store.finalizeLoggedModel(id: model.modelID, status: .ready)
+  }
+
+  /// Deletes a duplicate model, trying three times; `true` when it is deleted (or already gone).
+  func delete(_ modelID: String) async -> Bool {
+    for attempt in 0..<3 {
+      do throws(MLflowStoreError) {
+        try await store.deleteLoggedModel(id: modelID)
+        return true
+      } catch where error.code == .modelNotFound {
+        return true
+      } catch {
+        try? await Task.sleep(for: .milliseconds(100 << attempt))
+      }
+    }
+    return false
   }
 
   /// Every active model that stands for `version`, oldest first.
@@ -101,7 +161,7 @@ struct VersionRegistry: Sendable {
   private func storeCompleteDiff(of version: GitVersion, in model: LoggedModel, tags: [String: String])
     throws(MLflowStoreError)
   {
-    guard tags[VersionTagKey.diffArtifact] != nil, let diff = version.diff else { return }
+    guard tags[VersionTagKey.diffArtifact] != nil, let diff = version.completeDiff else { return }
     var directory = model.artifactLocation
     if directory.hasPrefix("file://") { directory = String(directory.dropFirst("file://".count)) }
     guard directory.hasPrefix("/") else { return }

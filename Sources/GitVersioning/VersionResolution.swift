@@ -37,7 +37,8 @@ public struct VersionResolution: Sendable {
   /// The tracking store, as MLflow resolves it (`MLFLOW_TRACKING_URI`, then
   /// `git config mlflow.trackingUri`, then `sqlite:///mlflow.db` at the work tree's top).
   public let trackingURI: TrackingURI
-  /// The experiment ID, or `nil` when the model came from the index under an experiment name.
+  /// The experiment ID, or `nil` while it is not known: the version waits undelivered under an
+  /// experiment name that has not been looked up.
   public let experimentID: String?
   /// The LoggedModel's ID.
   public let modelID: String
@@ -58,9 +59,15 @@ public struct VersionResolution: Sendable {
   let indexKey: VersionIndex.Key
   let options: GitVersioningOptions
 
-  /// The model as traces and child processes should see it.
+  /// The model as traces and child processes should see it. While its experiment's ID is not
+  /// known (the version waits undelivered under an experiment name), the name goes with it, so
+  /// its traces go to that experiment whatever environment delivers them.
   public var activeModel: ActiveModel {
-    ActiveModel(modelID: modelID, trackingURI: trackingURI.description, experimentID: experimentID)
+    var model = ActiveModel(modelID: modelID, trackingURI: trackingURI.description, experimentID: experimentID)
+    if experimentID == nil, indexKey.experiment.hasPrefix("name:") {
+      model.experimentName = String(indexKey.experiment.dropFirst("name:".count))
+    }
+    return model
   }
 
   /// Resolves the current version: reads the Git state, then the index, then the store.
@@ -111,9 +118,10 @@ public struct VersionResolution: Sendable {
       store: trackingURI.description, experiment: experimentKey(environment),
       state: version.stateKey(policy: options.dirtyVersions))
     let index = VersionIndex(stateDirectory: stateDirectory(of: repository))
-    if !refreshesDiffTag(version, options), let modelID = index.modelID(for: key) {
+    if !refreshesDiffTag(version, options), let found = index.find(key) {
       let resolution = indexed(
-        modelID, version: version, repository: repository, trackingURI: trackingURI, key: key, options: options)
+        found.modelID, version: version, repository: repository, trackingURI: trackingURI, key: key, options: options,
+        experimentID: found.experimentID)
       if options.indexVerification == .beforeReturning { return try await resolution.verified() }
       return resolution
     }
@@ -163,15 +171,24 @@ public struct VersionResolution: Sendable {
     } catch {
       throw GitVersioningError(.store(error))
     }
-    do {
-      try VersionIndex(stateDirectory: VersionResolution.stateDirectory(of: repository)).remove(indexKey)
-    } catch {
-      throw GitVersioningError(.localState(error))
-    }
+    try await forgetIndexedModel()
     let environment = options.environment ?? ProcessInfo.processInfo.environment
     return try await VersionResolution.register(
       version, repository: repository, trackingURI: trackingURI, key: indexKey, environment: environment,
       options: options, store: store)
+  }
+
+  /// Removes the index entry of this resolution's version, under the registration lock (as
+  /// every index write, see ``VersionIndex``).
+  private func forgetIndexedModel() async throws(GitVersioningError) {
+    let directory = VersionResolution.stateDirectory(of: repository)
+    guard let lock = try await Registrar.lock(directory, waitingAtMost: nil) else { return }
+    defer { lock.release() }
+    do {
+      try VersionIndex(stateDirectory: directory).remove(indexKey)
+    } catch {
+      throw GitVersioningError(.localState(error))
+    }
   }
 
   /// `true` when a model in experiment `modelExperimentID` may stand for this resolution: it
@@ -189,39 +206,61 @@ public struct VersionResolution: Sendable {
   }
 
   /// The resolution of a version whose model the index gave: undelivered when its record says so.
+  ///
+  /// - Parameter experimentID: The experiment's ID the index recorded, if any; else the ID the
+  ///   environment selected, when it selected one by ID.
   static func indexed(
     _ modelID: String, version: GitVersion, repository: GitRepository, trackingURI: TrackingURI,
-    key: VersionIndex.Key, options: GitVersioningOptions, created: Bool = false, storeCheck: StoreCheck = .notMade
+    key: VersionIndex.Key, options: GitVersioningOptions, created: Bool = false, storeCheck: StoreCheck = .notMade,
+    experimentID: String? = nil
   ) -> VersionResolution {
     let folder = UndeliveredVersions(stateDirectory: stateDirectory(of: repository))
     let undelivered = folder.contains(modelID) ? folder.find(modelID) : nil
     return VersionResolution(
       version: version, repository: repository, trackingURI: trackingURI,
-      experimentID: key.experiment.hasPrefix("id:") ? String(key.experiment.dropFirst(3)) : nil,
+      experimentID: experimentID ?? (key.experiment.hasPrefix("id:") ? String(key.experiment.dropFirst(3)) : nil),
       modelID: modelID, foundInIndex: !created, created: created,
       isDelivered: undelivered == nil, isProvisional: undelivered?.isProvisional ?? false, storeCheck: storeCheck,
       indexKey: key, options: options)
   }
 
-  /// Finds or creates the model under the repository's registration lock and indexes it; when
-  /// the store is absent, gives the version its ID and keeps it undelivered.
+  /// How long an app start waits for the registration lock, which a worker (or another start)
+  /// holds while it registers one version with the store. Past it, the start goes on at once
+  /// with an ID it can give now, as when the store is absent: the version is kept undelivered
+  /// with a provisional ID, delivered in the background (see ``UndeliveredRegistration``). A
+  /// start that asked for a store check before returning
+  /// (``GitVersioningOptions/IndexVerification/beforeReturning``, as `mlflow-git status` does)
+  /// waits for the lock instead: it wants the store's answer.
+  public static let startLockWait = Duration.milliseconds(50)
+
+  /// Finds or creates the model under the repository's registration lock (waiting for it at
+  /// most ``startLockWait``) and indexes it; when the store is absent, or the lock stays busy,
+  /// gives the version its ID and keeps it undelivered.
   static func register(
     _ version: GitVersion, repository: GitRepository, trackingURI: TrackingURI, key: VersionIndex.Key,
     environment: [String: String], options: GitVersioningOptions, store: (any TrackingStore)? = nil
   ) async throws(GitVersioningError) -> VersionResolution {
+    let registration = UndeliveredRegistration(
+      repository: repository, trackingURI: trackingURI, environment: environment, options: options)
     do throws(GitVersioningError) {
+      let wait = options.indexVerification == .beforeReturning ? nil : startLockWait
+      guard let lock = try await Registrar.lock(stateDirectory(of: repository), waitingAtMost: wait) else {
+        let outcome = try await registration.keep([version], provisional: true)[0]
+        return indexed(
+          outcome.modelID, version: version, repository: repository, trackingURI: trackingURI, key: key,
+          options: options, created: outcome.created, storeCheck: .notMade)
+      }
+      defer { lock.release() }
       let registrar = try await Registrar.open(
         repository: repository, trackingURI: trackingURI, environment: environment, options: options, store: store)
-      let outcome = try await registrar.register([version])[0]
+      let outcome = try await registrar.registerLocked(version)
       return VersionResolution(
         version: version, repository: repository, trackingURI: trackingURI,
         experimentID: registrar.experiment.experimentID, modelID: outcome.modelID,
         foundInIndex: outcome.foundInIndex, created: outcome.created, isDelivered: true, isProvisional: false,
         storeCheck: .made, indexKey: key, options: options)
     } catch where UndeliveredRegistration.applies(to: error) {
-      let registration = UndeliveredRegistration(
-        repository: repository, trackingURI: trackingURI, environment: environment, options: options)
-      let outcome = try registration.keep([version])[0]
+      let outcome = try await registration.keep([version])[0]
       return indexed(
         outcome.modelID, version: version, repository: repository, trackingURI: trackingURI, key: key,
         options: options, created: outcome.created, storeCheck: .made)
@@ -249,6 +288,24 @@ public struct VersionResolution: Sendable {
       return try TrackingURI.resolve(
         environment: environment, repositorySetting: configured,
         repositorySettingName: "git config mlflow.trackingUri", defaultDirectory: repository.workTree)
+    } catch {
+      throw GitVersioningError(.store(error))
+    }
+  }
+
+  /// The URI to connect to the store that `stored` (a ``MLflowStore/TrackingURI/description``, which has no
+  /// credentials) names: the repository's own tracking URI when it is that store (it may carry
+  /// the credentials the record left out), else `stored` (see
+  /// ``MLflowStore/TrackingURI/reconnecting(to:environment:relativeTo:settingName:)``).
+  static func connectionURI(for stored: String, repository: GitRepository, environment: [String: String])
+    throws(GitVersioningError) -> TrackingURI
+  {
+    if let current = try? trackingURI(of: repository, environment: environment), current.description == stored {
+      return current
+    }
+    do {
+      return try TrackingURI.reconnecting(
+        to: stored, environment: environment, relativeTo: "/", settingName: "a recorded tracking URI")
     } catch {
       throw GitVersioningError(.store(error))
     }
@@ -299,6 +356,14 @@ public struct VersionResolution: Sendable {
   /// mlflow-git's state folder in the repository's Git common directory (shared by worktrees).
   static func stateDirectory(of repository: GitRepository) -> String {
     repository.commonDirectory + "/mlflow-git"
+  }
+
+  /// Creates the state folder `stateDirectory` (`<git common dir>/mlflow-git`) and, when given,
+  /// its subfolder `name`, never their parents: a background worker whose repository was
+  /// removed meanwhile fails instead of making its Git directory anew.
+  static func createStateDirectory(_ stateDirectory: String, subfolder name: String? = nil) throws(LocalFileError) {
+    try PrivateFiles.createDirectory(stateDirectory, creatingParents: false)
+    if let name { try PrivateFiles.createDirectory(stateDirectory + "/" + name, creatingParents: false) }
   }
 
   /// Which experiment the environment selects, without asking the store: by name, by ID, or

@@ -37,14 +37,17 @@ struct VersionTags {
     return tags
   }
 
-  /// The diff's tags: the diff text (whole when it is valid UTF-8 and within `limit` bytes,
-  /// else its first part and a marker), its digest and size, and whether it was cut.
+  /// The diff's tags: the diff text in MLflow's format (whole when it is valid UTF-8 and within
+  /// `limit` bytes, else its first part and a marker), the complete diff's digest and size, and
+  /// whether it was cut. When a binary file changed, the complete diff (its ``GitVersion/patch``)
+  /// is the model artifact, named by the artifact tag, though the text tag is whole.
   static func diff(of version: GitVersion, limit: Int) -> [String: String] {
-    guard let diff = version.diff else { return [:] }
+    guard let diff = version.diff, let complete = version.completeDiff else { return [:] }
     var tags = [
-      VersionTagKey.diffDigest: SHA256.hexDigest(diff),
-      VersionTagKey.diffSize: String(diff.count),
+      VersionTagKey.diffDigest: SHA256.hexDigest(complete),
+      VersionTagKey.diffSize: String(complete.count),
     ]
+    if version.patch != nil { tags[VersionTagKey.diffArtifact] = diffArtifactName }
     if diff.count <= limit, let text = String(validating: diff, as: UTF8.self) {
       tags[VersionTagKey.diff] = text
       return tags

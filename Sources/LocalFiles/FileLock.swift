@@ -10,9 +10,14 @@ import Darwin
 /// process (each holder opens the file anew) as well as other processes, and the kernel
 /// releases it when its holder exits or is killed, so a crash never leaves a stale lock.
 ///
+/// Async code waits with ``acquire(at:waitingAtMost:)``, which polls without blocking its
+/// thread: a blocking `flock` would hold one of the few threads of Swift's cooperative pool for
+/// as long as another process keeps the lock.
+///
 /// # Usage
 /// ```swift
-/// let lock = try FileLock.acquire(at: stateDirectory + "/register.lock")
+/// guard let lock = try await FileLock.acquire(at: stateDirectory + "/register.lock", waitingAtMost: .milliseconds(50))
+/// else { return keepForLater() }
 /// defer { lock.release() }
 /// if let worker = try FileLock.tryAcquire(at: workerLockPath) {
 ///   defer { worker.release() }
@@ -29,9 +34,35 @@ public final class FileLock: Sendable {
     self.path = path
   }
 
-  /// Takes the lock at `path` (creating the file with mode 0600 if missing), waiting for it.
+  /// Takes the lock at `path` (creating the file with mode 0600 if missing), waiting for it
+  /// with a blocking `flock`: for synchronous code that owns its thread. Async code uses
+  /// ``acquire(at:waitingAtMost:)``.
   public static func acquire(at path: String) throws(LocalFileError) -> FileLock {
     try lock(path, waiting: true)!
+  }
+
+  /// Takes the lock at `path` (creating the file with mode 0600 if missing), waiting for it at
+  /// most `limit` (`nil`: as long as it takes) without blocking the calling thread: it tries
+  /// every millisecond at first, then less often, up to every 20 ms. Returns `nil` when the
+  /// lock was still taken when the time was up.
+  public static func acquire(at path: String, waitingAtMost limit: Duration?) async throws(LocalFileError) -> FileLock? {
+    let clock = ContinuousClock()
+    let deadline = limit.map { clock.now + $0 }
+    var pause = Duration.milliseconds(1)
+    while true {
+      if let lock = try lock(path, waiting: false) { return lock }
+      if let deadline {
+        let left = deadline - clock.now
+        if left <= .zero { return nil }
+        pause = min(pause, left)
+      }
+      do {
+        try await Task.sleep(for: pause)
+      } catch {
+        return nil  // cancelled
+      }
+      pause = min(pause * 2, .milliseconds(20))
+    }
   }
 
   /// Takes the lock at `path` if it is free; `nil` when another holder has it.

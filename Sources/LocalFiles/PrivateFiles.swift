@@ -13,10 +13,12 @@ import Darwin
 /// try PrivateFiles.append(Array("entry\n".utf8), to: gitCommonDir + "/mlflow-git/journal")
 /// ```
 public enum PrivateFiles {
-  /// Creates `path` and any missing parents with mode 0700; an existing folder is kept as is.
-  public static func createDirectory(_ path: String) throws(LocalFileError) {
+  /// Creates `path` with mode 0700, and any missing parents unless `creatingParents` is
+  /// `false` (then a missing parent fails with ENOENT: a folder inside a repository that was
+  /// removed meanwhile is not made anew); an existing folder is kept as is.
+  public static func createDirectory(_ path: String, creatingParents: Bool = true) throws(LocalFileError) {
     if mkdir(path, 0o700) == 0 || errno == EEXIST { return }
-    guard errno == ENOENT, let slash = path.lastIndex(of: "/"), slash != path.startIndex else {
+    guard creatingParents, errno == ENOENT, let slash = path.lastIndex(of: "/"), slash != path.startIndex else {
       throw LocalFileError(path: path, operation: "create the folder", errno: errno)
     }
     try createDirectory(String(path[..<slash]))

@@ -20,13 +20,13 @@ struct ServerURL: Sendable, Hashable, CustomStringConvertible {
     else {
       throw MLflowStoreError(
         code: .invalidConfiguration,
-        message: "the tracking server URL '\(ServerURL.redacted(text))' is not an http:// or https:// URL "
+        message: "the tracking server URL '\(TrackingURI.redacted(text))' is not an http:// or https:// URL "
           + "with a host; use e.g. http://127.0.0.1:5000")
     }
     guard components.query == nil, components.fragment == nil else {
       throw MLflowStoreError(
         code: .invalidConfiguration,
-        message: "the tracking server URL '\(ServerURL.redacted(text))' has a query or fragment; "
+        message: "the tracking server URL '\(TrackingURI.redacted(text))' has a query or fragment; "
           + "give the server's root URL, e.g. https://mlflow.example.com")
     }
     var stripped = components
@@ -44,14 +44,4 @@ struct ServerURL: Sendable, Hashable, CustomStringConvertible {
   }
 
   var description: String { base }
-
-  /// `text` with anything between `://` and `@` replaced, for messages about URLs that may
-  /// carry credentials.
-  static func redacted(_ text: String) -> String {
-    guard let schemeEnd = text.firstRange(of: "://") else { return text }
-    let rest = text[schemeEnd.upperBound...]
-    let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-    guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return text }
-    return String(text[..<schemeEnd.upperBound]) + "***@" + rest[rest.index(after: at)...]
-  }
 }

@@ -20,7 +20,9 @@ import Foundation
 public enum TrackingURI: Sendable, Hashable, CustomStringConvertible {
   /// An SQLite database file (`sqlite:///…`), as an absolute, normalized path.
   case sqlite(path: String)
-  /// A tracking server (`http://…` or `https://…`), without a trailing `/`.
+  /// A tracking server (`http://…` or `https://…`), without a trailing `/`. The URL is kept as
+  /// given, credentials (`https://user:password@host`) included, to connect with; everything
+  /// that prints, logs or stores the URI uses ``description``, which has none.
   case server(url: String)
   /// MLflow's file store (`file:…`, or an existing `./mlruns`), as an absolute path. MLflow 3.13+
   /// refuses it unless `MLFLOW_ALLOW_FILE_STORE=true`; mlflow-git does not write it.
@@ -29,13 +31,42 @@ public enum TrackingURI: Sendable, Hashable, CustomStringConvertible {
   /// The variable MLflow reads the tracking URI from.
   public static let environmentVariable = "MLFLOW_TRACKING_URI"
 
-  /// The URI text, e.g. `sqlite:////src/app/mlflow.db`.
+  /// The URI text, e.g. `sqlite:////src/app/mlflow.db`, without credentials: what is printed,
+  /// logged and stored (an index key, an undelivered version's record, a journaled trace).
   public var description: String {
     switch self {
     case .sqlite(let path): "sqlite:///" + TrackingURI.percentEncodedPath(path)
-    case .server(let url): url
+    case .server(let url): TrackingURI.redacted(url)
     case .fileStore(let path): "file://" + TrackingURI.percentEncodedPath(path)
     }
+  }
+
+  /// `text` without the user information of its authority (`https://alice:secret@host/x` →
+  /// `https://host/x`): the one redaction of every URI mlflow-git prints, logs or stores. Text
+  /// without `://` is returned as it is.
+  public static func redacted(_ text: String) -> String {
+    guard let schemeEnd = text.firstRange(of: "://") else { return text }
+    let rest = text[schemeEnd.upperBound...]
+    let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+    guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return text }
+    return String(text[..<schemeEnd.upperBound]) + rest[rest.index(after: at)...]
+  }
+
+  /// The URI to connect to the store that `stored` names — a ``description`` recorded earlier,
+  /// which has no credentials: `MLFLOW_TRACKING_URI` from `environment` when it names the same
+  /// store (it may carry the credentials the record left out), else `stored` itself. Basic and
+  /// token credentials from `MLFLOW_TRACKING_USERNAME`/`_PASSWORD`/`_TOKEN` apply either way.
+  public static func reconnecting(
+    to stored: String, environment: [String: String], relativeTo workingDirectory: String, settingName: String
+  ) throws(MLflowStoreError) -> TrackingURI {
+    let parsed = try TrackingURI(parsing: stored, relativeTo: workingDirectory, settingName: settingName)
+    if case .server = parsed, let current = environment[environmentVariable],
+      let uri = try? TrackingURI(parsing: current, relativeTo: workingDirectory, settingName: environmentVariable),
+      uri.description == parsed.description
+    {
+      return uri
+    }
+    return parsed
   }
 
   /// The tracking URI in effect, chosen as MLflow chooses it (minus `mlflow.set_tracking_uri`):
@@ -111,7 +142,7 @@ public enum TrackingURI: Sendable, Hashable, CustomStringConvertible {
       guard url.count > web.count + 3 else {
         throw MLflowStoreError(
           code: .invalidConfiguration,
-          message: "\(settingName) is '\(text)', a server URI without a host; use e.g. http://127.0.0.1:5000")
+          message: "\(settingName) is '\(TrackingURI.redacted(text))', a server URI without a host; use e.g. http://127.0.0.1:5000")
       }
       self = .server(url: url)
     case "file":
@@ -130,7 +161,7 @@ public enum TrackingURI: Sendable, Hashable, CustomStringConvertible {
     case let other?:
       throw MLflowStoreError(
         code: .invalidConfiguration,
-        message: "\(settingName) is '\(text)', whose scheme '\(other)' mlflow-git does not support; "
+        message: "\(settingName) is '\(TrackingURI.redacted(text))', whose scheme '\(other)' mlflow-git does not support; "
           + "use sqlite:///path/to/mlflow.db or an http(s):// tracking server")
     }
   }

@@ -14,9 +14,14 @@ import Foundation
 struct TraceDestination: Sendable, Hashable {
   /// The tracking store, e.g. `sqlite:////src/app/mlflow.db`.
   var trackingURI: String
-  /// The experiment, when known; otherwise the exporter resolves it from the environment
-  /// (`MLFLOW_EXPERIMENT_NAME`/`_ID`, else the default experiment).
+  /// The experiment, when known; otherwise the exporter resolves it: by ``experimentName``
+  /// when the version names one, else from the environment (`MLFLOW_EXPERIMENT_NAME`/`_ID`,
+  /// else the default experiment).
   var experimentID: String?
+  /// The experiment's name when the active version was selected by name and its ID is not
+  /// known yet (it waits undelivered); kept with a journaled trace, so whatever environment
+  /// delivers the trace, it goes to the version's experiment.
+  var experimentName: String? = nil
   /// The version the trace is linked to (`mlflow.modelId`), if any.
   var modelID: String?
   /// mlflow-git's state folder of the active version's repository (`<git common dir>/mlflow-git`),
@@ -49,7 +54,8 @@ struct TraceDestination: Sendable, Hashable {
     }
     return TraceDestination(
       trackingURI: model.trackingURI.isEmpty ? process.unlinked.trackingURI : model.trackingURI,
-      experimentID: model.experimentID, modelID: model.modelID, stateDirectory: stateDirectory,
+      experimentID: model.experimentID, experimentName: model.experimentName, modelID: model.modelID,
+      stateDirectory: stateDirectory,
       journalDirectory: journalDirectory, sourceMetadata: metadata)
   }
 }
@@ -69,7 +75,7 @@ struct ProcessDefaults: Sendable {
     let workingDirectory = FileManager.default.currentDirectoryPath
     let trackingURI =
       (try? TrackingURI.resolve(environment: environment, defaultDirectory: workingDirectory))?.description
-      ?? (environment[TrackingURI.environmentVariable] ?? "sqlite:///mlflow.db")
+      ?? TrackingURI.redacted(environment[TrackingURI.environmentVariable] ?? "sqlite:///mlflow.db")
     var metadata = [
       TraceInfo.schemaVersionKey: "3",
       "mlflow.source.type": "LOCAL",

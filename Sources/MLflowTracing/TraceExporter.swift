@@ -180,7 +180,7 @@ final class TraceExporter: Sendable {
     do throws(MLflowStoreError) {
       let store = try await store(for: uri)
       if trace.info.experimentID.isEmpty {
-        trace.info.experimentID = try await experimentID(for: uri, in: store)
+        trace.info.experimentID = try await experimentID(for: uri, in: store, named: pending.destination.experimentName)
       }
       do throws(MLflowStoreError) {
         _ = try await store.logTrace(trace)
@@ -224,17 +224,25 @@ final class TraceExporter: Sendable {
 
   func store(for uri: String) async throws(MLflowStoreError) -> any TrackingStore {
     if let store = stores.withLock({ $0[uri] }) { return store }
-    let parsed = try TrackingURI(
-      parsing: uri, relativeTo: FileManager.default.currentDirectoryPath, settingName: "the trace's tracking URI")
+    let parsed = try TrackingURI.reconnecting(
+      to: uri, environment: environment, relativeTo: FileManager.default.currentDirectoryPath,
+      settingName: "the trace's tracking URI")
     let store = try await TrackingStores.open(parsed, environment: environment)
     stores.withLock { $0[uri] = store }
     return store
   }
 
-  func experimentID(for uri: String, in store: any TrackingStore) async throws(MLflowStoreError) -> String {
-    if let id = experiments.withLock({ $0[uri] }) { return id }
-    let id = try await ExperimentSelection.resolve(in: store, environment: environment).experimentID
-    experiments.withLock { $0[uri] = id }
+  /// The experiment of traces for `uri` without an experiment ID: the one named `name` when
+  /// there is one (see ``TraceDestination/experimentName``), else the environment's.
+  func experimentID(for uri: String, in store: any TrackingStore, named name: String? = nil)
+    async throws(MLflowStoreError) -> String
+  {
+    let selection = uri + "\u{0}" + (name ?? "")
+    if let id = experiments.withLock({ $0[selection] }) { return id }
+    let id = try await ExperimentSelection.resolve(
+      in: store, environment: TraceJournal.selecting(name, in: environment)
+    ).experimentID
+    experiments.withLock { $0[selection] = id }
     return id
   }
 }

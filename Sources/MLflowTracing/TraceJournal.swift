@@ -62,6 +62,9 @@ public struct TraceJournal: Sendable {
   struct Entry: Codable {
     var trackingURI: String
     var trace: Trace
+    /// The experiment to store the trace in when ``trace`` has no experiment ID (see
+    /// ``TraceDestination/experimentName``); absent from entries journaled before it was kept.
+    var experimentName: String?
   }
 
   /// The number of traces waiting.
@@ -70,7 +73,9 @@ public struct TraceJournal: Sendable {
   /// Saves a trace that its store could not take.
   func save(_ pending: TraceExporter.Pending) throws {
     try PrivateFiles.createDirectory(directory)
-    let entry = Entry(trackingURI: pending.destination.trackingURI, trace: pending.trace)
+    let entry = Entry(
+      trackingURI: pending.destination.trackingURI, trace: pending.trace,
+      experimentName: pending.destination.experimentName)
     let data = try JSONEncoder().encode(entry)
     try PrivateFiles.replace(path(of: pending.trace.info.traceID), with: Array(data))
   }
@@ -130,17 +135,21 @@ public struct TraceJournal: Sendable {
         if let cached = stores[entry.trackingURI] {
           store = cached
         } else {
-          let uri = try TrackingURI(
-            parsing: entry.trackingURI, relativeTo: "/", settingName: "the journaled trace's tracking URI")
+          let uri = try TrackingURI.reconnecting(
+            to: entry.trackingURI, environment: environment, relativeTo: "/",
+            settingName: "the journaled trace's tracking URI")
           store = try await TrackingStores.open(uri, environment: environment)
           stores[entry.trackingURI] = store
         }
         if entry.trace.info.experimentID.isEmpty {
-          if let id = experiments[entry.trackingURI] {
+          let selection = entry.trackingURI + "\u{0}" + (entry.experimentName ?? "")
+          if let id = experiments[selection] {
             entry.trace.info.experimentID = id
           } else {
-            let id = try await ExperimentSelection.resolve(in: store, environment: environment).experimentID
-            experiments[entry.trackingURI] = id
+            let id = try await ExperimentSelection.resolve(
+              in: store, environment: TraceJournal.selecting(entry.experimentName, in: environment)
+            ).experimentID
+            experiments[selection] = id
             entry.trace.info.experimentID = id
           }
         }
@@ -157,6 +166,15 @@ public struct TraceJournal: Sendable {
       }
     }
     return report
+  }
+
+  /// `environment`, selecting the experiment named `name` when there is one.
+  static func selecting(_ name: String?, in environment: [String: String]) -> [String: String] {
+    guard let name else { return environment }
+    var selected = environment
+    selected[ExperimentSelection.idVariable] = nil
+    selected[ExperimentSelection.nameVariable] = name
+    return selected
   }
 
   private func path(of traceID: String) -> String { directory + "/" + traceID + ".json" }

@@ -80,7 +80,7 @@ extension VersionComparison {
       }
     }
     return VersionComparison(
-      a: sideA, b: sideB, trackingURI: trackingURI?.redactedDescription ?? "-", window: window, code: code,
+      a: sideA, b: sideB, trackingURI: trackingURI?.description ?? "-", window: window, code: code,
       behaviour: behaviour, notes: notes, storeProblem: storeProblem)
   }
 

@@ -63,7 +63,17 @@ struct SyncCommand: ParsableCommand {
       ProgressBar.draw(done: done, total: total, label: "registering")
     }
     let traces = await TraceJournal(stateDirectory: repository.commonDirectory + "/mlflow-git").deliver()
-    if background { return 0 }
+    if background {
+      // Nothing is printed in the background: what went wrong goes to the worker's log (the
+      // delivery logs its own problems as they happen).
+      if let problem = traces.problem {
+        JournalDelivery.log("\(traces.remaining) journaled traces wait for their store: \(problem)", in: repository)
+      }
+      if traces.unreadable > 0 {
+        JournalDelivery.log("\(traces.unreadable) journaled traces are unreadable (kept as *.corrupt)", in: repository)
+      }
+      return 0
+    }
     if lastDrawn >= 0 { writeStandardError("\n") }
     if json {
       print(

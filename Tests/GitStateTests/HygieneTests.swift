@@ -122,7 +122,7 @@ struct HygieneTests {
         group.addTask { try await ChildProcess.runAsync("sh", arguments: ["-c", script, "wait", flag]).exitStatus }
       }
       try await Task.sleep(for: .milliseconds(100))
-      _ = FileManager.default.createFile(atPath: flag, contents: nil)
+      _ = try? Data().write(to: URL(fileURLWithPath: flag))
       return try await group.reduce(into: [Int32]()) { $0.append($1) }
     }
     #expect(statuses == Array(repeating: 0, count: count), "every child saw the file in time")

@@ -52,15 +52,7 @@ struct ConcurrencyTests {
   func separateClonesConverge() async throws {
     let fixture = try await VersioningFixture()
     defer { fixture.remove() }
-    var clones: [String] = []
-    for index in 0..<4 {
-      let clone = fixture.scratch.root + "/clone\(index)"
-      try fixture.scratch.git(["clone", "-q", fixture.repo, clone])
-      try fixture.scratch.git(["-C", clone, "remote", "set-url", "origin", "https://git.example.com/acme/app.git"])
-      clones.append(clone)
-    }
-    var environment = fixture.environment
-    environment["MLFLOW_TRACKING_URI"] = "sqlite:///" + fixture.databasePath
+    let (clones, environment) = try fixture.clonesSharingTheStore(4)
     let ids = try await Self.race(16, in: clones, environment: environment)
     #expect(Set(ids).count == 1)
     #expect(try await fixture.models().count == 1)

@@ -79,7 +79,7 @@ struct PythonInteropTests {
     try fixture.write("diff A\n", to: "app.py")
     var options = fixture.options()
     options.indexVerification = .never
-    try? FileManager.default.removeItem(atPath: fixture.repo + "/.git/mlflow-git/versions")
+    try? FileManager.default.removeItem(atPath: fixture.repo + "/.git/mlflow-git/index")
     let again = try await VersionResolution.resolve(options: options)
     #expect(again.modelID != ours.modelID)
     let tags = try await fixture.store().loggedModel(id: again.modelID).tags

@@ -29,7 +29,7 @@ struct UserNameTests {
     let directory = try TemporaryDirectory("passwd")
     let file = directory.path + "/passwd"
     try "# comment\nalice:x:1001:1001::/home/alice:/bin/sh\nbob:x:1002:1002::/home/bob:/bin/sh\nbobby:x:1002:1002::/:/bin/sh\n"
-      .write(toFile: file, atomically: true, encoding: .utf8)
+      .write(toFile: file, atomically: false, encoding: .utf8)
     #expect(LocalUsers.name(of: 1002, passwdFile: file) == "bob")
     #expect(LocalUsers.name(of: 1001, passwdFile: file) == "alice")
     #expect(LocalUsers.name(of: 4242, passwdFile: file) == nil)

@@ -126,8 +126,8 @@ struct VersionIdentityTests {
     #expect(model.tags[VersionTagKey.repoURL] == "https://github.com/acme/app.git")
     #expect(!model.tags.values.contains { $0.contains("s3cret") })
     #expect(model.name == "feat-it-s-" + resolution.version.commit.prefix(7))
-    let index = try String(contentsOfFile: fixture.repo + "/.git/mlflow-git/versions", encoding: .utf8)
-    #expect(!index.contains("s3cret"))
+    let index = VersionIndex(stateDirectory: fixture.repo + "/.git/mlflow-git").entries()
+    #expect(index.count == 1 && !"\(index)".contains("s3cret"))
   }
 
   @Test("no remote: the version has no repoURL and does not match a model that has one")

@@ -59,7 +59,7 @@ struct HookFaultTests {
     let locked = try await fixture.cli("sync")
     #expect(!locked.succeeded)
     #expect(locked.standardErrorText.contains("stay journaled"))
-    _ = FileManager.default.createFile(atPath: release, contents: nil)
+    _ = try? Data().write(to: URL(fileURLWithPath: release))
     while !FileManager.default.fileExists(atPath: released) { try await Task.sleep(for: .milliseconds(100)) }
     try await fixture.sync()
     for commit in commits {
@@ -78,13 +78,15 @@ struct HookFaultTests {
     try await fixture.git("config", "--unset", "core.hooksPath")
     // Kill the delivery once it has registered some versions but not all.
     let killed = try await fixture.killMidRun(
-      "backfill --limit 150", while: #"[ "$(wc -l < .git/mlflow-git/versions)" -lt 30 ]"#,
-      count: "wc -l < .git/mlflow-git/versions")
+      "backfill --limit 150", while: #"[ "$(cat .git/mlflow-git/index/* 2>/dev/null | wc -l)" -lt 30 ]"#,
+      count: "cat .git/mlflow-git/index/* | wc -l")
     #expect(killed.status == 137, "the worker was killed")
     #expect(killed.count.map { $0 < 151 } ?? false, "it was killed before it finished")
     try await fixture.sync()
     for commit in commits {
-      #expect(try await fixture.models(branch: "main", commit: commit).count == 1, "\(commit.prefix(7))")
+      let models = try await fixture.models(branch: "main", commit: commit)
+      #expect(models.count == 1, "\(commit.prefix(7))")
+      #expect(models.allSatisfy { $0.status == .ready }, "\(commit.prefix(7)) is READY, not left PENDING")
     }
   }
 
@@ -118,11 +120,14 @@ struct HookFaultTests {
     #expect(try await fixture.cli("install").succeeded)
     try await fixture.git("commit", "-q", "--allow-empty", "-m", "x")
     try await fixture.sync()
-    for name in ["journal", "versions", "journal.offset"] {
+    let index = try FileManager.default.contentsOfDirectory(atPath: fixture.stateDirectory + "/index")
+    #expect(!index.isEmpty)
+    for name in ["journal", "journal.offset"] + index.map({ "index/" + $0 }) {
       let attributes = try FileManager.default.attributesOfItem(atPath: fixture.stateDirectory + "/" + name)
       #expect((attributes[.posixPermissions] as? Int) == 0o600, "\(name)")
     }
-    let folder = try FileManager.default.attributesOfItem(atPath: fixture.stateDirectory)
-    #expect((folder[.posixPermissions] as? Int) == 0o700)
+    for folder in [fixture.stateDirectory, fixture.stateDirectory + "/index"] {
+      #expect((try FileManager.default.attributesOfItem(atPath: folder)[.posixPermissions] as? Int) == 0o700)
+    }
   }
 }

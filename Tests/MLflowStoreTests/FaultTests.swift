@@ -29,7 +29,7 @@ struct FaultTests {
     #expect(error?.code == .unsupportedSchema)
     #expect(error?.message.contains("alembic_version") == true)
     let empty = directory.appending("empty.db")
-    _ = FileManager.default.createFile(atPath: empty, contents: nil)
+    _ = try? Data().write(to: URL(fileURLWithPath: empty))
     let emptyError = #expect(throws: MLflowStoreError.self) { try SQLiteTrackingStore(databasePath: empty) }
     #expect(emptyError?.code == .unsupportedSchema)
     #expect(try RawDatabase(foreign).rows("SELECT name FROM sqlite_master").count == 1)

@@ -70,7 +70,7 @@ struct SQLiteChangeStampTests {
     #expect(committed.changeCounter == before.changeCounter + 1)
 
     for suffix in ["-journal", "-wal"] {
-      _ = FileManager.default.createFile(atPath: path + suffix, contents: nil)
+      _ = try? Data().write(to: URL(fileURLWithPath: path + suffix))
       #expect(SQLiteChangeStamp.read(databasePath: path) == nil, "\(suffix)")
       try FileManager.default.removeItem(atPath: path + suffix)
       #expect(SQLiteChangeStamp.read(databasePath: path) == committed, "\(suffix)")

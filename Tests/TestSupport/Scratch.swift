@@ -28,9 +28,12 @@ public struct Scratch: Sendable {
       \tautocrlf = false
       [gc]
       \tauto = 0
-      """.write(toFile: home + "/.gitconfig", atomically: true, encoding: .utf8)
+      """.write(toFile: home + "/.gitconfig", atomically: false, encoding: .utf8)
     var environment: [String: String] = [:]
     environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    // Child processes' temporary files go where the test process's go (and are checked there:
+    // see TemporaryLeftovers).
+    if let temporary = ProcessInfo.processInfo.environment["TMPDIR"] { environment["TMPDIR"] = temporary }
     environment["HOME"] = home
     environment["GIT_CONFIG_NOSYSTEM"] = "1"
     environment["LANG"] = "C.UTF-8"
@@ -39,7 +42,16 @@ public struct Scratch: Sendable {
     self.environment = environment
   }
 
-  public func remove() { try? FileManager.default.removeItem(atPath: root) }
+  /// Removes the folder. A detached process the test started (the hooks' background worker)
+  /// may still be writing in it, which makes a removal fail half-way: it is tried again, up
+  /// to 10 times 0.2 s apart, until the folder is gone.
+  public func remove() {
+    for _ in 0..<10 {
+      try? FileManager.default.removeItem(atPath: root)
+      guard access(root, F_OK) == 0 else { return }
+      usleep(200_000)
+    }
+  }
 
   /// Creates a repository at `root/name` with one commit of `files` (path → content).
   @discardableResult
@@ -79,9 +91,9 @@ public struct Scratch: Sendable {
   public func write(_ bytes: [UInt8], to path: String) throws {
     let directory = (path as NSString).deletingLastPathComponent
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-      throw TestFailure("cannot write \(path)")
-    }
+    // Not FileManager.createFile, whose atomic write leaves a `TemporaryDirectory.*` folder
+    // in the temporary directory.
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
   }
 }
 

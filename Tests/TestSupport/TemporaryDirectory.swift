@@ -15,6 +15,7 @@ public final class TemporaryDirectory: Sendable {
   /// Creates `<temporary directory>/<label>.XXXXXX` (mode 0700) and returns its path; removing
   /// it is the caller's business.
   public static func create(_ label: String) throws -> String {
+    TemporaryLeftovers.watch()
     var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent(label + ".XXXXXX").utf8CString)
     guard let created = mkdtemp(&template) else {
       throw TestFailure("mkdtemp failed: \(String(cString: strerror(errno)))")

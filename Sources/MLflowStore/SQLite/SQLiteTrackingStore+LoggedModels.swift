@@ -132,3 +132,23 @@ extension SQLiteTrackingStore {
     }
   }
 }
+
+extension SQLiteTrackingStore {
+  /// Returns once every logged model that this store — or any other process's
+  /// `SQLiteTrackingStore` on the same database and machine — creates with a creation
+  /// timestamp at or before `timestamp` (milliseconds) is committed, so a search made after it
+  /// sees them all.
+  ///
+  /// A creation reads the clock inside its write transaction, so once the clock has passed
+  /// `timestamp`, any creation that read `timestamp` or earlier holds or held the write lock;
+  /// taking the write lock once (`BEGIN IMMEDIATE`, then nothing) waits for it to commit.
+  /// Writers that read the clock before taking the lock (Python MLflow) are not covered.
+  public func waitForModelsCreated(through timestamp: Int64) async throws(MLflowStoreError) {
+    while Clock.nowMilliseconds() <= timestamp {
+      try? await Task.sleep(for: .microseconds(200))
+    }
+    try await withConnection { (connection) throws(MLflowStoreError) in
+      try connection.writeTransaction { () throws(MLflowStoreError) in }
+    }
+  }
+}

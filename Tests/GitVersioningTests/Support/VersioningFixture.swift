@@ -69,6 +69,21 @@ struct VersioningFixture {
     return try await ReferenceMLflow.runJSON(script, environment: environment)
   }
 
+  /// `count` clones of the repository, with its remote URL, and the environment that points
+  /// them all at its `mlflow.db`: separate clones (separate locks and indexes) sharing a store.
+  func clonesSharingTheStore(_ count: Int) throws -> (clones: [String], environment: [String: String]) {
+    var clones: [String] = []
+    for index in 0..<count {
+      let clone = scratch.root + "/clone\(index)"
+      try scratch.git(["clone", "-q", repo, clone])
+      try scratch.git(["-C", clone, "remote", "set-url", "origin", "https://git.example.com/acme/app.git"])
+      clones.append(clone)
+    }
+    var environment = environment
+    environment["MLFLOW_TRACKING_URI"] = "sqlite:///" + databasePath
+    return (clones, environment)
+  }
+
   /// The built `mlflow-git` executable.
   static var cliPath: String { BuiltProducts.executable(named: "mlflow-git") }
 }

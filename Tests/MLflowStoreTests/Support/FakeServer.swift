@@ -40,22 +40,9 @@ final class FakeServer: Sendable {
   /// Starts listening; `handler` decides the answer to the request with 0-based `index`.
   init(_ handler: @escaping @Sendable (_ index: Int, _ request: Request) -> Action) throws {
     self.handler = handler
-    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let (listener, port) = try loopbackListener(for: "the fake server")
     self.listener = listener
-    var reuse: Int32 = 1
-    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let listening = withUnsafeMutablePointer(to: &address) { pointer in
-      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-        bind(listener, socketAddress, length) == 0 && listen(listener, 64) == 0
-          && getsockname(listener, socketAddress, &length) == 0
-      }
-    }
-    guard listening else { throw TestFailure("the fake server cannot listen: \(String(cString: strerror(errno)))") }
-    port = Int(UInt16(bigEndian: address.sin_port))
+    self.port = port
     Thread.detachNewThread { [self] in
       while true {
         let connection = accept(listener, nil, nil)

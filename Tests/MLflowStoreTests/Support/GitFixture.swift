@@ -17,7 +17,7 @@ struct GitFixture {
     try git("config", "user.email", "test@example.com")
     try git("config", "user.name", "Test")
     try git("config", "commit.gpgsign", "false")
-    try "print('v1')\n".write(toFile: path + "/app.py", atomically: true, encoding: .utf8)
+    try "print('v1')\n".write(toFile: path + "/app.py", atomically: false, encoding: .utf8)
     try git("add", "app.py")
     try git("commit", "-q", "-m", "first")
     try git("remote", "add", "origin", remoteURL)

@@ -27,7 +27,7 @@ extension MLflowServer {
       database_uri = sqlite:///\(path)/basic_auth.db
       admin_username = admin
       authorization_function = mlflow.server.auth:authenticate_request_basic_auth
-      """.write(toFile: config, atomically: true, encoding: .utf8)
+      """.write(toFile: config, atomically: false, encoding: .utf8)
     return try await MLflowServer.started(
       freshSQLiteIn: path, arguments: ["--app-name", "basic-auth"],
       extraEnvironment: [

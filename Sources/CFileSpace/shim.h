@@ -1,0 +1,21 @@
+// Linux's fallocate(2) and lseek's SEEK_DATA, which Swift's Glibc module does not export (glibc
+// declares them only under _GNU_SOURCE): LocalFiles uses it to give back the disk space of an append-only file's
+// delivered prefix without moving its end or replacing it.
+#include <sys/types.h>
+
+extern int fallocate(int fd, int mode, off_t offset, off_t len);
+
+/// Deallocates `length` bytes at `offset` of the open file `fd`, keeping its size: the range
+/// reads as zeroes, later appends land where they would have. Returns 0, or -1 with errno set
+/// (EOPNOTSUPP where the file system cannot punch holes).
+/// The first offset at or after `offset` that is not in a hole (lseek's SEEK_DATA, 3 on Linux),
+/// or -1 with errno set (ENXIO past the last data).
+static inline off_t mlflow_git_seek_data(int fd, off_t offset) {
+  extern off_t lseek(int fd, off_t offset, int whence);
+  return lseek(fd, offset, 3);
+}
+
+static inline int mlflow_git_punch_hole(int fd, off_t offset, off_t length) {
+  // FALLOC_FL_PUNCH_HOLE (0x02) | FALLOC_FL_KEEP_SIZE (0x01), from <linux/falloc.h>.
+  return fallocate(fd, 0x02 | 0x01, offset, length);
+}
