@@ -1,3 +1,5 @@
+import GitHooks
+import GitState
 import GitVersioning
 import MLflowStore
 
@@ -12,7 +14,8 @@ enum StatusCommand {
     while mlflow.db is unchanged since the last check, by SQLite's file change counter.
     When the store is absent (no mlflow.db and no `mlflow` to create it, or a tracking server
     down), the version gets its model ID anyway and is kept undelivered in .git/mlflow-git
-    until the store is there; versions kept so are delivered first when it is.
+    until the store is there; versions kept so are delivered first when it is. When a hook
+    manager has removed mlflow-git's hooks since install, says so in one line on standard error.
 
     --json   one JSON object: branch, commit, dirty, repoURL, modelID, name, experimentID,
              trackingURI, created, foundInIndex, undelivered (not in the store yet),
@@ -31,6 +34,9 @@ enum StatusCommand {
     } catch {
       printError(error.description)
       return 1
+    }
+    if let notice = HookPresence.notice(commonDirectory: resolution.repository.commonDirectory) {
+      printError("warning: " + notice)
     }
     let version = resolution.version
     if parsed.json {

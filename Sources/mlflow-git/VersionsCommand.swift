@@ -1,3 +1,4 @@
+import GitHooks
 import GitState
 import GitVersioning
 import MLflowStore
@@ -12,7 +13,8 @@ enum VersionsCommand {
     in the store yet are listed too: journaled states the worker has not reached (first, no
     model ID yet), and undelivered versions, which have their model ID and wait in
     .git/mlflow-git until the store exists (no mlflow.db and no `mlflow` to create it) or
-    answers (a tracking server down; there the ID is provisional).
+    answers (a tracking server down; there the ID is provisional). When a hook manager has
+    removed mlflow-git's hooks since install, says so in one line on standard error.
 
     --json   a JSON array of objects: modelID, name, branch, commit, dirty, status,
              creationTimestamp, traces, pending (not in the store yet), undelivered (has its
@@ -29,6 +31,9 @@ enum VersionsCommand {
       return 2
     }
     let repository = try? GitRepository.discover()
+    if let repository, let notice = HookPresence.notice(commonDirectory: repository.commonDirectory) {
+      printError("warning: " + notice)
+    }
     let pending = repository.map(JournalDelivery.pending) ?? []
     let undelivered = repository.map { VersionCatalog.undelivered(in: $0, options: .init()) } ?? []
     var stored: [VersionListing] = []

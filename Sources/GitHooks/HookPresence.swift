@@ -1,0 +1,100 @@
+/// Whether mlflow-git's versioning hooks still run in a repository where it was installed.
+///
+/// A hook manager can remove them without a word (lefthook moving them to `.old` when it syncs,
+/// `pre-commit install -f`, a hand-set `core.hooksPath`), and from then on no commit is
+/// registered. The check reads the install manifest and one to three small files (mlflow-git's
+/// `post-commit` hook, or the manager's hook and its configuration) and spawns nothing, so an
+/// app start, `mlflow-git status` and `versions` can afford it.
+///
+/// # Usage
+/// ```swift
+/// if let notice = HookPresence.notice(commonDirectory: repository.commonDirectory) {
+///   print("mlflow-git: \(notice)")
+/// }
+/// ```
+public enum HookPresence {
+  /// What was found.
+  public struct Status: Sendable, Hashable {
+    /// How install made the hooks run: `in-place`, `forwarding`, `lefthook`, `pre-commit-shared`,
+    /// `shared-lines`.
+    public var mode: String
+    /// The folder holding mlflow-git's versioning hooks.
+    public var hooksDirectory: String
+    /// Why they no longer run, or `nil` when they do.
+    public var problem: String?
+    /// The `mlflow-git` executable the hooks call.
+    public var executablePath: String?
+  }
+
+  /// The state of the hooks, or `nil` when mlflow-git is not installed in the repository.
+  public static func status(commonDirectory common: String) -> Status? {
+    let manifest = InstallManifest(commonDirectory: common)
+    guard !manifest.records.isEmpty || manifest.exists else { return nil }
+    let mode = manifest.value("mode") ?? "in-place"
+    let hooks = manifest.value("hooks") ?? common + "/hooks"
+    let postCommit = hooks + "/post-commit"
+    var status = Status(mode: mode, hooksDirectory: hooks, problem: nil, executablePath: nil)
+    var ours = FileOperations.contents(postCommit)
+    switch mode {
+    case "in-place":
+      let found = ours
+      if PreCommit.isItsHook(found) { ours = FileOperations.contents(postCommit + PreCommit.legacySuffix) }
+      if !HookProgram.isVersioningHook(ours ?? []) {
+        ours = nil
+        status.problem =
+          if HookProgram.isVersioningHook(FileOperations.contents(postCommit + ".old") ?? []) {
+            "lefthook moved mlflow-git's post-commit hook to post-commit.old, and lefthook does not run it"
+          } else if Lefthook.isItsHook(found) {
+            "lefthook's post-commit hook replaced mlflow-git's"
+          } else if PreCommit.isItsHook(found) {
+            "pre-commit's post-commit hook replaced mlflow-git's (`pre-commit install -f`)"
+          } else if found == nil {
+            "\(postCommit) was removed"
+          } else {
+            "another post-commit hook replaced mlflow-git's in \(hooks)"
+          }
+      } else if hooks == common + "/hooks", setsHooksPath(FileOperations.contents(common + "/config")) {
+        status.problem = "core.hooksPath now makes git run hooks from another folder than \(hooks)"
+      }
+    case "forwarding":
+      if !(FileOperations.contents(common + "/config") ?? []).contains(Array(HookSetup.forwardingConfigName.utf8)) {
+        status.problem = "the [include] of \(HookSetup.forwardingConfigName) was removed from .git/config"
+      }
+    default:
+      let runs = manifest.value("runs") ?? common + "/hooks/post-commit"
+      let runner = FileOperations.contents(runs)
+      if let shared = manifest.value("shared-file"), !AddedBlock.isPresent(in: FileOperations.contents(shared)) {
+        status.problem = "mlflow-git's commands were removed from \(shared)"
+      } else if mode == "lefthook", !Lefthook.isItsHook(runner) {
+        status.problem = "lefthook's post-commit hook is gone from \(common)/hooks (`lefthook uninstall`?)"
+      } else if mode == "pre-commit-shared", !PreCommit.isItsHook(runner) {
+        status.problem = "pre-commit's post-commit hook is not installed (`pre-commit install -t post-commit`)"
+      } else if runner == nil {
+        status.problem = "\(runs), which runs mlflow-git's hook, is gone"
+      }
+    }
+    if status.problem == nil, !HookProgram.isVersioningHook(ours ?? []) {
+      status.problem = "\(postCommit) was removed"
+    }
+    if let ours, let path = HookProgram.generatedValues(in: String(decoding: ours, as: UTF8.self))["mlflow_git"] {
+      status.executablePath = path
+    }
+    return status
+  }
+
+  /// One line saying that the versioning hooks are gone and how to restore them, or `nil` when
+  /// they run (or mlflow-git is not installed in the repository).
+  public static func notice(commonDirectory: String) -> String? {
+    guard let problem = status(commonDirectory: commonDirectory)?.problem else { return nil }
+    return "the versioning hooks are gone (\(problem)), so new commits are not registered as versions; "
+      + "run `mlflow-git install` to restore them"
+  }
+
+  /// Whether a config file's text sets `core.hooksPath` (a line `hooksPath = …`, any case).
+  static func setsHooksPath(_ bytes: [UInt8]?) -> Bool {
+    guard let bytes else { return false }
+    return String(decoding: bytes, as: UTF8.self).split(separator: "\n").contains { line in
+      line.drop { $0 == " " || $0 == "\t" }.lowercased().hasPrefix("hookspath")
+    }
+  }
+}
