@@ -4,9 +4,10 @@ extension GitRepository {
   /// The repository's value for a config key such as `remote.origin.url` or
   /// `mlflow.trackingUri`, or `nil` when it is not set there.
   ///
-  /// Reads the repository's own config file (`<common dir>/config`) without spawning a process;
-  /// asks `git config --get` when that file includes other files, when the worktree has its own
-  /// config, or when the file uses syntax this reader does not know. Values set only in the
+  /// Reads the repository's own config file (`<common dir>/config`, and the files its plain
+  /// `[include]`s name) without spawning a process; asks `git config --get` when that file has
+  /// conditional includes, when the worktree has its own config, or when the file uses syntax
+  /// this reader does not know. Values set only in the
   /// user's global config are not seen on the fast path, as MLflow's GitPython reader does not
   /// see them for remotes either.
   ///
@@ -19,8 +20,9 @@ extension GitRepository {
     let name = String(key[key.index(after: lastDot)...])
     let subsection = firstDot == lastDot ? nil : String(key[key.index(after: firstDot)..<lastDot])
     if let bytes = FileSystem.contents(of: commonDirectory + "/config"),
-      let config = GitConfigFile(text: String(decoding: bytes, as: UTF8.self)),
-      !config.hasIncludes, !FileSystem.exists(gitDirectory + "/config.worktree")
+      let config = GitConfigFile(text: String(decoding: bytes, as: UTF8.self))?
+        .expandingIncludes(relativeTo: commonDirectory),
+      !FileSystem.exists(gitDirectory + "/config.worktree")
     {
       return config.lastValue(section: section, subsection: subsection, key: name)
     }

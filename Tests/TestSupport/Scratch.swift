@@ -90,6 +90,7 @@ public struct Scratch: Sendable {
 /// inherit that descriptor and make executing the script fail with "Text file busy".
 public func writeExecutableFile(_ content: String, to path: String) throws {
   let output = try ChildProcess.run(
-    "sh", arguments: ["-c", "cat > \"$1\" && chmod 755 \"$1\"", "write", path], standardInput: Array(content.utf8))
+    "sh", arguments: ["-c", "mkdir -p \"${1%/*}\" && cat > \"$1\" && chmod 755 \"$1\"", "write", path],
+    standardInput: Array(content.utf8))
   guard output.succeeded else { throw TestFailure("cannot write \(path): \(output.standardErrorText)") }
 }
