@@ -127,6 +127,7 @@ struct Installer {
 
   mutating func install(_ options: HookInstallation.Options) throws(HookInstallError) {
     let plan = try plan(options)
+    try preflight(plan, writeShared: options.shared)
     let state = common + "/mlflow-git"
     try HookInstallation.perform("create", state) { () throws(LocalFileError) in try PrivateFiles.createDirectory(state) }
     // What earlier installs (or earlier versions of mlflow-git) left that this plan does not use.
@@ -263,61 +264,94 @@ struct Installer {
       lines: "[include]\n\tpath = " + HookSetup.forwardingConfigName + "\n")
   }
 
-  mutating func installLefthook(config: String, shared: Bool, writeShared: Bool) throws(HookInstallError) {
-    try writeOwnHooks(chained: .inFolder(commonHooks, suffix: ".old"))
-    let file = shared ? config : repository.workTree + "/" + Lefthook.localConfigName
-    let relative = String(file.dropFirst(repository.workTree.count + 1))
-    if !shared, FileOperations.exists(file), (try? repository.isTracked(relative)) == true {
-      throw HookInstallError(
-        "\(relative) is tracked, so mlflow-git's commands there would be the team's; run install with --shared "
-          + "to add them to \(config) instead")
-    }
-    let block = AddedBlock(
-      path: file, purpose: "registers each new Git state as an MLflow version",
+  /// The file lefthook reads mlflow-git's commands from: the team's configuration (shared) or
+  /// `lefthook-local.yml`.
+  func lefthookFile(config: String, shared: Bool) -> String {
+    shared ? config : repository.workTree + "/" + Lefthook.localConfigName
+  }
+
+  func lefthookBlock(config: String, shared: Bool) -> AddedBlock {
+    AddedBlock(
+      path: lefthookFile(config: config, shared: shared), purpose: "registers each new Git state as an MLflow version",
       lines: Lefthook.commands(hooks: shared ? nil : ownHooks))
-    if !shared || writeShared {
-      var others = FileOperations.contents(file) ?? []
+  }
+
+  func preCommitBlock() -> AddedBlock {
+    let file = repository.workTree + "/" + PreCommit.configName
+    let indent = FileOperations.contents(file).flatMap { PreCommit.repositoriesEnd(in: $0) }?.indent ?? 0
+    var block = AddedBlock(
+      path: file, purpose: "registers each new Git state as an MLflow version", lines: PreCommit.localRepository(indent: indent))
+    block.header = "repos:\n"
+    block.insertion = { PreCommit.repositoriesEnd(in: $0)?.offset }
+    return block
+  }
+
+  func relative(_ path: String) -> String {
+    path.hasPrefix(repository.workTree + "/") ? String(path.dropFirst(repository.workTree.count + 1)) : path
+  }
+
+  /// Refuses, before anything is written, a plan whose configuration cannot take mlflow-git's
+  /// lines: the error says what to add by hand.
+  func preflight(_ plan: Plan, writeShared: Bool) throws(HookInstallError) {
+    switch plan {
+    case .lefthook(let config, let shared) where !shared || writeShared:
+      let block = lefthookBlock(config: config, shared: shared)
+      let name = relative(block.path)
+      if !shared, FileOperations.exists(block.path), (try? repository.isTracked(name)) == true {
+        throw HookInstallError(
+          "\(name) is tracked, so mlflow-git's commands there would be the team's; run install with --shared "
+            + "to add them to \(relative(config)) instead")
+      }
+      var others = FileOperations.contents(block.path) ?? []
       if let range = block.range(in: others) { others.removeSubrange(range) }
       let taken = Lefthook.namedEvents(in: others)
       if !taken.isEmpty {
         throw HookInstallError(
-          "\(relative) already configures \(taken.joined(separator: ", ")); add mlflow-git's command under each "
+          "\(name) already configures \(taken.joined(separator: ", ")); add mlflow-git's command under each "
             + "(lefthook merges them), as in:\n" + block.text)
       }
-      try addBlock(block)
-      if shared, report.otherChanges { report.filesToCommit.append(relative) }
+    case .preCommitShared where writeShared:
+      let block = preCommitBlock()
+      if let current = FileOperations.contents(block.path), block.range(in: current) == nil,
+        PreCommit.repositoriesEnd(in: current) == nil
+      {
+        throw HookInstallError(
+          "\(PreCommit.configName) has no `repos:` list to add mlflow-git's hook to; add this under it:\n" + block.text)
+      }
+    default:
+      break
     }
-    manifest.set("shared-file", file)
+  }
+
+  mutating func installLefthook(config: String, shared: Bool, writeShared: Bool) throws(HookInstallError) {
+    try writeOwnHooks(chained: .inFolder(commonHooks, suffix: ".old"))
+    let block = lefthookBlock(config: config, shared: shared)
+    let name = relative(block.path)
+    if !shared || writeShared {
+      try addBlock(block)
+      if shared, report.otherChanges { report.filesToCommit.append(name) }
+    }
+    manifest.set("shared-file", block.path)
     manifest.set("runs", commonHooks + "/" + HookProgram.events[0])
-    if !shared, (try? repository.isIgnored(relative)) != true {
-      try addBlock(AddedBlock(path: common + "/info/exclude", purpose: "lefthook's per-clone configuration", lines: "/" + relative + "\n"))
+    if !shared, (try? repository.isIgnored(name)) != true {
+      try addBlock(AddedBlock(path: common + "/info/exclude", purpose: "lefthook's per-clone configuration", lines: "/" + name + "\n"))
     }
     try runManagerInstall(
       "lefthook", ["install"], record: "lefthook-added", isItsHook: Lefthook.isItsHook,
       missing: "run `lefthook install` so lefthook writes its post-commit, post-checkout, post-merge and post-rewrite hooks")
     report.notes.append(
-      "lefthook runs mlflow-git's hooks as its `mlflow-git` command in \(relative)"
+      "lefthook runs mlflow-git's hooks as its `mlflow-git` command in \(name)"
         + (shared ? "" : " (kept out of Git through .git/info/exclude)") + ", so its re-syncs keep them")
   }
 
   mutating func installPreCommitShared(writeShared: Bool) throws(HookInstallError) {
     try writeOwnHooks(chained: .besideItself)
-    let file = repository.workTree + "/" + PreCommit.configName
+    let block = preCommitBlock()
     if writeShared {
-      var block = AddedBlock(path: file, purpose: "registers each new Git state as an MLflow version", lines: "")
-      let indent = FileOperations.contents(file).flatMap { PreCommit.repositoriesEnd(in: $0) }?.indent ?? 0
-      block = AddedBlock(
-        path: file, purpose: "registers each new Git state as an MLflow version", lines: PreCommit.localRepository(indent: indent))
-      block.header = "repos:\n"
-      block.insertion = { PreCommit.repositoriesEnd(in: $0)?.offset }
-      if let current = FileOperations.contents(file), block.range(in: current) == nil, PreCommit.repositoriesEnd(in: current) == nil {
-        throw HookInstallError(
-          "\(PreCommit.configName) has no `repos:` list to add mlflow-git's hook to; add this under it:\n" + block.text)
-      }
       try addBlock(block)
       if report.otherChanges { report.filesToCommit.append(PreCommit.configName) }
     }
-    manifest.set("shared-file", file)
+    manifest.set("shared-file", block.path)
     manifest.set("runs", commonHooks + "/" + HookProgram.events[0])
     try runManagerInstall(
       "pre-commit", ["install"] + HookProgram.events.flatMap { ["-t", $0] }, record: "pre-commit-added",

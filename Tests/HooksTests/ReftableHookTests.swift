@@ -16,14 +16,17 @@ struct ReftableHookTests {
     defer { fixture.remove() }
     try await MLflowDatabaseTemplate.copy(to: fixture.databasePath)
     #expect(try await fixture.cli("install").succeeded)
-    try await fixture.sync()
+    // A commit the hooks do not see: once the refs are in the reftable format, the Git here
+    // cannot commit, so the hook is run by hand below, as git 2.45 would run it after this commit.
+    try await fixture.git("-c", "core.hooksPath=/dev/null", "commit", "-q", "--allow-empty", "-m", "two")
     let commit = try await fixture.head()
+    try await fixture.sync()
+    #expect(try await fixture.models(branch: "main", commit: commit).isEmpty)
     let mlflow = fixture.environment["MLFLOW_GIT_MLFLOW_EXECUTABLE"]
     fixture.environment = try ReftableLayout.convert(fixture.repo, scratch: fixture.scratch)
     fixture.environment["MLFLOW_GIT_MLFLOW_EXECUTABLE"] = mlflow
     let journal = fixture.stateDirectory + "/journal"
-    try Data().write(to: URL(fileURLWithPath: journal))
-    try Data("0\n".utf8).write(to: URL(fileURLWithPath: journal + ".offset"))
+    let journaled = try Data(contentsOf: URL(fileURLWithPath: journal)).count
 
     for (hook, input) in [("post-commit", ""), ("post-rewrite", "\(commit) \(commit)\n")] {
       let ran = try await ChildProcess.runLimited(
@@ -31,16 +34,13 @@ struct ReftableHookTests {
         environment: fixture.environment)
       #expect(ran.succeeded && ran.standardOutput.isEmpty && ran.standardError.isEmpty)
     }
-    let lines = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
+    let lines = String(decoding: try Data(contentsOf: URL(fileURLWithPath: journal)).dropFirst(journaled), as: UTF8.self)
+      .split(separator: "\n")
     #expect(lines.count == 2)
     for line in lines {
       let fields = line.split(separator: "\t").map(String.init)
       #expect(fields.count == 5 && fields[2] == "ref: refs/heads/main" && fields[3] == commit, "\(line)")
     }
-    try await MLflowDatabaseTemplate.copy(to: fixture.databasePath + ".fresh")
-    try FileManager.default.removeItem(atPath: fixture.databasePath)
-    try FileManager.default.moveItem(atPath: fixture.databasePath + ".fresh", toPath: fixture.databasePath)
-    try FileManager.default.removeItem(atPath: fixture.stateDirectory + "/versions")
     try await fixture.sync()
     #expect(try await fixture.models(branch: "main", commit: commit).count == 1, "the worker registers main@\(commit.prefix(7))")
     #expect(try await fixture.models().allSatisfy { $0.tags["mlflow.source.git.branch"] == "main" }, "no `-invalid-` version")
