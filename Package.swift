@@ -90,7 +90,8 @@ let package = Package(
       dependencies: ["MLflowTracing", "GitVersioning", "MLflowStore", "CSQLite", "ChildProcess", "BenchmarkSupport"],
       path: "Benchmarks/TracingBenchmark", exclude: ["python_trace.py"], swiftSettings: strictSettings),
     .executableTarget(
-      name: "HooksBenchmark", dependencies: ["ChildProcess", "BenchmarkSupport"], path: "Benchmarks/HooksBenchmark",
+      name: "HooksBenchmark", dependencies: ["ChildProcess", "BenchmarkSupport", "TestSupport"],
+      path: "Benchmarks/HooksBenchmark",
       swiftSettings: strictSettings),
 
     // Tests: real git repositories, the real Python MLflow 3.17.2, real `mlflow server`.

@@ -115,6 +115,31 @@ public enum HookInstallation {
     return installer.report
   }
 
+  /// Where install made git run hooks through mlflow-git's forwarding folder, adds a forwarding
+  /// hook for each hook the team's folder gained since (a `git pull` bringing `.githooks/pre-push`).
+  /// Reads two folders and spawns nothing; the background worker runs it after every hook.
+  /// Returns the hooks added.
+  @discardableResult
+  public static func refreshForwarding(in repository: GitRepository) throws(HookInstallError) -> [String] {
+    let manifest = InstallManifest(commonDirectory: repository.commonDirectory)
+    guard manifest.value("mode") == "forwarding", let ownHooks = manifest.value("hooks"),
+      let program = FileOperations.contents(ownHooks + "/" + HookProgram.events[0]),
+      let target = HookProgram.generatedValues(in: String(decoding: program, as: UTF8.self))["chained_folder"],
+      !target.isEmpty
+    else { return [] }
+    let folder = target.hasPrefix("/") ? target : repository.workTree + "/" + target
+    let forwarder = Array(HookProgram.forwarding(to: target).utf8)
+    let team = Set(listDirectory(folder).filter(HookSetup.gitHookNames.contains)).subtracting(HookProgram.events)
+    var added: [String] = []
+    for name in team.sorted() where FileOperations.contents(ownHooks + "/" + name) != forwarder {
+      try perform("write", ownHooks + "/" + name) { () throws(LocalFileError) in
+        try FileOperations.writeExecutable(forwarder, to: ownHooks + "/" + name)
+      }
+      added.append(name)
+    }
+    return added
+  }
+
   static func perform<T>(_ what: String, _ path: String, _ body: () throws(LocalFileError) -> T)
     throws(HookInstallError) -> T
   {

@@ -14,7 +14,7 @@ struct HookManagerTests {
   func husky9() async throws {
     let fixture = try await ManagerFixture()
     defer { fixture.remove() }
-    try HuskyLayout.install(version: 9, in: fixture.repo, scratch: fixture.scratch)
+    try HuskyLayout.install(version: 9, in: fixture.repo, environment: fixture.base.environment)
     try fixture.scratch.write(fixture.logLine("post-commit") + "\n", to: fixture.repo + "/.husky/post-commit")
     try fixture.scratch.write(fixture.logLine("pre-commit") + "\n", to: fixture.repo + "/.husky/pre-commit")
     try fixture.scratch.write(fixture.logLine("post-checkout") + "\nexit 3\n", to: fixture.repo + "/.husky/post-checkout")
@@ -26,7 +26,7 @@ struct HookManagerTests {
 
     let installed = try await fixture.checkLifecycle(resync: {
       // `npm install` runs husky again: it rewrites .husky/_ and sets core.hooksPath again.
-      try HuskyLayout.install(version: 9, in: fixture.repo, scratch: fixture.scratch)
+      try HuskyLayout.install(version: 9, in: fixture.repo, environment: fixture.base.environment)
       #expect(try Data(contentsOf: URL(fileURLWithPath: fixture.repo + "/.husky/_/post-commit")) == dispatcher)
       let checkout = try await fixture.checkout("-b", "after")
       #expect(checkout.exitStatus == checkoutBefore.exitStatus, "the team's failing post-checkout fails checkout as before")
@@ -41,12 +41,12 @@ struct HookManagerTests {
   func husky8() async throws {
     let fixture = try await ManagerFixture()
     defer { fixture.remove() }
-    try HuskyLayout.install(version: 8, in: fixture.repo, scratch: fixture.scratch)
+    try HuskyLayout.install(version: 8, in: fixture.repo, environment: fixture.base.environment)
     try fixture.scratch.writeExecutable(
       HuskyLayout.version8Hook(fixture.logLine("post-commit")), to: fixture.repo + "/.husky/post-commit")
     try await fixture.commitTeamFiles()
     try await fixture.checkLifecycle(resync: {
-      try HuskyLayout.install(version: 8, in: fixture.repo, scratch: fixture.scratch)
+      try HuskyLayout.install(version: 8, in: fixture.repo, environment: fixture.base.environment)
     })
   }
 
@@ -62,9 +62,9 @@ struct HookManagerTests {
       "{\"name\": \"app\", \"husky\": {\"hooks\": {\"post-commit\": \"\(fixture.logLine("post-commit").replacing("\"", with: "\\\""))\"}}}\n",
       to: fixture.repo + "/package.json")
     try await fixture.commitTeamFiles()
-    try HuskyLayout.install(version: 4, in: fixture.repo, scratch: fixture.scratch)
+    try HuskyLayout.install(version: 4, in: fixture.repo, environment: fixture.base.environment)
     try await fixtureWithRunner.checkLifecycle(resync: {
-      try HuskyLayout.install(version: 4, in: fixture.repo, scratch: fixture.scratch)
+      try HuskyLayout.install(version: 4, in: fixture.repo, environment: fixture.base.environment)
     })
   }
 

@@ -114,17 +114,17 @@ struct SharedSetupTests {
   func husky9() async throws {
     let fixture = try await ManagerFixture()
     defer { fixture.remove() }
-    try HuskyLayout.install(version: 9, in: fixture.repo, scratch: fixture.scratch)
+    try HuskyLayout.install(version: 9, in: fixture.repo, environment: fixture.base.environment)
     let teamHook = fixture.logLine("post-commit") + "\n"
     try fixture.scratch.write(teamHook, to: fixture.repo + "/.husky/post-commit")
     try await fixture.commitTeamFiles()
     try await Self.installShared(
       fixture, expecting: [".husky/post-commit", ".husky/post-checkout", ".husky/post-merge", ".husky/post-rewrite"])
     #expect(fixture.teamRuns().contains { $0.hasPrefix("post-commit") }, "the team's post-commit runs")
-    try HuskyLayout.install(version: 9, in: fixture.repo, scratch: fixture.scratch)
+    try HuskyLayout.install(version: 9, in: fixture.repo, environment: fixture.base.environment)
     #expect(try await fixture.commitAndCheck("after npm install").registered)
     try await Self.checkTeammate(fixture) { clone in
-      try HuskyLayout.install(version: 9, in: clone, scratch: fixture.scratch)
+      try HuskyLayout.install(version: 9, in: clone, environment: fixture.base.environment)
     }
     try await Self.uninstallShared(
       fixture,

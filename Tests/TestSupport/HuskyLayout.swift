@@ -1,13 +1,13 @@
+import ChildProcess
 import Foundation
-import TestSupport
 
 /// husky's hook files laid out exactly as husky 9.1.7, 8.0.3 and 4.3.8 write them (read from
 /// typicode/husky's `index.js` + `husky`, `src/index.ts` + `husky.sh`, and
 /// `src/installer/*.ts` + `sh/husky.sh`), since npm and its registry are not reachable here.
 /// Running ``install(version:in:)`` again is what `npm install` does (husky's `prepare`).
-enum HuskyLayout {
+public enum HuskyLayout {
   /// husky 9's `husky` file, which `index.js` copies to `.husky/_/h`.
-  static let version9Dispatcher = #"""
+  public static let version9Dispatcher = #"""
     #!/usr/bin/env sh
     [ "$HUSKY" = "2" ] && set -x
     n=$(basename "$0")
@@ -34,14 +34,14 @@ enum HuskyLayout {
     """#
 
   /// husky 9's hooks: `index.js`'s list, one stub each in `.husky/_`.
-  static let version9Hooks = [
+  public static let version9Hooks = [
     "pre-commit", "pre-merge-commit", "prepare-commit-msg", "commit-msg", "post-commit", "applypatch-msg",
     "pre-applypatch", "post-applypatch", "pre-rebase", "post-rewrite", "post-checkout", "post-merge", "pre-push",
     "pre-auto-gc",
   ]
 
   /// husky 9's `.husky/_/husky.sh`: the deprecation message `index.js` writes.
-  static let version9DeprecatedScript = #"""
+  public static let version9DeprecatedScript = #"""
     echo "husky - DEPRECATED
 
     Please remove the following two lines from $0:
@@ -54,7 +54,7 @@ enum HuskyLayout {
     """#
 
   /// husky 8's `husky.sh`, which `install` copies to `.husky/_/husky.sh`.
-  static let version8Script = #"""
+  public static let version8Script = #"""
     #!/usr/bin/env sh
     if [ -z "$husky_skip_init" ]; then
       debug () {
@@ -95,12 +95,12 @@ enum HuskyLayout {
     """#
 
   /// A team hook file as husky 8's `husky add .husky/<hook> <command>` writes it (mode 0755).
-  static func version8Hook(_ command: String) -> String {
+  public static func version8Hook(_ command: String) -> String {
     "#!/usr/bin/env sh\n. \"$(dirname -- \"$0\")/_/husky.sh\"\n\n\(command)\n"
   }
 
   /// husky 4's hooks (`src/installer/hooks.ts`), each a stub in `.git/hooks`.
-  static let version4Hooks = [
+  public static let version4Hooks = [
     "applypatch-msg", "pre-applypatch", "post-applypatch", "pre-commit", "pre-merge-commit", "prepare-commit-msg",
     "commit-msg", "post-commit", "pre-rebase", "post-checkout", "post-merge", "pre-push", "post-update",
     "push-to-checkout", "pre-auto-gc", "post-rewrite", "sendemail-validate",
@@ -108,7 +108,7 @@ enum HuskyLayout {
 
   /// husky 4's `sh/husky.sh` (the runner every stub sources), version filled in as
   /// `mainScript.ts` does, after the banner.
-  static let version4Script = #"""
+  public static let version4Script = #"""
     debug () {
       if [ "$HUSKY_DEBUG" = "true" ] || [ "$HUSKY_DEBUG" = "1" ]; then
         echo "husky:debug $1"
@@ -204,24 +204,33 @@ enum HuskyLayout {
 
   /// Lays out husky `version`'s files in `repo` (and sets `core.hooksPath` as husky does), the
   /// way `npm install` runs husky's install: again and again, rewriting them.
-  static func install(version: Int, in repo: String, scratch: Scratch) throws {
+  public static func install(version: Int, in repo: String, environment: [String: String]) throws {
+    func write(_ text: String, to path: String) throws {
+      try FileManager.default.createDirectory(
+        atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+      try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    }
+    func git(_ arguments: String...) throws {
+      let output = try ChildProcess.run("git", arguments: ["-C", repo] + arguments, environment: environment)
+      guard output.succeeded else { throw TestFailure("git \(arguments) failed: \(output.standardErrorText)") }
+    }
     switch version {
     case 9:
       let folder = repo + "/.husky/_"
       try? FileManager.default.removeItem(atPath: folder + "/husky.sh")
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-      try scratch.write("*", to: folder + "/.gitignore")
-      try scratch.write(version9Dispatcher, to: folder + "/h")
+      try write("*", to: folder + "/.gitignore")
+      try write(version9Dispatcher, to: folder + "/h")
       for hook in version9Hooks {
-        try scratch.writeExecutable("#!/usr/bin/env sh\n. \"$(dirname \"$0\")/h\"", to: folder + "/" + hook)
+        try writeExecutableFile("#!/usr/bin/env sh\n. \"$(dirname \"$0\")/h\"", to: folder + "/" + hook)
       }
-      try scratch.write(version9DeprecatedScript, to: folder + "/husky.sh")
-      try scratch.git(["-C", repo, "config", "core.hooksPath", ".husky/_"])
+      try write(version9DeprecatedScript, to: folder + "/husky.sh")
+      try git("config", "core.hooksPath", ".husky/_")
     case 8:
       try FileManager.default.createDirectory(atPath: repo + "/.husky/_", withIntermediateDirectories: true)
-      try scratch.write("*", to: repo + "/.husky/_/.gitignore")
-      try scratch.write(version8Script, to: repo + "/.husky/_/husky.sh")
-      try scratch.git(["-C", repo, "config", "core.hooksPath", ".husky"])
+      try write("*", to: repo + "/.husky/_/.gitignore")
+      try write(version8Script, to: repo + "/.husky/_/husky.sh")
+      try git("config", "core.hooksPath", ".husky")
     default:
       let hooks = repo + "/.git/hooks"
       let banner = "# Created by Husky v4.3.8 (https://github.com/typicode/husky#readme)\n#   At: 12/5/2026, 9:00:00 AM\n"
@@ -229,16 +238,16 @@ enum HuskyLayout {
       for hook in version4Hooks {
         let path = hooks + "/" + hook
         if let existing = try? String(contentsOfFile: path, encoding: .utf8), !existing.contains("# husky") { continue }
-        try scratch.writeExecutable("#!/bin/sh\n# husky\n\n\(banner)\n\n. \"$(dirname \"$0\")/husky.sh\"\n", to: path)
+        try writeExecutableFile("#!/bin/sh\n# husky\n\n\(banner)\n\n. \"$(dirname \"$0\")/husky.sh\"\n", to: path)
       }
-      try scratch.write("\(banner)\n\npackageManager=npm\ncd \".\"\n", to: hooks + "/husky.local.sh")
-      try scratch.write(banner + "\n\n" + version4Script, to: hooks + "/husky.sh")
+      try write("\(banner)\n\npackageManager=npm\ncd \".\"\n", to: hooks + "/husky.local.sh")
+      try write(banner + "\n\n" + version4Script, to: hooks + "/husky.sh")
     }
   }
 
   /// A stand-in for husky 4's node runner (`npx --no-install husky-run <hook> <params>`), which
   /// runs the hook's command from package.json as husky-run does; node is not installed here.
-  static let version4Runner = #"""
+  public static let version4Runner = #"""
     #!/bin/sh
     [ "$1 $2" = "--no-install husky-run" ] || exit 127
     command=$(python3 -c 'import json, sys; print(json.load(open("package.json"))["husky"]["hooks"].get(sys.argv[1], ""))' "$3")
