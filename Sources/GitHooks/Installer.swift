@@ -64,7 +64,11 @@ struct Installer {
 
   func plan(_ options: HookInstallation.Options) throws(HookInstallError) -> Plan {
     if setup.hooksPathIsShared {
-      if options.globalHooksFolder { return .inPlace(directory: setup.teamHooksDirectory) }
+      // Written there before (`--global-hooks` in another repository): this one only opts in.
+      let there = FileOperations.contents(setup.teamHooksDirectory + "/" + HookProgram.events[0]) ?? []
+      if options.globalHooksFolder || HookProgram.isVersioningHook(there) {
+        return .inPlace(directory: setup.teamHooksDirectory)
+      }
       if options.shared {
         throw HookInstallError(
           "core.hooksPath is set in your \(setup.hooksPathScope ?? "global") Git configuration (\(setup.teamHooksDirectory)), "

@@ -38,20 +38,6 @@ extension GitRepository {
 }
 
 extension GitRepository {
-  /// The folder git runs this repository's hooks from: `core.hooksPath` (from any config
-  /// scope, made absolute) or the common directory's `hooks/`, which every worktree shares.
-  ///
-  /// Asks `git rev-parse --git-path hooks`, so global and included settings count.
-  public func hooksDirectory() throws(GitStateError) -> String {
-    let arguments = ["rev-parse", "--path-format=absolute", "--git-path", "hooks"]
-    let output = try git.run(arguments)
-    var path = String(decoding: output, as: UTF8.self)
-    while path.hasSuffix("\n") { path.removeLast() }
-    return path
-  }
-}
-
-extension GitRepository {
   /// Sets `key` to `value` in the repository's own config file (`git config --local`).
   public func setConfigValue(_ key: String, to value: String) throws(GitStateError) {
     _ = try git.run(["config", "--local", key, value])

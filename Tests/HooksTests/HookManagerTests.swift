@@ -173,6 +173,20 @@ struct HookManagerTests {
     #expect(commit.teamPostCommitRan && commit.registered)
     try fixture.scratch.git(["-C", other, "commit", "-q", "--allow-empty", "-m", "elsewhere"])
     #expect(!FileManager.default.fileExists(atPath: other + "/.git/mlflow-git"), "the hooks journal only where installed")
+
+    // Another repository opts in: the global folder already runs mlflow-git's hooks, so install
+    // writes nothing there, and the team's global hook runs once per commit.
+    let globalFiles = try fixture.base.installFootprint(extra: [global]).filter { $0.key.hasPrefix(global) }
+    let inOther = try await ChildProcess.runLimited(
+      "sh", arguments: ["-c", "cd \"$1\" && exec \"$2\" install", "install", other, HookFixture.cliPath],
+      environment: fixture.base.environment)
+    #expect(inOther.succeeded, "\(inOther.standardErrorText)")
+    #expect(try fixture.base.installFootprint(extra: [global]).filter { $0.key.hasPrefix(global) } == globalFiles)
+    let runs = fixture.teamRuns().count
+    try fixture.scratch.git(["-C", other, "commit", "-q", "--allow-empty", "-m", "opted in"])
+    #expect(fixture.teamRuns().count == runs + 1, "the team's global hook runs once")
+    let otherJournal = try String(contentsOfFile: other + "/.git/mlflow-git/journal", encoding: .utf8)
+    #expect(otherJournal.contains(try fixture.scratch.git(["-C", other, "rev-parse", "HEAD"])))
     let uninstalled = try await fixture.cli("uninstall", "--global-hooks")
     #expect(uninstalled.succeeded)
     #expect(HookFixture.differences(before, try fixture.base.installFootprint(extra: [global])).isEmpty)
