@@ -258,7 +258,7 @@ struct Installer {
     let shown = setup.hooksPath.map { "core.hooksPath (\($0), \(setup.manager))" } ?? "\(setup.manager) in .git/hooks"
     report.notes.append(
       "\(shown) is left as it is: git now runs hooks from \(ownHooks) (an [include] in .git/config), which runs "
-        + "mlflow-git's hooks and then yours from \(target) by their own names")
+        + "your hooks from \(target) by their own names, then mlflow-git's")
   }
 
   /// The block in `.git/config` that makes ``ownHooks`` git's hooks folder.

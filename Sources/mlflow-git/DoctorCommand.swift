@@ -53,7 +53,7 @@ enum DoctorCommand {
     }
     let how =
       switch status.mode {
-      case "forwarding": "git runs hooks from mlflow-git's forwarding folder, which runs the team's hooks after its own"
+      case "forwarding": "git runs hooks from mlflow-git's forwarding folder, which runs the team's hooks by their own names"
       case "lefthook": "lefthook runs them (its `mlflow-git` command)"
       case "pre-commit-shared": "pre-commit runs them (`repo: local` hooks)"
       case "shared-lines": "the team's hook files run them"

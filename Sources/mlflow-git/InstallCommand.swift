@@ -18,7 +18,8 @@ enum InstallCommand {
     stands, mlflow-git's is its .legacy hook, which pre-commit runs first; with lefthook, a command
     per event in lefthook-local.yml (kept out of Git in .git/info/exclude); with husky 4, 8 or 9 or
     a core.hooksPath folder (committed or global), a forwarding folder in .git/mlflow-git/hooks runs
-    mlflow-git's hooks and then the team's, whose folder is never written. No tracked file changes.
+    the team's hooks by their own names, then mlflow-git's; the team's folder is never written. No
+    tracked file changes.
     Adds mlflow.db and mlruns/ to .git/info/exclude. Running it twice changes nothing.
 
     --shared             the team-wide setup: writes the manager's own configuration (a lefthook
