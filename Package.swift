@@ -90,7 +90,7 @@ let package = Package(
       dependencies: ["MLflowTracing", "GitVersioning", "MLflowStore", "CSQLite", "ChildProcess", "BenchmarkSupport"],
       path: "Benchmarks/TracingBenchmark", exclude: ["python_trace.py"], swiftSettings: strictSettings),
     .executableTarget(
-      name: "HooksBenchmark", dependencies: ["ChildProcess", "BenchmarkSupport", "TestSupport"],
+      name: "HooksBenchmark", dependencies: ["ChildProcess", "BenchmarkSupport", "GitHooks", "TestSupport"],
       path: "Benchmarks/HooksBenchmark",
       swiftSettings: strictSettings),
 

@@ -10,6 +10,7 @@
 
 import BenchmarkSupport
 import ChildProcess
+import GitHooks
 import TestSupport
 
 #if canImport(Glibc)
@@ -132,11 +133,24 @@ let managers: [(name: String, setup: (String) -> Void)] = [
   }),
 ]
 print("git commit through each hook manager, without and with mlflow-git (medians of \(managerCommitCount), alternating)")
+var hookedRepositories = [("no manager", hooked)]
 for (index, manager) in managers.enumerated() {
   let without = makeRepository("manager\(index)-plain", hooks: false, manager: manager.setup)
   let with = makeRepository("manager\(index)-hooked", hooks: true, manager: manager.setup)
   run("cd '\(with)' && '\(cli)' sync >/dev/null")
   compareCommits(manager.name, without: without, with: with, count: managerCommitCount)
+  hookedRepositories.append((manager.name, with))
+}
+print("")
+
+// What an app start and `mlflow-git status` pay to notice that a manager removed the hooks.
+print("the check that the hooks still run (HookPresence.status, once per app start; medians of 2000)")
+for (name, path) in hookedRepositories {
+  var check = Measurement("hooks still run? (\(name))")
+  for _ in 0..<2000 {
+    check.time { precondition(HookPresence.status(commonDirectory: path + "/.git")?.problem == nil) }
+  }
+  print(check.line)
 }
 print("")
 

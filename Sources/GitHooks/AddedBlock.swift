@@ -43,7 +43,7 @@ struct AddedBlock {
   /// Whether `bytes` hold a block between mlflow-git's usual markers.
   static func isPresent(in bytes: [UInt8]?) -> Bool {
     guard let bytes else { return false }
-    return bytes.firstRange(of: Array(("\n" + startMarker).utf8)) != nil || bytes.starts(with: Array(startMarker.utf8))
+    return bytes.containsBytes(Array(("\n" + startMarker).utf8)) || bytes.starts(with: Array(startMarker.utf8))
   }
 
   /// What adding the block changed besides the block.

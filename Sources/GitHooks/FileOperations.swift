@@ -25,6 +25,27 @@ enum FileOperations {
   /// The file's content, or `nil` when it is missing or unreadable.
   static func contents(_ path: String) -> [UInt8]? { (try? PrivateFiles.read(path)) ?? nil }
 
+  /// The first `limit` bytes of the file (all of a shorter one) in one `read`, or `nil` when it
+  /// is missing or unreadable: enough to tell whose hook a file is, at the cost of a `stat`.
+  static func head(_ path: String, limit: Int = 512) -> [UInt8]? {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var failed = false
+    let bytes = [UInt8](unsafeUninitializedCapacity: limit) { buffer, count in
+      var total = 0
+      while total < limit {
+        let read = Glibc.read(descriptor, buffer.baseAddress! + total, limit - total)
+        if read < 0 && errno == EINTR { continue }
+        if read < 0 { failed = true; break }
+        if read == 0 { break }
+        total += read
+      }
+      count = total
+    }
+    return failed ? nil : bytes
+  }
+
   static func createDirectory(_ path: String, mode: mode_t) throws(LocalFileError) {
     if mkdir(path, mode) != 0 && errno != EEXIST {
       throw LocalFileError(path: path, operation: "create the folder", errno: errno)

@@ -4,7 +4,7 @@
 /// `pre-commit install -f`, a hand-set `core.hooksPath`), and from then on no commit is
 /// registered. The check reads the install manifest and one to three small files (mlflow-git's
 /// `post-commit` hook, or the manager's hook and its configuration) and spawns nothing, so an
-/// app start, `mlflow-git status` and `versions` can afford it.
+/// app start, `mlflow-git status` and `versions` can afford it (HooksBenchmark times it).
 ///
 /// # Usage
 /// ```swift
@@ -22,27 +22,30 @@ public enum HookPresence {
     public var hooksDirectory: String
     /// Why they no longer run, or `nil` when they do.
     public var problem: String?
-    /// The `mlflow-git` executable the hooks call.
+    /// The `mlflow-git` executable the hooks call (read when asked for: see
+    /// ``status(commonDirectory:readingExecutablePath:)``).
     public var executablePath: String?
   }
 
   /// The state of the hooks, or `nil` when mlflow-git is not installed in the repository.
-  public static func status(commonDirectory common: String) -> Status? {
-    let manifest = InstallManifest(commonDirectory: common)
-    guard !manifest.records.isEmpty || manifest.exists else { return nil }
-    let mode = manifest.value("mode") ?? "in-place"
-    let hooks = manifest.value("hooks") ?? common + "/hooks"
+  ///
+  /// - Parameter readingExecutablePath: Also read which `mlflow-git` the hooks call (`doctor`
+  ///   shows it), which reads the whole hook.
+  public static func status(commonDirectory common: String, readingExecutablePath: Bool = false) -> Status? {
+    guard let manifest = InstallManifest.firstValues(commonDirectory: common) else { return nil }
+    let mode = manifest["mode"] ?? "in-place"
+    let hooks = manifest["hooks"] ?? common + "/hooks"
     let postCommit = hooks + "/post-commit"
     var status = Status(mode: mode, hooksDirectory: hooks, problem: nil, executablePath: nil)
-    var ours = FileOperations.contents(postCommit)
+    var ours = FileOperations.head(postCommit)
     switch mode {
     case "in-place":
       let found = ours
-      if PreCommit.isItsHook(found) { ours = FileOperations.contents(postCommit + PreCommit.legacySuffix) }
+      if PreCommit.isItsHook(found) { ours = FileOperations.head(postCommit + PreCommit.legacySuffix) }
       if !HookProgram.isVersioningHook(ours ?? []) {
         ours = nil
         status.problem =
-          if HookProgram.isVersioningHook(FileOperations.contents(postCommit + ".old") ?? []) {
+          if HookProgram.isVersioningHook(FileOperations.head(postCommit + ".old") ?? []) {
             "lefthook moved mlflow-git's post-commit hook to post-commit.old, and lefthook does not run it"
           } else if Lefthook.isItsHook(found) {
             "lefthook's post-commit hook replaced mlflow-git's"
@@ -53,17 +56,17 @@ public enum HookPresence {
           } else {
             "another post-commit hook replaced mlflow-git's in \(hooks)"
           }
-      } else if hooks == common + "/hooks", setsHooksPath(FileOperations.contents(common + "/config")) {
+      } else if hooks == common + "/hooks", setsHooksPath(FileOperations.head(common + "/config", limit: 1 << 16)) {
         status.problem = "core.hooksPath now makes git run hooks from another folder than \(hooks)"
       }
     case "forwarding":
-      if !(FileOperations.contents(common + "/config") ?? []).contains(Array(HookSetup.forwardingConfigName.utf8)) {
+      if !(FileOperations.head(common + "/config", limit: 1 << 16) ?? []).containsBytes(forwardingInclude) {
         status.problem = "the [include] of \(HookSetup.forwardingConfigName) was removed from .git/config"
       }
     default:
-      let runs = manifest.value("runs") ?? common + "/hooks/post-commit"
-      let runner = FileOperations.contents(runs)
-      if let shared = manifest.value("shared-file"), !AddedBlock.isPresent(in: FileOperations.contents(shared)) {
+      let runs = manifest["runs"] ?? common + "/hooks/post-commit"
+      let runner = FileOperations.head(runs)
+      if let shared = manifest["shared-file"], !AddedBlock.isPresent(in: FileOperations.head(shared, limit: 1 << 16)) {
         status.problem = "mlflow-git's commands were removed from \(shared)"
       } else if mode == "lefthook", !Lefthook.isItsHook(runner) {
         status.problem = "lefthook's post-commit hook is gone from \(common)/hooks (`lefthook uninstall`?)"
@@ -76,8 +79,11 @@ public enum HookPresence {
     if status.problem == nil, !HookProgram.isVersioningHook(ours ?? []) {
       status.problem = "\(postCommit) was removed"
     }
-    if let ours, let path = HookProgram.generatedValues(in: String(decoding: ours, as: UTF8.self))["mlflow_git"] {
-      status.executablePath = path
+    if readingExecutablePath, ours != nil {
+      let path = status.mode == "in-place" && PreCommit.isItsHook(FileOperations.head(postCommit))
+        ? postCommit + PreCommit.legacySuffix : postCommit
+      let text = String(decoding: FileOperations.contents(path) ?? [], as: UTF8.self)
+      status.executablePath = HookProgram.generatedValues(in: text)["mlflow_git"]
     }
     return status
   }
@@ -90,11 +96,28 @@ public enum HookPresence {
       + "run `mlflow-git install` to restore them"
   }
 
+  static let forwardingInclude = Array(HookSetup.forwardingConfigName.utf8)
+
   /// Whether a config file's text sets `core.hooksPath` (a line `hooksPath = …`, any case).
   static func setsHooksPath(_ bytes: [UInt8]?) -> Bool {
     guard let bytes else { return false }
-    return String(decoding: bytes, as: UTF8.self).split(separator: "\n").contains { line in
-      line.drop { $0 == " " || $0 == "\t" }.lowercased().hasPrefix("hookspath")
+    let key = Array("hookspath".utf8)
+    var lineStart = true
+    var index = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "\n") {
+        lineStart = true
+      } else if lineStart, byte != UInt8(ascii: " "), byte != UInt8(ascii: "\t") {
+        lineStart = false
+        if index + key.count <= bytes.count,
+          zip(bytes[index..<(index + key.count)], key).allSatisfy({ $0 | 0x20 == $1 })
+        {
+          return true
+        }
+      }
+      index += 1
     }
+    return false
   }
 }

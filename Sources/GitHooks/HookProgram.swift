@@ -90,15 +90,18 @@ public enum HookProgram {
     return String(text.dropFirst().dropLast()).replacing("'\\''", with: "'")
   }
 
+  static let markerBytes = Array(marker.utf8)
+  static let forwardingMarkerBytes = Array(forwardingMarker.utf8)
+
   /// Whether `bytes` are one of mlflow-git's hook programs (either kind).
   static func isOurs(_ bytes: [UInt8]) -> Bool {
     let head = bytes.prefix(400)
-    return head.contains(Array(marker.utf8)) || head.contains(Array(forwardingMarker.utf8))
+    return head.containsBytes(markerBytes) || head.containsBytes(forwardingMarkerBytes)
   }
 
-  /// Whether `bytes` are mlflow-git's versioning hook.
+  /// Whether `bytes` are mlflow-git's versioning hook (its marker line is not the forwarding
+  /// hook's, which names itself otherwise).
   static func isVersioningHook(_ bytes: [UInt8]) -> Bool {
-    let head = bytes.prefix(400)
-    return head.contains(Array(marker.utf8)) && !head.contains(Array(forwardingMarker.utf8))
+    bytes.prefix(400).containsBytes(markerBytes)
   }
 }

@@ -6,7 +6,7 @@ import Synchronization
 /// not registered until an app start or `mlflow-git status` registers the current one.
 ///
 /// The check (``HookPresence``) reads a few small files and spawns nothing; it runs once per
-/// process, on the first start that resolves a version.
+/// process.
 enum HooksNotice {
   private static let checked = Mutex(false)
 

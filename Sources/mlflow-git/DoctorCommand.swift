@@ -48,7 +48,7 @@ enum DoctorCommand {
   }
 
   static func hookChecks(_ repository: GitRepository) -> [Check] {
-    guard let status = HookPresence.status(commonDirectory: repository.commonDirectory) else {
+    guard let status = HookPresence.status(commonDirectory: repository.commonDirectory, readingExecutablePath: true) else {
       return [Check(name: "hooks", ok: false, detail: "not installed", fix: "run `mlflow-git install`")]
     }
     let how =

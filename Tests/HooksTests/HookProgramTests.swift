@@ -73,8 +73,11 @@ struct HookProgramTests {
     let fixture = try await HookFixture()
     defer { fixture.remove() }
     let odd = fixture.scratch.root + "/it's \"here\" $HOME/mlflow-git"
-    try FileManager.default.createDirectory(atPath: (odd as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    try FileManager.default.copyItem(atPath: HookFixture.cliPath, toPath: odd)
+    // Copied by a child process, so no descriptor of this process, inherited by another test's
+    // child, keeps it open for writing ("Text file busy").
+    let copy = try await ChildProcess.runLimited(
+      "sh", arguments: ["-c", "mkdir -p \"${2%/*}\" && cp \"$1\" \"$2\"", "copy", HookFixture.cliPath, odd])
+    try #require(copy.succeeded, "\(copy.standardErrorText)")
     let install = try await fixture.run(odd, ["install"])
     try #require(install.succeeded, "\(install.standardErrorText)")
     try await Self.expectInstalled(
