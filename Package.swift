@@ -9,6 +9,12 @@ let strictSettings: [SwiftSetting] = [
   .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// `mlflow-git --version`: install.sh builds with MLFLOW_GIT_SOURCE_VERSION set to the version it
+/// computes for the sources; a build without it says `dev`.
+let sourceVersionSettings: [CSetting] = Context.environment["MLFLOW_GIT_SOURCE_VERSION"].map { version in
+  [.define("MLFLOW_GIT_SOURCE_VERSION", to: "\"" + version.filter { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" } + "\"")]
+} ?? []
+
 let package = Package(
   name: "mlflow-git",
   products: [
@@ -58,10 +64,17 @@ let package = Package(
     // A minimal OpenAI-compatible chat-completions client whose calls are MLflow CHAT_MODEL spans, as
     // Python MLflow's OpenAI autolog records them. Knows nothing of Git.
     .target(name: "OpenAIChat", dependencies: ["MLflowTracing", "MLflowStore", "HTTPClient"], swiftSettings: strictSettings),
-    // The command-line tool: thin commands over GitVersioning.
+    // The source version install.sh stamps into its builds (MLFLOW_GIT_SOURCE_VERSION in the build's
+    // environment); only this C file is compiled again when it changes.
+    .target(name: "CSourceVersion", cSettings: sourceVersionSettings),
+    // The command-line tool: thin commands over GitVersioning, declared and parsed in the shape of
+    // swift-argument-parser (ArgumentParsing/).
     .executableTarget(
       name: "mlflow-git",
-      dependencies: ["GitVersioning", "MLflowTracing", "GitHooks", "GitState", "MLflowStore", "HTTPClient", "ChildProcess"],
+      dependencies: [
+        "GitVersioning", "MLflowTracing", "GitHooks", "GitState", "MLflowStore", "HTTPClient", "ChildProcess",
+        "CSourceVersion",
+      ],
       swiftSettings: strictSettings),
 
     // The seed's customer support agent in Swift: Git versioning, a traced chat call, the version it ran as.
@@ -114,6 +127,9 @@ let package = Package(
       swiftSettings: strictSettings),
     .testTarget(
       name: "SupportAgentTests", dependencies: ["OpenAIChat", "ChildProcess", "TestSupport"], exclude: ["StandIn"],
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "CLITests", dependencies: ["mlflow-git", "ChildProcess", "TestSupport"], exclude: ["Golden"],
       swiftSettings: strictSettings),
     .testTarget(
       name: "HooksTests", dependencies: ["GitHooks", "MLflowStore", "ChildProcess", "TestSupport"],

@@ -39,10 +39,13 @@ fi
 
 git -C "$repo" rev-parse --git-dir >/dev/null 2>&1 || { echo "install.sh: '$repo' is not a Git repository" >&2; exit 1; }
 
-# One build per machine and source version, shared by every repository.
-"$here/scripts/install-system-deps.sh"
+# What the build needs (git, the SQLite and curl development files; python3-venv with
+# --with-mlflow); nothing the tests alone need.
+if [ "$with_mlflow" = 1 ]; then "$here/scripts/install-system-deps.sh" --with-mlflow; else "$here/scripts/install-system-deps.sh"; fi
+# One build per machine and source version, shared by every repository; `mlflow-git --version`
+# prints this version (Package.swift gives MLFLOW_GIT_SOURCE_VERSION to the CSourceVersion target).
 # The hook programs of hooks/ are compiled in (the EmbedHooks plugin), so they count too.
-version=$(cd "$here" && { cat Package.swift; find Sources Plugins hooks -type f \( -name '*.swift' -o -name '*.h' -o -name '*.modulemap' -o -path 'hooks/*' \) | LC_ALL=C sort | xargs cat; } | sha256sum | cut -c1-16)
+version=$(cd "$here" && { cat Package.swift; find Sources Plugins hooks -type f \( -name '*.swift' -o -name '*.c' -o -name '*.h' -o -name '*.modulemap' -o -path 'hooks/*' \) | LC_ALL=C sort | xargs cat; } | sha256sum | cut -c1-16)
 binary="$home/$version/mlflow-git"
 if [ ! -x "$binary" ]; then
   echo "Building mlflow-git (release, first time on this machine: about 2 minutes)..."
@@ -50,6 +53,7 @@ if [ ! -x "$binary" ]; then
   # Two builds of the same source: mlflow-git-http, dynamically linked, loads libcurl for tracking
   # servers; mlflow-git, a static executable, starts about a millisecond sooner and hands commands
   # that need HTTP to mlflow-git-http (a static executable cannot load libcurl safely).
+  export MLFLOW_GIT_SOURCE_VERSION=$version
   (cd "$here" && swift build -c release --static-swift-stdlib --product mlflow-git --scratch-path "$home/build" 2>&1 | grep -E "error|warning: unre|Compiling|Build" | tail -3)
   cp "$home/build/release/mlflow-git" "$home/$version/mlflow-git-http"
   if (cd "$here" && swift build -c release -Xswiftc -static-executable --product mlflow-git --scratch-path "$home/build-static" > "$home/build-static.log" 2>&1); then

@@ -1,39 +1,36 @@
 #!/usr/bin/env bash
-# Installs the tools only the tests use, and prints the folder that holds lefthook and pre-commit:
-# - lefthook 2.2.2 and pre-commit 4.7.0 from PyPI (the hook managers the hooks tests integrate
-#   with) into a virtual environment of their own, shared by every clone on this machine;
-# - shellcheck from Debian (CI checks the hook programs in hooks/ with it).
-# Idempotent and safe to run concurrently: an environment with these requirements is reused.
-# Override the location with MLFLOW_GIT_TOOLS_VENV.
+# Installs what only the tests need, when it is missing: the Debian packages python3-venv (the
+# tests' Python MLflow, scripts/setup-python.sh, and the hook managers), the sqlite3 shell and the
+# PostgreSQL server the tests run MLflow against, chromium (headless, for the MLflow UI test),
+# and the `shellcheck` that checks hooks/; then the hook managers lefthook and pre-commit from
+# PyPI (scripts/setup-hook-managers.sh). scripts/test.sh runs it after scripts/install-system-deps.sh;
+# install.sh never does.
+#
+#   scripts/install-test-tools.sh [--list]
+#
+# --list prints the Debian packages it would install on a machine that has none of them, and
+# installs nothing.
 set -euo pipefail
-requirements="lefthook==2.2.2 pre-commit==4.7.0"
-venv="${MLFLOW_GIT_TOOLS_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/mlflow-git/venv-hook-managers}"
-marker="$venv/.mlflow-git-complete"
-installed() { [ -f "$marker" ] && [ "$(cat "$marker")" = "$requirements" ]; }
-if ! installed; then
-  command -v python3 >/dev/null || { echo "python3 is missing: apt-get install python3 python3-venv" >&2; exit 1; }
-  mkdir -p "$(dirname "$venv")"
-  exec 9>"$venv.lock"
-  flock 9
-  if ! installed; then
-    echo "Installing $requirements into $venv (first time only)..." >&2
-    [ -x "$venv/bin/pip" ] || { rm -rf "$venv"; python3 -m venv "$venv"; }
-    # shellcheck disable=SC2086
-    "$venv/bin/pip" install --quiet --disable-pip-version-check $requirements >&2
-    "$venv/bin/lefthook" version >/dev/null
-    "$venv/bin/pre-commit" --version >/dev/null
-    printf '%s' "$requirements" > "$marker"
-  fi
-fi
-if ! command -v shellcheck >/dev/null; then
-  exec 8>"$(dirname "$venv")/apt.lock"
-  flock 8
-  if ! command -v shellcheck >/dev/null; then
-    echo "Installing shellcheck with apt-get..." >&2
-    sudo_cmd=""
-    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-    $sudo_cmd apt-get update -q >&2
-    $sudo_cmd apt-get install -y -q shellcheck >&2
-  fi
-fi
-echo "$venv/bin"
+here=$(cd "$(dirname "$0")" && pwd)
+packages=(python3-venv sqlite3 postgresql chromium shellcheck)
+case ${1:-} in
+  --list) printf '%s\n' "${packages[@]}"; exit 0 ;;
+  "") ;;
+  *) echo "install-test-tools.sh: unknown option $1" >&2; exit 2 ;;
+esac
+
+# Whether package $1 is there already.
+installed() {
+  case $1 in
+    python3-venv) python3 -c "import ensurepip, venv" 2>/dev/null ;;
+    sqlite3) command -v sqlite3 >/dev/null ;;
+    postgresql) ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 ;;
+    chromium) command -v chromium >/dev/null ;;
+    shellcheck) command -v shellcheck >/dev/null ;;
+  esac
+}
+
+missing=()
+for package in "${packages[@]}"; do installed "$package" || missing+=("$package"); done
+"$here/apt-install.sh" "${missing[@]}"
+"$here/setup-hook-managers.sh" >/dev/null

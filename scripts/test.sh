@@ -2,26 +2,30 @@
 # Runs every test: checks the hook programs in hooks/ with shellcheck, builds the package and runs
 # the Swift test suites against real git, a real Python MLflow 3.17.2 (installed on first use by
 # scripts/setup-python.sh) and the real hook managers lefthook and pre-commit (installed, with
-# shellcheck, by scripts/install-test-tools.sh).
+# shellcheck and the tests' Debian packages, by scripts/install-test-tools.sh).
 # Extra arguments go to `swift test` (e.g. `scripts/test.sh --filter GitState`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-system-deps.sh
+scripts/install-test-tools.sh
 MLFLOW_GIT_PYTHON="$(scripts/setup-python.sh)"
-MLFLOW_GIT_TEST_TOOLS="$(scripts/install-test-tools.sh)"
+MLFLOW_GIT_TEST_TOOLS="$(scripts/setup-hook-managers.sh)"
 export MLFLOW_GIT_PYTHON MLFLOW_GIT_TEST_TOOLS
 shellcheck --shell=sh hooks/*
 swift build --build-tests
 if [ $# -gt 0 ]; then
   swift test --skip-build "$@"
 else
-  # Three runs, so that no suite checks elapsed time on a starved machine: the suites that time
-  # network faults (timeouts, cancellation, retries) run alone, after the others (whose Python
-  # and git child processes keep both cores busy, though they no longer hold the test process's
-  # threads: see ChildProcess.runAsync and runLimited), and the
-  # install.sh suite, whose release build keeps both cores busy for a minute or more, runs last.
-  timed='RESTFaultTests|TLSTests'
-  swift test --skip-build --skip "InstallScriptTests|$timed"
-  swift test --skip-build --filter "$timed"
-  swift test --skip-build --filter InstallScriptTests
+  # Three runs, so that no suite checks elapsed time on a starved machine: the suites tagged
+  # timingSensitive (they time network faults: timeouts, cancellation, retries) run alone, after
+  # the others (whose Python and git child processes keep both cores busy, though they no longer
+  # hold the test process's threads: see ChildProcess.runAsync and runLimited), and the suites
+  # tagged releaseBuild (install.sh's release builds keep both cores busy for a minute or more)
+  # run last. Tags: Tests/TestSupport/TestTags.swift; scripts/tagged-tests.sh turns one into a
+  # --filter expression, since `swift test` here cannot select by tag.
+  timing_sensitive=$(scripts/tagged-tests.sh timingSensitive)
+  release_build=$(scripts/tagged-tests.sh releaseBuild)
+  swift test --skip-build --skip "$timing_sensitive|$release_build"
+  swift test --skip-build --filter "$timing_sensitive"
+  swift test --skip-build --filter "$release_build"
 fi

@@ -5,7 +5,7 @@
 //
 //   swift run -c release HooksBenchmark [--commits N] [--manager-commits N] [--rebase N]
 //
-// lefthook and pre-commit come from scripts/install-test-tools.sh ($MLFLOW_GIT_TEST_TOOLS when set).
+// lefthook and pre-commit come from scripts/setup-hook-managers.sh ($MLFLOW_GIT_TEST_TOOLS when set).
 // Run from the package root after `swift build -c release` (it uses the release mlflow-git).
 
 import BenchmarkSupport
@@ -42,7 +42,7 @@ let root = setupShell("mktemp -d /tmp/mlflow-git-hooks-bench-XXXXXX").trimmingWh
 defer { setupShell("rm -rf '\(root)'") }
 let tools: String = {
   if let tools = getenv("MLFLOW_GIT_TEST_TOOLS").map({ String(cString: $0) }), !tools.isEmpty { return tools }
-  return setupShell("scripts/install-test-tools.sh").trimmingWhitespace()
+  return setupShell("scripts/setup-hook-managers.sh").trimmingWhitespace()
 }()
 let environment: [String: String] = {
   var environment: [String: String] = [:]

@@ -1,38 +1,53 @@
 import GitState
 import GitVersioning
 
-/// `mlflow-git backfill [REV-RANGE]`: register past commits.
-enum BackfillCommand {
-  static let help = """
-    usage: mlflow-git backfill [REV-RANGE] [--branch NAME] [--limit N] [--json]
+/// `mlflow-git backfill [<revision-range>]`: register past commits.
+struct BackfillCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "backfill",
+    abstract: "Register past commits as versions.",
+    discussion: """
+      Registers past commits as versions of a branch, with a progress bar: the first-parent
+      commits of the revision range, newest first. Already registered commits cost nothing.
+      """)
 
-    Registers past commits as versions of a branch, with a progress bar: the first-parent
-    commits of REV-RANGE (default: the current branch), newest N (default 500), as versions of
-    --branch (default: the current branch). Already registered commits cost nothing.
-    """
+  static var arguments: [ArgumentDefinition<Self>] {
+    [
+      .argument(
+        \.revisionRange, valueName: "revision-range",
+        help: "The commits to register, as `git rev-list` takes them; without it, HEAD's history."),
+      .option(
+        "--branch", \.branch, valueName: "name",
+        help: "The branch the commits are versions of; without it, the current branch."),
+      .option("--limit", \.limit, valueName: "n", help: "Register at most the newest this many commits."),
+      .flag("--json", \.json, help: "Print the delivery as one JSON object, as `mlflow-git sync --json` does."),
+    ]
+  }
 
-  static func run(_ arguments: [String]) async -> Int32 {
-    let (parsed, code) = parse(
-      arguments, command: "backfill", help: help, flags: ["--json"], options: ["--branch", "--limit"])
-    guard let parsed else { return code }
-    guard parsed.positionals.count <= 1, let limit = Int(parsed.options["--limit"] ?? "500"), limit > 0 else {
-      printError("backfill: give at most one revision range and a positive --limit\n\n\(help)")
-      return 2
-    }
+  var revisionRange: String?
+  var branch: String?
+  var limit = 500
+  var json = false
+
+  func validate() throws(ValidationError) {
+    guard limit > 0 else { throw ValidationError("--limit takes a positive number, not \(limit)") }
+  }
+
+  func run() async -> ExitCode {
     do {
       let repository = try GitRepository.discover()
       let head = try repository.head()
-      guard let branch = parsed.options["--branch"] ?? head.branch else {
+      guard let branch = branch ?? head.branch else {
         printError("backfill: HEAD is detached; name the branch with --branch")
         return 2
       }
-      let commits = try repository.commits(in: parsed.positionals.first ?? "HEAD", limit: limit)
+      let commits = try repository.commits(in: revisionRange ?? "HEAD", limit: limit)
       try JournalDelivery.journal(commits: commits, branch: branch, in: repository)
       writeStandardError("backfilling \(commits.count) commits of \(branch)\n")
     } catch {
       printError("\(error)")
       return 1
     }
-    return await SyncCommand.run(parsed.json ? ["--json"] : [])
+    return await SyncCommand(json: json).run()
   }
 }

@@ -14,14 +14,15 @@ import Foundation
 
 /// install.sh installs mlflow-git as two executables built from the same source:
 ///
-/// - `mlflow-git`, a static executable, which starts in under a millisecond (a dynamically
-///   linked one spends about a millisecond more loading and relocating libraries), for the
+/// - `mlflow-git`, a static executable, which starts sooner (a dynamically linked one spends
+///   time loading and relocating libraries; VersioningBenchmark `--cli` measures both), for the
 ///   commands an app start or a shell prompt runs;
 /// - `mlflow-git-http` next to it, linked dynamically, which can load libcurl.
 ///
 /// A static executable must not load libcurl (see `StaticExecutable`), so the static one runs a
 /// command itself only when it needs no HTTP: one of ``localCommands`` on a SQLite store. It
-/// hands every other command to its companion, with the same arguments and environment.
+/// hands every other command to its companion, with the same arguments and environment, after
+/// parsing them itself: help and usage errors never need the companion.
 enum Companion {
   /// The companion's file name, in the static executable's directory.
   static let fileName = "mlflow-git-http"
@@ -29,12 +30,10 @@ enum Companion {
   /// Commands that reach no store but the current one.
   static let localCommands: Set<String> = ["status", "exec", "versions", "show", "diff", "traces"]
 
-  /// `true` when this process must hand `command` over: it is a static executable and the
-  /// command may talk HTTP.
-  static func isNeeded(for command: String, arguments: [String]) -> Bool {
+  /// `true` when this process must hand `command`, parsed already, over: it is a static
+  /// executable and the command may talk HTTP.
+  static func isNeeded(for command: String) -> Bool {
     guard StaticExecutable.isCurrentProcess else { return false }
-    let own = arguments.prefix { $0 != "--" }  // what follows `--` belongs to `exec`'s program
-    if own.contains("-h") || own.contains("--help") { return false }
     guard localCommands.contains(command) else { return true }
     let environment = ProcessInfo.processInfo.environment
     guard case .server = VersionResolution.trackingURI(forDirectory: nil, environment: environment) else { return false }

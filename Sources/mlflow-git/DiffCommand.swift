@@ -1,25 +1,30 @@
 import GitVersioning
 import MLflowStore
 
-/// `mlflow-git diff MODEL`: the exact recorded diff.
-enum DiffCommand {
-  static let help = """
-    usage: mlflow-git diff [MODEL]
+/// `mlflow-git diff [<model>]`: the exact recorded diff.
+struct DiffCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "diff",
+    abstract: "Print a dirty version's exact diff, ready for `git apply`.",
+    discussion: """
+      Prints the uncommitted changes a dirty version was recorded with, byte for byte, as MLflow's
+      format has them (unstaged diff, then staged diff). When the tag was cut for size, the
+      complete diff comes from the model artifact git.diff. Apply it on the version's commit with
+      `git apply` (a diff of both staged and unstaged edits of one file needs `git apply` twice).
+      A clean version has no diff (exit status 1).
+      """)
 
-    Prints the uncommitted changes a dirty version was recorded with, byte for byte, as MLflow's
-    format has them (unstaged diff, then staged diff). When the tag was cut for size, the complete
-    diff comes from the model artifact git.diff. Apply it on the version's commit with
-    `git apply` (a diff of both staged and unstaged edits of one file needs `git apply` twice).
-    Without MODEL, the current state's version. A clean version has no diff (exit code 1).
-    """
+  static var arguments: [ArgumentDefinition<Self>] {
+    [.argument(\.modelID, valueName: "model", help: ModelArgument.help)]
+  }
 
-  static func run(_ arguments: [String]) async -> Int32 {
-    let (parsed, code) = parse(arguments, command: "diff", help: help)
-    guard let parsed else { return code }
+  var modelID: String?
+
+  func run() async -> ExitCode {
     do {
       let diff: [UInt8]?
       let described: String
-      switch try await ModelArgument.load(parsed.positionals.first) {
+      switch try await ModelArgument.load(modelID) {
       case .stored(let opened, let model):
         diff = try opened.completeDiff(of: model)
         described = "\(model.modelID) (\(model.name))"

@@ -10,16 +10,23 @@ import Glibc
 #endif
 
 /// `mlflow-git doctor`: what is installed, which store, journal backlog, problems and fixes.
-enum DoctorCommand {
-  static let help = """
-    usage: mlflow-git doctor [--json]
+struct DoctorCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "doctor",
+    abstract: "Check the installation, the store and the journal.",
+    discussion: """
+      Checks this repository's mlflow-git setup and says how to fix what is wrong: the hooks
+      (still run by git or its hook manager, and the executable they call), the tracking store and
+      experiment, the `mlflow` executable that creates a missing mlflow.db, the journal backlog and
+      the worker's log, and whether the local index still matches the store. Exit status 1 when a
+      check failed.
+      """)
 
-    Checks this repository's mlflow-git setup and says how to fix what is wrong: the hooks (still
-    run by git or its hook manager, and the executable they call), the tracking store and
-    experiment, the `mlflow` executable that creates a missing mlflow.db, the journal backlog and
-    the worker's log, and whether the local index still matches the store. Exit code 1 when a
-    check failed.
-    """
+  static var arguments: [ArgumentDefinition<Self>] {
+    [.flag("--json", \.json, help: "Print a JSON array of objects: check, ok, detail, fix.")]
+  }
+
+  var json = false
 
   struct Check {
     var name: String
@@ -28,9 +35,7 @@ enum DoctorCommand {
     var fix: String?
   }
 
-  static func run(_ arguments: [String]) async -> Int32 {
-    let (parsed, code) = parse(arguments, command: "doctor", help: help, flags: ["--json"])
-    guard let parsed else { return code }
+  func run() async -> ExitCode {
     var checks: [Check] = []
     checks.append(Check(name: "mlflow-git", ok: true, detail: InstallCommand.executablePath()))
     let repository: GitRepository
@@ -39,12 +44,12 @@ enum DoctorCommand {
       checks.append(Check(name: "repository", ok: true, detail: repository.workTree))
     } catch {
       checks.append(Check(name: "repository", ok: false, detail: error.description, fix: "run inside a Git work tree"))
-      return report(checks, json: parsed.json)
+      return Self.report(checks, json: json)
     }
-    checks += hookChecks(repository)
-    checks += await storeChecks(repository)
-    checks += journalChecks(repository)
-    return report(checks, json: parsed.json)
+    checks += Self.hookChecks(repository)
+    checks += await Self.storeChecks(repository)
+    checks += Self.journalChecks(repository)
+    return Self.report(checks, json: json)
   }
 
   static func hookChecks(_ repository: GitRepository) -> [Check] {
@@ -140,7 +145,7 @@ enum DoctorCommand {
     return checks
   }
 
-  static func report(_ checks: [Check], json: Bool) -> Int32 {
+  static func report(_ checks: [Check], json: Bool) -> ExitCode {
     if json {
       print(
         JSONValue.array(

@@ -4,29 +4,39 @@ import GitVersioning
 import Glibc
 #endif
 
-/// `mlflow-git exec -- CMD…`: run a program with the current version active.
-enum ExecCommand {
-  static let help = """
-    usage: mlflow-git exec [--remote NAME] -- COMMAND [ARGUMENTS…]
+/// `mlflow-git exec [--] <command> ...`: run a program with the current version active.
+struct ExecCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "exec",
+    abstract: "Run a program with the current version active.",
+    discussion: """
+      Resolves the current version (registering it if needed) and runs the program with
+      MLFLOW_ACTIVE_MODEL_ID, MLFLOW_TRACKING_URI and MLFLOW_EXPERIMENT_ID set, so an MLflow app in
+      any language (Python, TypeScript, …) links its traces to this version. The program replaces
+      mlflow-git (same process, same exit status). When versioning cannot start (not a
+      repository, detached without a CI branch, …), the program still runs, unversioned, after a
+      warning.
+      """)
 
-    Resolves the current version (registering it if needed) and runs COMMAND with
-    MLFLOW_ACTIVE_MODEL_ID, MLFLOW_TRACKING_URI and MLFLOW_EXPERIMENT_ID set, so an MLflow app in
-    any language (Python, TypeScript, …) links its traces to this version. COMMAND replaces
-    mlflow-git (same process, same exit status). When versioning cannot start (not a repository,
-    detached without a CI branch, …), COMMAND still runs, unversioned, after a warning.
-    """
+  static var arguments: [ArgumentDefinition<Self>] {
+    [
+      .option("--remote", \.remote, valueName: "name", help: "The Git remote whose URL is the version's repoURL."),
+      .passthrough(
+        \.command, valueName: "command",
+        help: """
+          The program and its arguments, found on PATH; everything from the program's name on
+          (after `--`, when given) is the program's, `--help` included.
+          """),
+    ]
+  }
 
-  static func run(_ arguments: [String]) async -> Int32 {
-    let (parsed, code) = parse(arguments, command: "exec", help: help, options: ["--remote"])
-    guard let parsed else { return code }
-    let command = parsed.rest.isEmpty ? parsed.positionals : parsed.rest
-    guard !command.isEmpty else {
-      printError("exec: name the program to run after --\n\n\(help)")
-      return 2
-    }
+  var remote = "origin"
+  var command: [String] = []
+
+  func run() async -> ExitCode {
     do {
       let resolution = try await VersionResolution.resolve(
-        remoteName: parsed.options["--remote"] ?? "origin", options: .init(sourceName: "mlflow-git exec"))
+        remoteName: remote, options: .init(sourceName: "mlflow-git exec"))
       for (name, value) in resolution.activeModel.environment { setenv(name, value, 1) }
     } catch {
       printError("warning: running unversioned: \(error)")

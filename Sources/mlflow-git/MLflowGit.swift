@@ -6,61 +6,43 @@ import Glibc
 
 /// `mlflow-git`: Git-based versioning for MLflow from the command line.
 @main
-struct MLflowGit {
-  static let commands: [(name: String, summary: String, run: @Sendable ([String]) async -> Int32)] = [
-    ("status", "the current Git state and its MLflow version (registers it if needed)", StatusCommand.run),
-    ("versions", "this repository's versions, newest first", VersionsCommand.run),
-    ("show", "one version's details and tags", ShowCommand.run),
-    ("diff", "a dirty version's exact diff, ready for `git apply`", DiffCommand.run),
-    ("traces", "the traces linked to a version", TracesCommand.run),
-    ("sync", "register the versions the hooks journaled, now", SyncCommand.run),
-    ("backfill", "register past commits as versions", BackfillCommand.run),
-    ("exec", "run a program with the current version active (MLFLOW_ACTIVE_MODEL_ID …)", ExecCommand.run),
-    ("install", "install the hooks into a repository", InstallCommand.install),
-    ("uninstall", "remove the hooks, restoring what was there", InstallCommand.uninstall),
-    ("doctor", "check the installation, the store and the journal", DoctorCommand.run),
-  ]
-
-  static var usage: String {
-    var text = "usage: mlflow-git <command> [options]   (mlflow-git <command> --help for details)\n\ncommands:\n"
-    for command in commands {
-      text += "  " + command.name + String(repeating: " ", count: max(1, 11 - command.name.count)) + command.summary + "\n"
-    }
-    text += """
-
+struct MLflowGit: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "mlflow-git",
+    abstract: "Git-based versioning for GenAI apps in MLflow.",
+    discussion: """
       The store is MLflow's: MLFLOW_TRACKING_URI, else `git config mlflow.trackingUri`, else
       sqlite:///mlflow.db at the top of the work tree. The experiment: MLFLOW_EXPERIMENT_NAME,
       else MLFLOW_EXPERIMENT_ID, else the default experiment 0.
 
-      exit codes: 0 success · 1 the command failed (the message says why and what to do) · 2 wrong usage
-      """
-    return text
-  }
+      Exit status: 0 success; 1 the command failed (the message says why and what to do); 2 wrong
+      usage. exec exits with its program's status.
+      """,
+    version: SourceVersion.description,
+    subcommands: [
+      StatusCommand.self, VersionsCommand.self, ShowCommand.self, DiffCommand.self, TracesCommand.self,
+      SyncCommand.self, BackfillCommand.self, ExecCommand.self, InstallCommand.self, UninstallCommand.self,
+      DoctorCommand.self,
+    ])
 
+  /// Parses the command line; prints help, the version or a usage error itself, hands commands
+  /// that may need HTTP to the companion when this is the static executable, and runs the rest.
   static func main() {
-    var arguments = Array(CommandLine.arguments.dropFirst())
-    guard let name = arguments.first else {
-      print(usage)
-      exit(2)
+    let parsed: (command: any ParsableCommand, path: String)
+    do {
+      parsed = try parseAsRoot(Array(CommandLine.arguments.dropFirst()))
+    } catch {
+      exit(error.report().rawValue)
     }
-    arguments.removeFirst()
-    if ["-h", "--help", "help"].contains(name) {
-      print(usage)
-      exit(0)
-    }
-    guard let command = commands.first(where: { $0.name == name }) else {
-      printError("unknown command '\(name)'\n\n\(usage)")
-      exit(2)
-    }
-    if Companion.isNeeded(for: name, arguments: arguments) { exit(Companion.replaceProcess()) }
-    let commandArguments = arguments
-    exit(runToCompletion { await command.run(commandArguments) })
+    let command = parsed.command
+    if Companion.isNeeded(for: type(of: command).configuration.commandName) { exit(Companion.replaceProcess()) }
+    exit(runToCompletion { await command.runReportingErrors(commandPath: parsed.path).rawValue })
   }
 
   /// Runs an async command on the cooperative pool while this thread waits, and returns its
   /// exit code. An `async` main would end in `dispatch_main`, whose `pthread_exit` unwinds the
   /// main thread: cheap with a dynamic libc, but in a static executable the first unwind sorts
-  /// every frame description of the binary (about 6 ms).
+  /// every frame description of the binary, which costs milliseconds.
   static func runToCompletion(_ command: @escaping @Sendable () async -> Int32) -> Int32 {
     final class Outcome: @unchecked Sendable {  // written before `done` is signalled, read after
       var code: Int32 = 0

@@ -2,38 +2,45 @@ import GitState
 import GitVersioning
 import MLflowStore
 
-/// `mlflow-git show MODEL`: one version's details.
-enum ShowCommand {
-  static let help = """
-    usage: mlflow-git show [MODEL] [--json]
+/// `mlflow-git show [<model>]`: one version's details.
+struct ShowCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "show",
+    abstract: "Show one version's details and tags.",
+    discussion: """
+      Shows a version (LoggedModel): name, status, experiment, artifact location, creation time
+      and every tag. A version not delivered to the store yet shows status UNDELIVERED and the
+      tags it will get.
+      """)
 
-    Shows a version (LoggedModel): name, status, experiment, artifact location, creation time
-    and every tag. MODEL is a model ID (m-…); without it, the current state's version. A
-    version not delivered to the store yet shows status UNDELIVERED and the tags it will get.
+  static var arguments: [ArgumentDefinition<Self>] {
+    [
+      .argument(\.modelID, valueName: "model", help: ModelArgument.help),
+      .flag(
+        "--json", \.json,
+        help: """
+          Print one JSON object: modelID, name, experimentID, status, artifactLocation,
+          creationTimestamp, tags, undelivered, provisional.
+          """),
+    ]
+  }
 
-    --json   one JSON object: modelID, name, experimentID, status, artifactLocation,
-             creationTimestamp, tags, undelivered, provisional
-    """
+  var modelID: String?
+  var json = false
 
-  static func run(_ arguments: [String]) async -> Int32 {
-    let (parsed, code) = parse(arguments, command: "show", help: help, flags: ["--json"])
-    guard let parsed else { return code }
-    guard parsed.positionals.count <= 1 else {
-      printError("show: give one model ID at most\n\n\(help)")
-      return 2
-    }
+  func run() async -> ExitCode {
     do {
-      switch try await ModelArgument.load(parsed.positionals.first) {
+      switch try await ModelArgument.load(modelID) {
       case .stored(_, let model):
-        show(
+        Self.show(
           modelID: model.modelID, name: model.name, status: model.status.description,
           experimentID: model.experimentID, location: model.artifactLocation, created: model.creationTimestamp,
-          tags: model.tags, undelivered: nil, json: parsed.json)
+          tags: model.tags, undelivered: nil, json: json)
       case .undelivered(_, let version):
-        show(
+        Self.show(
           modelID: version.modelID, name: version.name, status: "UNDELIVERED", experimentID: version.experimentID,
           location: nil, created: version.creationTimestamp, tags: version.tags, undelivered: version,
-          json: parsed.json)
+          json: json)
       }
       return 0
     } catch {
@@ -79,6 +86,9 @@ enum ShowCommand {
 /// Resolves a command's MODEL argument: a model ID, or the current state's version; found in
 /// the store, or among the versions not delivered to it yet.
 enum ModelArgument {
+  /// The help of a command's `<model>` argument.
+  static let help = "A model ID (m-…); without it, the current state's version."
+
   /// Where the version was found.
   enum Loaded {
     case stored(RepositoryStore, LoggedModel)

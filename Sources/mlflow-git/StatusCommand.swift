@@ -4,32 +4,45 @@ import GitVersioning
 import MLflowStore
 
 /// `mlflow-git status`: the current version and its model, registering it if needed.
-enum StatusCommand {
-  static let help = """
-    usage: mlflow-git status [--json] [--remote NAME]
+struct StatusCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "status",
+    abstract: "Show the current Git state and its MLflow version, registering it if needed.",
+    discussion: """
+      Shows the current Git state (branch, commit, dirty, remote) and the MLflow version
+      (LoggedModel) that stands for it, registering the version when the hooks have not.
+      The model found in the local index is checked against the store; the check is skipped
+      while mlflow.db is unchanged since the last check, by SQLite's file change counter.
 
-    Shows the current Git state (branch, commit, dirty, remote) and the MLflow version
-    (LoggedModel) that stands for it, registering the version when the hooks have not.
-    The model found in the local index is checked against the store; the check is skipped
-    while mlflow.db is unchanged since the last check, by SQLite's file change counter.
-    When the store is absent (no mlflow.db and no `mlflow` to create it, or a tracking server
-    down), the version gets its model ID anyway and is kept undelivered in .git/mlflow-git
-    until the store is there; versions kept so are delivered first when it is. When a hook
-    manager has removed mlflow-git's hooks since install, says so in one line on standard error.
+      When the store is absent (no mlflow.db and no `mlflow` to create it, or a tracking server
+      down), the version gets its model ID anyway and is kept undelivered in .git/mlflow-git
+      until the store is there; versions kept so are delivered first when it is.
 
-    --json   one JSON object: branch, commit, dirty, repoURL, modelID, name, experimentID,
-             trackingURI, created, foundInIndex, undelivered (not in the store yet),
-             provisional (a tracking server will give the model another ID at delivery),
-             diffSHA256 (dirty only)
-    """
+      When a hook manager has removed mlflow-git's hooks since install, says so in one line on
+      standard error.
+      """)
 
-  static func run(_ arguments: [String]) async -> Int32 {
-    let (parsed, code) = parse(arguments, command: "status", help: help, flags: ["--json"], options: ["--remote"])
-    guard let parsed else { return code }
+  static var arguments: [ArgumentDefinition<Self>] {
+    [
+      .flag(
+        "--json", \.json,
+        help: """
+          Print one JSON object: branch, commit, dirty, repoURL, modelID, name, experimentID,
+          trackingURI, created, foundInIndex, undelivered (not in the store yet), provisional (a
+          tracking server will give the model another ID at delivery), diffSHA256 (dirty only).
+          """),
+      .option("--remote", \.remote, valueName: "name", help: "The Git remote whose URL is the version's repoURL."),
+    ]
+  }
+
+  var json = false
+  var remote = "origin"
+
+  func run() async -> ExitCode {
     let resolution: VersionResolution
     do {
       resolution = try await VersionResolution.resolve(
-        remoteName: parsed.options["--remote"] ?? "origin",
+        remoteName: remote,
         options: .init(indexVerification: .beforeReturning, sourceName: "mlflow-git"))
     } catch {
       printError(error.description)
@@ -39,7 +52,7 @@ enum StatusCommand {
       printError("warning: " + notice)
     }
     let version = resolution.version
-    if parsed.json {
+    if json {
       var fields: [(key: String, value: JSONValue)] = [
         ("branch", .string(version.branch)), ("commit", .string(version.commit)), ("dirty", .bool(version.isDirty)),
         ("repoURL", version.repoURL.map(JSONValue.string) ?? .null), ("modelID", .string(resolution.modelID)),

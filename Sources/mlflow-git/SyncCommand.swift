@@ -9,30 +9,44 @@ import Glibc
 #endif
 
 /// `mlflow-git sync`: deliver the hooks' journal now.
-enum SyncCommand {
-  static let help = """
-    usage: mlflow-git sync [--json] [--background]
+struct SyncCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sync",
+    abstract: "Register the versions the hooks journaled, now.",
+    discussion: """
+      Registers every version the hooks journaled (commits, checkouts, merges, amends, rebases)
+      in the tracking store, waiting for a delivery already running, delivers the versions
+      kept undelivered, then stores the traces journaled while their store was unreachable.
 
-    Registers every version the hooks journaled (commits, checkouts, merges, amends, rebases)
-    in the tracking store, waiting for a delivery already running, delivers the versions
-    kept undelivered, then stores the traces journaled while their store was unreachable. While the store is absent (no mlflow.db and no `mlflow` to create it, or a
-    tracking server down), each journaled state gets its model ID now and waits undelivered in
-    .git/mlflow-git; sync delivers it once mlflow.db exists (`mlflow ui`, `mlflow db upgrade`,
-    or MLflow installed) or the server answers. Exit code 1 while anything waits. Progress goes
-    to standard error.
+      While the store is absent (no mlflow.db and no `mlflow` to create it, or a tracking server
+      down), each journaled state gets its model ID now and waits undelivered in
+      .git/mlflow-git; sync delivers it once mlflow.db exists (`mlflow ui`, `mlflow db upgrade`,
+      or MLflow installed) or the server answers. Exit status 1 while anything waits. Progress
+      goes to standard error.
+      """)
 
-    --json         one JSON object: delivered, created, kept, undelivered, skipped, malformed,
-                   pending, problem, tracesDelivered, tracesWaiting, tracesUnreadable,
-                   tracesProblem
-    --background   what the hooks run: detaches from the terminal, prints nothing, leaves the
-                   work to a delivery already running, always exits 0; problems go to
-                   <git common dir>/mlflow-git/worker.log
-    """
+  static var arguments: [ArgumentDefinition<Self>] {
+    [
+      .flag(
+        "--json", \.json,
+        help: """
+          Print one JSON object: delivered, created, kept, undelivered, skipped, malformed,
+          pending, problem, tracesDelivered, tracesWaiting, tracesUnreadable, tracesProblem.
+          """),
+      .flag(
+        "--background", \.background,
+        help: """
+          What the hooks run: detach from the terminal, print nothing, leave the work to a
+          delivery already running, always exit 0; problems go to
+          `<git common dir>/mlflow-git/worker.log`.
+          """),
+    ]
+  }
 
-  static func run(_ arguments: [String]) async -> Int32 {
-    let (parsed, code) = parse(arguments, command: "sync", help: help, flags: ["--json", "--background"])
-    guard let parsed else { return code }
-    let background = parsed.flags.contains("--background")
+  var json = false
+  var background = false
+
+  func run() async -> ExitCode {
     if background {
       _ = setsid()
       // The worker starts while git, and the hook manager that ran the hook, are still finishing
@@ -59,7 +73,7 @@ enum SyncCommand {
     let traces = await TraceJournal(stateDirectory: repository.commonDirectory + "/mlflow-git").deliver()
     if background { return 0 }
     if lastDrawn >= 0 { writeStandardError("\n") }
-    if parsed.json {
+    if json {
       print(
         JSONValue.objectText([
           ("delivered", .int(report.delivered)), ("created", .int(report.created)), ("kept", .int(report.kept)),

@@ -1,30 +1,43 @@
 import GitVersioning
 import MLflowStore
 
-/// `mlflow-git traces [MODEL]`: traces linked to a version.
-enum TracesCommand {
-  static let help = """
-    usage: mlflow-git traces [MODEL] [--json] [--limit N]
+/// `mlflow-git traces [<model>]`: traces linked to a version.
+struct TracesCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "traces",
+    abstract: "List the traces linked to a version, newest first.",
+    discussion: """
+      Lists the traces linked to a version (trace metadata mlflow.modelId), newest first: trace
+      ID, state, time, duration and request preview.
+      """)
 
-    Lists the traces linked to a version (trace metadata mlflow.modelId), newest first: trace
-    ID, state, time, duration and request preview. Without MODEL, the current state's version.
-    """
+  static var arguments: [ArgumentDefinition<Self>] {
+    [
+      .argument(\.modelID, valueName: "model", help: ModelArgument.help),
+      .flag(
+        "--json", \.json,
+        help: "Print a JSON array of objects: traceID, state, requestTime, executionDuration, requestPreview."),
+      .option("--limit", \.limit, valueName: "n", help: "List at most this many traces."),
+    ]
+  }
 
-  static func run(_ arguments: [String]) async -> Int32 {
-    let (parsed, code) = parse(arguments, command: "traces", help: help, flags: ["--json"], options: ["--limit"])
-    guard let parsed else { return code }
-    guard let limit = Int(parsed.options["--limit"] ?? "100"), limit > 0 else {
-      printError("traces: --limit takes a positive number")
-      return 2
-    }
+  var modelID: String?
+  var json = false
+  var limit = 100
+
+  func validate() throws(ValidationError) {
+    guard limit > 0 else { throw ValidationError("--limit takes a positive number, not \(limit)") }
+  }
+
+  func run() async -> ExitCode {
     do {
       let opened: RepositoryStore
       let model: LoggedModel
-      switch try await ModelArgument.load(parsed.positionals.first) {
+      switch try await ModelArgument.load(modelID) {
       case .stored(let store, let found):
         (opened, model) = (store, found)
       case .undelivered(_, let version):
-        if parsed.json {
+        if json {
           print("[]")
         } else {
           print("no traces in the store for \(version.modelID) (\(version.name)): the version is not delivered yet")
@@ -33,7 +46,7 @@ enum TracesCommand {
       }
       let page = try await opened.store.searchTraces(
         experimentIDs: [model.experimentID], modelID: model.modelID, maxResults: limit, pageToken: nil)
-      if parsed.json {
+      if json {
         print(
           JSONValue.array(
             page.traces.map { trace in

@@ -4,32 +4,47 @@ import GitVersioning
 import MLflowStore
 
 /// `mlflow-git versions`: this repository's versions, newest first.
-enum VersionsCommand {
-  static let help = """
-    usage: mlflow-git versions [--json] [--limit N] [--remote NAME]
+struct VersionsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "versions",
+    abstract: "List this repository's versions, newest first.",
+    discussion: """
+      Lists this repository's versions (the LoggedModels whose repoURL is this repository's
+      remote), newest first: branch, commit, dirty, model ID, traces count, status.
 
-    Lists this repository's versions (the LoggedModels whose repoURL is this repository's
-    remote), newest first: branch, commit, dirty, model ID, traces count, status. Versions not
-    in the store yet are listed too: journaled states the worker has not reached (first, no
-    model ID yet), and undelivered versions, which have their model ID and wait in
-    .git/mlflow-git until the store exists (no mlflow.db and no `mlflow` to create it) or
-    answers (a tracking server down; there the ID is provisional). When a hook manager has
-    removed mlflow-git's hooks since install, says so in one line on standard error.
+      Versions not in the store yet are listed too: journaled states the worker has not reached
+      (first, no model ID yet), and undelivered versions, which have their model ID and wait in
+      .git/mlflow-git until the store exists (no mlflow.db and no `mlflow` to create it) or
+      answers (a tracking server down; there the ID is provisional).
 
-    --json   a JSON array of objects: modelID, name, branch, commit, dirty, status,
-             creationTimestamp, traces, pending (not in the store yet), undelivered (has its
-             model ID but is not in the store yet), provisional (the store will give the
-             model another ID at delivery)
-    """
+      When a hook manager has removed mlflow-git's hooks since install, says so in one line on
+      standard error.
+      """)
 
-  static func run(_ arguments: [String]) async -> Int32 {
-    let (parsed, code) = parse(
-      arguments, command: "versions", help: help, flags: ["--json"], options: ["--limit", "--remote"])
-    guard let parsed else { return code }
-    guard let limit = Int(parsed.options["--limit"] ?? "200"), limit > 0 else {
-      printError("versions: --limit takes a positive number")
-      return 2
-    }
+  static var arguments: [ArgumentDefinition<Self>] {
+    [
+      .flag(
+        "--json", \.json,
+        help: """
+          Print a JSON array of objects: modelID, name, branch, commit, dirty, status,
+          creationTimestamp, traces, pending (not in the store yet), undelivered (has its model ID
+          but is not in the store yet), provisional (the store will give the model another ID at
+          delivery).
+          """),
+      .option("--limit", \.limit, valueName: "n", help: "List at most this many versions from the store."),
+      .option("--remote", \.remote, valueName: "name", help: "The Git remote whose URL identifies this repository."),
+    ]
+  }
+
+  var json = false
+  var limit = 200
+  var remote = "origin"
+
+  func validate() throws(ValidationError) {
+    guard limit > 0 else { throw ValidationError("--limit takes a positive number, not \(limit)") }
+  }
+
+  func run() async -> ExitCode {
     let repository = try? GitRepository.discover()
     if let repository, let notice = HookPresence.notice(commonDirectory: repository.commonDirectory) {
       printError("warning: " + notice)
@@ -40,7 +55,7 @@ enum VersionsCommand {
     var storeProblem: (any Error)?
     do {
       let opened = try await RepositoryStore.open(options: .init())
-      stored = try await VersionCatalog.list(opened, remoteName: parsed.options["--remote"] ?? "origin", limit: limit)
+      stored = try await VersionCatalog.list(opened, remoteName: remote, limit: limit)
     } catch {
       storeProblem = error
     }
@@ -53,7 +68,7 @@ enum VersionsCommand {
     let listings = Array(
       (stored + undelivered.filter { !storedIDs.contains($0.modelID) })
         .sorted { ($0.creationTimestamp, $1.modelID) > ($1.creationTimestamp, $0.modelID) }.prefix(limit))
-    if parsed.json {
+    if json {
       let items = pending.map { entry in
         JSONValue.object([
           ("modelID", .null), ("name", .null), ("branch", entry.branch.map(JSONValue.string) ?? .null),
@@ -73,7 +88,7 @@ enum VersionsCommand {
       }
       print(JSONValue.array(items).pythonJSON)
     } else {
-      printPending(pending)
+      Self.printPending(pending)
       if listings.isEmpty && pending.isEmpty {
         print("no versions yet: commit with the hooks installed, or run `mlflow-git status`")
       }

@@ -4,7 +4,7 @@ import MLflowStore
 import Testing
 import TestSupport
 
-@Suite("install.sh", .serialized)  // the runs share one build folder
+@Suite("install.sh", .serialized, .tags(.releaseBuild))  // the runs share one build folder
 struct InstallScriptTests {
   /// Where install.sh keeps its binaries for the tests: one release build per source version,
   /// shared by every test run on this machine.
@@ -59,6 +59,12 @@ struct InstallScriptTests {
     #expect(try await ChildProcess.runLimited("ldd", arguments: [binary]).standardErrorText
       .contains("not a dynamic executable"))
     #expect(try await ChildProcess.runLimited("ldd", arguments: [companion]).standardOutputText.contains("libc.so"))
+    // Both say the source version install.sh computed, which names their folder.
+    let version = ((binary as NSString).deletingLastPathComponent as NSString).lastPathComponent
+    for executable in [binary, companion] {
+      let printed = try await ChildProcess.runLimited(executable, arguments: ["--version"]).standardOutputText
+      #expect(printed == "mlflow-git \(version)\n", "\(executable)")
+    }
 
     // Alone, without its companion, the static executable runs status on the SQLite store itself …
     let alone = fixture.scratch.root + "/alone"

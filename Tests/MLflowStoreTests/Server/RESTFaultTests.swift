@@ -6,7 +6,7 @@ import TestSupport
 
 /// The REST store against a fake server doing what a real MLflow server will not: refuse
 /// connections, never answer, answer 503 or 500, or answer something that is not MLflow's JSON.
-@Suite("REST store: faults, retries and transport")
+@Suite("REST store: faults, retries and transport", .tags(.timingSensitive))
 struct RESTFaultTests {
   static let modelAnswer = #"""
     {"model": {"info": {"model_id": "m-0123456789abcdef0123456789abcdef", "experiment_id": "0", "name": "x",

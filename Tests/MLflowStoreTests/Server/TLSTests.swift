@@ -7,7 +7,7 @@ import TestSupport
 /// The REST store over HTTPS to a real `mlflow server` behind a TLS front whose certificates
 /// are made at test time by a private CA: MLflow's TLS variables work as in Python, and each
 /// failure names the variable that fixes it, without credentials.
-@Suite("REST store over HTTPS: MLflow's TLS variables")
+@Suite("REST store over HTTPS: MLflow's TLS variables", .tags(.timingSensitive))
 struct TLSTests {
   static let password = "tls-Pa55word-never-shown"
 

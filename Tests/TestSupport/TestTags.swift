@@ -1,0 +1,11 @@
+import Testing
+
+extension Tag {
+  /// Suites that time network faults (timeouts, cancellation, retries): scripts/test.sh runs them
+  /// alone, after the others, whose Python and git child processes keep both cores busy.
+  @Tag public static var timingSensitive: Self
+
+  /// Suites that make install.sh's two release builds, which take both cores for a minute or
+  /// more: scripts/test.sh runs them last, alone.
+  @Tag public static var releaseBuild: Self
+}
