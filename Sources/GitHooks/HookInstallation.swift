@@ -79,10 +79,14 @@ public enum HookInstallation {
     }
   }
 
-  /// The lines mlflow-git adds to `info/exclude`, as one block.
+  /// The lines mlflow-git adds to `info/exclude`, as one block: the store, SQLite's files beside
+  /// it while a write is under way (a `git add -A` then must not take them), and its lock.
   static let excludeBlockText = """
     # mlflow-git: the local MLflow store (added by `mlflow-git install`)
     mlflow.db
+    mlflow.db-journal
+    mlflow.db-wal
+    mlflow.db-shm
     mlflow.db.lock
     mlruns/
     # end mlflow-git
@@ -129,9 +133,8 @@ public enum HookInstallation {
     else { return [] }
     let folder = target.hasPrefix("/") ? target : repository.workTree + "/" + target
     let forwarder = Array(HookProgram.forwarding(to: target).utf8)
-    let team = Set(listDirectory(folder).filter(HookSetup.gitHookNames.contains)).subtracting(HookProgram.events)
     var added: [String] = []
-    for name in team.sorted() where FileOperations.contents(ownHooks + "/" + name) != forwarder {
+    for name in HookSetup.forwardedHooks(in: folder).sorted() where FileOperations.contents(ownHooks + "/" + name) != forwarder {
       try perform("write", ownHooks + "/" + name) { () throws(LocalFileError) in
         try FileOperations.writeExecutable(forwarder, to: ownHooks + "/" + name)
       }

@@ -97,6 +97,17 @@ public struct HookSetup: Sendable, Hashable {
     return workTree + "/" + value
   }
 
+  /// The team's hooks in `folder` that mlflow-git's forwarding folder must run (its own events
+  /// aside): the files named as git hooks, and of husky 9's dispatchers (`.husky/_/<hook>`, one
+  /// for every hook, which do nothing without a `.husky/<hook>`) only those with a team hook, so
+  /// a commit does not start a shell for each hook the team does not use.
+  static func forwardedHooks(in folder: String) -> Set<String> {
+    let names = Set(listDirectory(folder).filter(gitHookNames.contains)).subtracting(HookProgram.events)
+    guard folder.hasSuffix("/_"), FileOperations.exists(folder + "/h") else { return names }
+    let team = String(folder.dropLast(2))
+    return names.filter { FileOperations.exists(team + "/" + $0) }
+  }
+
   /// The hook names git runs (githooks(5)), for forwarding the team's hooks by their names.
   static let gitHookNames: Set<String> = [
     "applypatch-msg", "pre-applypatch", "post-applypatch", "pre-commit", "pre-merge-commit", "prepare-commit-msg",

@@ -231,9 +231,7 @@ struct Installer {
   mutating func installForwarding(to configured: String) throws(HookInstallError) {
     let target = configured.hasPrefix("~/") ? setup.teamHooksDirectory : configured
     try writeOwnHooks(chained: .inFolder(target, suffix: ""))
-    let teamHooks = Set(listDirectory(setup.teamHooksDirectory).filter(HookSetup.gitHookNames.contains))
-      .union(setup.manager == .husky(version: 9) ? Husky.version9Hooks : [])
-      .subtracting(HookProgram.events)
+    let teamHooks = HookSetup.forwardedHooks(in: setup.teamHooksDirectory)
     let forwarder = Array(HookProgram.forwarding(to: target).utf8)
     for name in teamHooks.sorted() {
       let path = ownHooks + "/" + name
@@ -625,15 +623,4 @@ func listDirectory(_ directory: String) -> [String] {
     if name != "." && name != ".." { names.append(name) }
   }
   return names.sorted()
-}
-
-/// husky 9.
-enum Husky {
-  /// The hooks husky 9 writes into `.husky/_` on every install (`index.js`), whether or not the
-  /// team has a `.husky/<hook>` for them: all forwarded, so a hook the team adds later runs.
-  static let version9Hooks: Set<String> = [
-    "pre-commit", "pre-merge-commit", "prepare-commit-msg", "commit-msg", "post-commit", "applypatch-msg",
-    "pre-applypatch", "post-applypatch", "pre-rebase", "post-rewrite", "post-checkout", "post-merge", "pre-push",
-    "pre-auto-gc",
-  ]
 }

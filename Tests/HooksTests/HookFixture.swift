@@ -92,7 +92,7 @@ struct HookFixture {
       guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return }
       if isFolder.boolValue {
         for name in try FileManager.default.contentsOfDirectory(atPath: path) {
-          if path == repo && [".git", "mlflow.db", "mlflow.db.lock", "mlruns"].contains(name) { continue }
+          if path == repo && [".git", "mlflow.db", "mlflow.db-journal", "mlflow.db.lock", "mlruns"].contains(name) { continue }
           try add(path + "/" + name)
         }
         return

@@ -119,6 +119,9 @@ struct ManagerFixture {
     let installed = try await base.run(HookFixture.cliPath, install)
     try #require(installed.succeeded, "install failed: \(installed.standardErrorText)")
     #expect(try await treeIsClean(), "install leaves the tree clean")
+    for transient in ["mlflow.db-journal", "mlflow.db-wal", "mlflow.db.lock"] {
+      #expect(try await git("check-ignore", transient).output == transient + "\n", "SQLite's \(transient) is ignored too")
+    }
     let first = try await commitAndCheck("first commit with mlflow-git")
     #expect(first.teamPostCommitRan, "the team's post-commit ran; runs: \(teamRuns())")
     #expect(first.registered, "the commit is a version")
@@ -132,7 +135,8 @@ struct ManagerFixture {
     let status = try await cli("status")
     #expect(status.succeeded)
     #expect(!status.standardErrorText.contains("hooks are gone"), "no notice while the hooks run: \(status.standardErrorText)")
-    #expect(try await treeIsClean(), "the tree is still clean")
+    let porcelain = try await git("status", "--porcelain", "--untracked-files=all").output
+    #expect(porcelain.isEmpty, "the tree is still clean: \(porcelain)")
 
     let uninstalled = try await cli("uninstall")
     try #require(uninstalled.succeeded, "uninstall failed: \(uninstalled.standardErrorText)")

@@ -24,7 +24,8 @@ struct HookManagerTests {
     #expect(checkoutBefore.exitStatus != 0, "the team's post-checkout fails checkout")
     _ = try await fixture.checkout("main")
 
-    let installed = try await fixture.checkLifecycle(resync: {
+    // The re-sync below adds a team hook (.husky/commit-msg), which uninstall rightly keeps.
+    let installed = try await fixture.checkLifecycle(ignoring: [fixture.repo + "/.husky/commit-msg"], resync: {
       // `npm install` runs husky again: it rewrites .husky/_ and sets core.hooksPath again.
       try HuskyLayout.install(version: 9, in: fixture.repo, environment: fixture.base.environment)
       #expect(try Data(contentsOf: URL(fileURLWithPath: fixture.repo + "/.husky/_/post-commit")) == dispatcher)
@@ -32,6 +33,13 @@ struct HookManagerTests {
       #expect(checkout.exitStatus == checkoutBefore.exitStatus, "the team's failing post-checkout fails checkout as before")
       #expect(checkout.standardErrorText == checkoutBefore.standardErrorText)
       _ = try await fixture.checkout("main")
+      // A hook the team adds later (a pull brings .husky/commit-msg) runs from the next commit on:
+      // the worker started by this one adds its forwarding hook.
+      try fixture.scratch.write(fixture.logLine("commit-msg") + "\n", to: fixture.repo + "/.husky/commit-msg")
+      try await fixture.commitTeamFiles("the team adds a commit-msg hook")
+      try await fixture.base.sync()
+      try await fixture.git("commit", "-q", "--allow-empty", "-m", "runs the new hook")
+      #expect(fixture.teamRuns().contains { $0.hasPrefix("commit-msg") }, "the team's new hook runs: \(fixture.teamRuns())")
     })
     #expect(installed.standardOutputText.contains("husky 9"))
     #expect(fixture.teamRuns().contains { $0.hasPrefix("pre-commit") }, "the team's other hooks are forwarded too")
