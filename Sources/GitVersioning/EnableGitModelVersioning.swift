@@ -18,9 +18,9 @@ import Glibc
 /// database), it prints one warning, returns a context whose `info` and `activeModel` are `nil`
 /// (``GitVersioningContext/problem`` says why), and the app keeps running. Unlike Python, a
 /// failure leaves the previous context in place. When mlflow-git was installed in the
-/// repository but a hook manager has since removed its hooks, the process warns once, in one
-/// line, and says how to restore them: before returning when the start had to register its
-/// version (a commit the hooks missed), else in the background.
+/// repository but a hook manager has since removed its hooks, the first start of the process
+/// warns, in one line, and says how to restore them (a check of a few small files, made once
+/// per process).
 ///
 /// # Usage
 /// ```swift
@@ -75,19 +75,15 @@ public func disableGitModelVersioning() {
 func resolveContext(remoteName: String, options: GitVersioningOptions) async -> GitVersioningContext {
   do {
     let resolution = try await VersionResolution.resolve(remoteName: remoteName, options: options)
-    // A version the hooks missed (not in the index) is the sign that they may be gone: say it
-    // before returning. A start the index answered checks off the caller's path.
-    let common = resolution.repository.commonDirectory
-    if !resolution.foundInIndex { HooksNotice.sayOnce(commonDirectory: common) }
+    HooksNotice.sayOnce(commonDirectory: resolution.repository.commonDirectory)
     let context = GitVersioningContext(
       info: resolution.version, activeModel: resolution.activeModel, problem: nil,
       foundInIndex: resolution.foundInIndex,
       stateDirectory: VersionResolution.stateDirectory(of: resolution.repository))
     let delivers = !UndeliveredVersions(stateDirectory: VersionResolution.stateDirectory(of: resolution.repository)).isEmpty
     let heals = resolution.foundInIndex && resolution.isDelivered && options.indexVerification == .background
-    if delivers || heals || resolution.foundInIndex {
+    if delivers || heals {
       Task.detached(priority: .utility) {
-        if resolution.foundInIndex { HooksNotice.sayOnce(commonDirectory: common) }
         if delivers { await deliverInBackground(resolution, replacing: context) }
         if heals { await healInBackground(resolution, replacing: context) }
       }
