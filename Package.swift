@@ -47,11 +47,17 @@ let package = Package(
     .target(name: "HTTPClient", dependencies: ["CCurl"], swiftSettings: strictSettings),
     // The same tracking store on an MLflow tracking server, over its REST API (HTTPClient).
     .target(name: "MLflowServerStore", dependencies: ["MLflowStore", "HTTPClient"], swiftSettings: strictSettings),
-    // Installs and removes the hooks that journal new Git states (a POSIX shell hook), chaining users' hooks.
-    .target(name: "GitHooks", dependencies: ["GitState", "LocalFiles"], swiftSettings: strictSettings),
+    // Installs and removes the hooks that journal new Git states (the POSIX shell programs in hooks/), next to
+    // the hook managers teams use (husky, lefthook, pre-commit, core.hooksPath).
+    .target(
+      name: "GitHooks", dependencies: ["GitState", "LocalFiles"], swiftSettings: strictSettings,
+      plugins: ["EmbedHooks"]),
+    // Compiles the hook programs of the top-level hooks/ folder into GitHooks (HookPrograms).
+    .plugin(name: "EmbedHooks", capability: .buildTool()),
     // Git-based model versioning for Swift apps: joins GitState and MLflowStore.
     .target(
-      name: "GitVersioning", dependencies: ["GitState", "MLflowStore", "MLflowServerStore", "HTTPClient", "LocalFiles"],
+      name: "GitVersioning",
+      dependencies: ["GitState", "GitHooks", "MLflowStore", "MLflowServerStore", "HTTPClient", "LocalFiles"],
       swiftSettings: strictSettings),
     // MLflow tracing for Swift apps: spans in a TaskLocal tree, traces linked to the active Git version,
     // exported off the caller's path, journaled when the store is unreachable.
@@ -108,7 +114,8 @@ let package = Package(
       name: "CompareBenchmark", dependencies: ["GitVersioning", "MLflowStore", "ChildProcess", "BenchmarkSupport"],
       path: "Benchmarks/CompareBenchmark", exclude: ["python_compare.py"], swiftSettings: strictSettings),
     .executableTarget(
-      name: "HooksBenchmark", dependencies: ["ChildProcess", "BenchmarkSupport"], path: "Benchmarks/HooksBenchmark",
+      name: "HooksBenchmark", dependencies: ["ChildProcess", "BenchmarkSupport", "GitHooks", "TestSupport"],
+      path: "Benchmarks/HooksBenchmark",
       swiftSettings: strictSettings),
 
     // Tests: real git repositories, the real Python MLflow 3.17.2, real `mlflow server`.

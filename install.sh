@@ -44,7 +44,8 @@ git -C "$repo" rev-parse --git-dir >/dev/null 2>&1 || { echo "install.sh: '$repo
 if [ "$with_mlflow" = 1 ]; then "$here/scripts/install-system-deps.sh" --with-mlflow; else "$here/scripts/install-system-deps.sh"; fi
 # One build per machine and source version, shared by every repository; `mlflow-git --version`
 # prints this version (Package.swift gives MLFLOW_GIT_SOURCE_VERSION to the CSourceVersion target).
-version=$(cd "$here" && { cat Package.swift; find Sources -type f -name '*.swift' -o -type f -name '*.c' -o -type f -name '*.h' -o -type f -name '*.modulemap' | LC_ALL=C sort | xargs cat; } | sha256sum | cut -c1-16)
+# The hook programs of hooks/ are compiled in (the EmbedHooks plugin), so they count too.
+version=$(cd "$here" && { cat Package.swift; find Sources Plugins hooks -type f \( -name '*.swift' -o -name '*.c' -o -name '*.h' -o -name '*.modulemap' -o -path 'hooks/*' \) | LC_ALL=C sort | xargs cat; } | sha256sum | cut -c1-16)
 binary="$home/$version/mlflow-git"
 if [ ! -x "$binary" ]; then
   echo "Building mlflow-git (release, first time on this machine: about 2 minutes)..."

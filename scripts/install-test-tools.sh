@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Installs the Debian packages only the tests need, when they are missing: python3-venv (the
-# tests' Python MLflow, scripts/setup-python.sh), the sqlite3 shell and the PostgreSQL server the
-# tests run MLflow against, and chromium (headless, for the MLflow UI test). scripts/test.sh runs
-# it after scripts/install-system-deps.sh; install.sh never does.
+# Installs what only the tests need, when it is missing: the Debian packages python3-venv (the
+# tests' Python MLflow, scripts/setup-python.sh, and the hook managers), the sqlite3 shell and the
+# PostgreSQL server the tests run MLflow against, chromium (headless, for the MLflow UI test),
+# and the `shellcheck` that checks hooks/; then the hook managers lefthook and pre-commit from
+# PyPI (scripts/setup-hook-managers.sh). scripts/test.sh runs it after scripts/install-system-deps.sh;
+# install.sh never does.
 #
 #   scripts/install-test-tools.sh [--list]
 #
-# --list prints the packages it would install on a machine that has none of them, and installs
-# nothing.
+# --list prints the Debian packages it would install on a machine that has none of them, and
+# installs nothing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-packages=(python3-venv sqlite3 postgresql chromium)
+packages=(python3-venv sqlite3 postgresql chromium shellcheck)
 case ${1:-} in
   --list) printf '%s\n' "${packages[@]}"; exit 0 ;;
   "") ;;
@@ -24,9 +26,11 @@ installed() {
     sqlite3) command -v sqlite3 >/dev/null ;;
     postgresql) ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 ;;
     chromium) command -v chromium >/dev/null ;;
+    shellcheck) command -v shellcheck >/dev/null ;;
   esac
 }
 
 missing=()
 for package in "${packages[@]}"; do installed "$package" || missing+=("$package"); done
 "$here/apt-install.sh" "${missing[@]}"
+"$here/setup-hook-managers.sh" >/dev/null

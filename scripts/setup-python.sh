@@ -8,21 +8,6 @@
 set -euo pipefail
 version="${MLFLOW_GIT_MLFLOW_VERSION:-3.17.2}"
 venv="${MLFLOW_GIT_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/mlflow-git/venv-mlflow-$version}"
-requirements="mlflow[auth]==$version psycopg2-binary openai==2.47.0"
-marker="$venv/.mlflow-git-complete"
-installed() { [ -f "$marker" ] && [ "$(cat "$marker")" = "$requirements" ]; }
-if ! installed; then
-  command -v python3 >/dev/null || { echo "python3 is missing: apt-get install python3 python3-venv" >&2; exit 1; }
-  mkdir -p "$(dirname "$venv")"
-  exec 9>"$venv.lock"
-  flock 9
-  if ! installed; then
-    echo "Installing $requirements into $venv (first time only, about 2 minutes)..." >&2
-    [ -x "$venv/bin/pip" ] || { rm -rf "$venv"; python3 -m venv "$venv"; }
-    # shellcheck disable=SC2086
-    "$venv/bin/pip" install --quiet --disable-pip-version-check $requirements >&2
-    "$venv/bin/python" -c "import mlflow, sys; sys.exit(mlflow.__version__ != '$version')"
-    printf '%s' "$requirements" > "$marker"
-  fi
-fi
+"$(dirname "$0")/pip-venv.sh" "$venv" "python -c \"import mlflow, sys; sys.exit(mlflow.__version__ != '$version')\"" \
+  "mlflow[auth]==$version" psycopg2-binary openai==2.47.0
 echo "$venv/bin/python"

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Runs every test: builds the package and runs the Swift test suites against real git and a
-# real Python MLflow 3.17.2 (installed on first use by scripts/setup-python.sh).
+# Runs every test: checks the hook programs in hooks/ with shellcheck, builds the package and runs
+# the Swift test suites against real git, a real Python MLflow 3.17.2 (installed on first use by
+# scripts/setup-python.sh) and the real hook managers lefthook and pre-commit (installed, with
+# shellcheck and the tests' Debian packages, by scripts/install-test-tools.sh).
 # Extra arguments go to `swift test` (e.g. `scripts/test.sh --filter GitState`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-system-deps.sh
 scripts/install-test-tools.sh
 MLFLOW_GIT_PYTHON="$(scripts/setup-python.sh)"
-export MLFLOW_GIT_PYTHON
+MLFLOW_GIT_TEST_TOOLS="$(scripts/setup-hook-managers.sh)"
+export MLFLOW_GIT_PYTHON MLFLOW_GIT_TEST_TOOLS
+shellcheck --shell=sh hooks/*
 swift build --build-tests
 # Tests leave nothing behind: they run with a temporary directory of their own, and each test
 # process fails when it leaves anything there (see Tests/TestSupport/TemporaryLeftovers.swift).

@@ -49,8 +49,9 @@ public func monotonicSeconds() -> Double {
   return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }
 
-/// `4.7 µs`, `12 µs`, `1.6 ms`, `6.31 s`.
+/// `4.7 µs`, `12 µs`, `1.6 ms`, `6.31 s`, `-0.8 ms` (a difference of medians can be negative).
 public func formatDuration(_ seconds: Double) -> String {
+  if seconds < 0 { return "-" + formatDuration(-seconds) }
   if seconds < 1e-5 { return String((seconds * 1e7).rounded() / 10) + " µs" }
   if seconds < 1e-3 { return String(Int((seconds * 1e6).rounded())) + " µs" }
   if seconds < 1 { return String((seconds * 1e4).rounded() / 10) + " ms" }

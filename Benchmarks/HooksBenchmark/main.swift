@@ -1,27 +1,33 @@
 // Measures what mlflow-git's hooks cost git, in one run, next to the same git commands without
-// hooks: `git commit` latency, a rebase of 200 commits, and the time until the background worker
-// has registered all 200 rebased versions in mlflow.db.
+// hooks: `git commit` latency, the same through each hook manager (husky 9, lefthook, pre-commit,
+// a committed core.hooksPath folder) with and without mlflow-git, a rebase of 200 commits, and
+// the time until the background worker has registered all 200 rebased versions in mlflow.db.
 //
-//   swift run -c release HooksBenchmark [--commits N] [--rebase N]
+//   swift run -c release HooksBenchmark [--commits N] [--manager-commits N] [--rebase N]
 //
+// lefthook and pre-commit come from scripts/setup-hook-managers.sh ($MLFLOW_GIT_TEST_TOOLS when set).
 // Run from the package root after `swift build -c release` (it uses the release mlflow-git).
 
 import BenchmarkSupport
 import ChildProcess
+import GitHooks
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 var commitCount = 60
+var managerCommitCount = 30
 var rebaseCount = 200
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
   switch (argument, arguments.next().flatMap { Int($0) }) {
   case ("--commits", let value?): commitCount = value
+  case ("--manager-commits", let value?): managerCommitCount = value
   case ("--rebase", let value?): rebaseCount = value
   default:
-    print("usage: HooksBenchmark [--commits N] [--rebase N]")
+    print("usage: HooksBenchmark [--commits N] [--manager-commits N] [--rebase N]")
     exit(2)
   }
 }
@@ -34,9 +40,15 @@ let python = referencePython()
 let mlflow = String(python.dropLast("python".count)) + "mlflow"
 let root = setupShell("mktemp -d /tmp/mlflow-git-hooks-bench-XXXXXX").trimmingWhitespace()
 defer { setupShell("rm -rf '\(root)'") }
+let tools: String = {
+  if let tools = getenv("MLFLOW_GIT_TEST_TOOLS").map({ String(cString: $0) }), !tools.isEmpty { return tools }
+  return setupShell("scripts/setup-hook-managers.sh").trimmingWhitespace()
+}()
 let environment: [String: String] = {
   var environment: [String: String] = [:]
   for name in ["PATH", "HOME", "LANG"] { environment[name] = getenv(name).map { String(cString: $0) } }
+  environment["PATH"] = tools + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+  environment["PRE_COMMIT_HOME"] = root + "/pre-commit-cache"
   environment["MLFLOW_DISABLE_TELEMETRY"] = "true"
   environment["MLFLOW_GIT_MLFLOW_EXECUTABLE"] = mlflow
   environment["GIT_AUTHOR_NAME"] = "bench"
@@ -46,14 +58,16 @@ let environment: [String: String] = {
   return environment
 }()
 
-/// A small repository; with `hooks`, mlflow-git installed and its mlflow.db created.
-func makeRepository(_ name: String, hooks: Bool) -> String {
+/// A small repository; `manager` sets up its hook manager (and commits what it tracks); with
+/// `hooks`, mlflow-git installed and its mlflow.db created.
+func makeRepository(_ name: String, hooks: Bool, manager: (String) -> Void = { _ in }) -> String {
   let path = root + "/" + name
   setupShell(
     "git init -q '\(path)' && cd '\(path)' && git config gc.auto 0 && git config maintenance.auto false"
       + " && for i in $(seq 1 20); do echo \"line $i\" > file$i.txt; done && git add -A && git commit -q -m init"
       + " && git remote add origin https://git.example.com/acme/app.git",
     environment: environment)
+  manager(path)
   if hooks { setupShell("cd '\(path)' && '\(cli)' install >/dev/null", environment: environment) }
   return path
 }
@@ -65,25 +79,79 @@ func run(_ command: String) {
   }
 }
 
+/// Times `count` commits in `without` and `with`, alternating so both see the same machine load
+/// (waiting for the previous worker between samples), and prints both medians and their difference.
+@discardableResult
+func compareCommits(_ label: String, without: String, with: String, count: Int) -> (Measurement, Measurement) {
+  var plainCommit = Measurement("\(label), without mlflow-git")
+  var hookedCommit = Measurement("\(label), with mlflow-git")
+  for index in 0..<count {
+    plainCommit.time { run("git -C '\(without)' commit -q --allow-empty -m 'c\(index)' >/dev/null 2>&1") }
+    hookedCommit.time { run("git -C '\(with)' commit -q --allow-empty -m 'c\(index)' >/dev/null 2>&1") }
+    run("cd '\(with)' && '\(cli)' sync >/dev/null")
+  }
+  print(plainCommit.line)
+  print(hookedCommit.line)
+  print("  " + "added by mlflow-git (median difference)".padding(to: 58) + " "
+    + formatDuration(hookedCommit.median - plainCommit.median) + "    (target ≤ 5 ms)")
+  return (plainCommit, hookedCommit)
+}
+
 let plain = makeRepository("plain", hooks: false)
 let hooked = makeRepository("hooked", hooks: true)
 run("cd '\(hooked)' && '\(cli)' sync >/dev/null")
 
 print("HooksBenchmark: git with mlflow-git's hooks vs without any hook")
 print("")
-var withoutHooks = Measurement("git commit, no hooks")
-var withHooks = Measurement("git commit, mlflow-git hooks")
-for index in 0..<commitCount {
-  // Alternate, so both see the same machine load; wait for the previous worker between samples.
-  withoutHooks.time { run("git -C '\(plain)' commit -q --allow-empty -m 'c\(index)'") }
-  withHooks.time { run("git -C '\(hooked)' commit -q --allow-empty -m 'c\(index)'") }
-  run("cd '\(hooked)' && '\(cli)' sync >/dev/null")
-}
-print(withoutHooks.line)
-print(withHooks.line)
-print("  " + "added to a commit by the hooks (median difference)".padding(to: 58) + " "
-  + formatDuration(withHooks.median - withoutHooks.median) + "    (target ≤ 5 ms)")
+let (withoutHooks, withHooks) = compareCommits("git commit, no hook manager", without: plain, with: hooked, count: commitCount)
 printRatio("commit with hooks / without", withHooks.median / withoutHooks.median)
+print("")
+
+// Each hook manager, set up as teams do (a pre-commit and a post-commit hook of the team's that
+// run `true`), with and without mlflow-git in the same run: what mlflow-git adds to its commit.
+let managers: [(name: String, setup: (String) -> Void)] = [
+  ("husky 9", { path in
+    try? HuskyLayout.install(version: 9, in: path, environment: environment)
+    setupShell("cd '\(path)' && echo true > .husky/pre-commit && echo true > .husky/post-commit && git add .husky"
+      + " && git commit -q --no-verify -m husky", environment: environment)
+  }),
+  ("lefthook", { path in
+    setupShell("cd '\(path)' && printf 'pre-commit:\\n  commands:\\n    lint:\\n      run: \"true\"\\npost-commit:\\n"
+      + "  commands:\\n    notify:\\n      run: \"true\"\\n' > lefthook.yml && git add lefthook.yml"
+      + " && git commit -q --no-verify -m lefthook && lefthook install >/dev/null", environment: environment)
+  }),
+  ("pre-commit", { path in
+    setupShell("cd '\(path)' && printf 'repos:\\n- repo: local\\n  hooks:\\n  - id: lint\\n    name: lint\\n    entry: \"true\"\\n"
+      + "    language: system\\n    pass_filenames: false\\n    always_run: true\\n    stages: [pre-commit, post-commit]\\n'"
+      + " > .pre-commit-config.yaml && git add .pre-commit-config.yaml && git commit -q --no-verify -m pre-commit"
+      + " && pre-commit install -t pre-commit -t post-commit >/dev/null", environment: environment)
+  }),
+  ("core.hooksPath (.githooks)", { path in
+    setupShell("cd '\(path)' && mkdir .githooks && printf '#!/bin/sh\\ntrue\\n' > .githooks/pre-commit"
+      + " && cp .githooks/pre-commit .githooks/post-commit && chmod +x .githooks/* && git add .githooks"
+      + " && git commit -q --no-verify -m githooks && git config core.hooksPath .githooks", environment: environment)
+  }),
+]
+print("git commit through each hook manager, without and with mlflow-git (medians of \(managerCommitCount), alternating)")
+var hookedRepositories = [("no manager", hooked)]
+for (index, manager) in managers.enumerated() {
+  let without = makeRepository("manager\(index)-plain", hooks: false, manager: manager.setup)
+  let with = makeRepository("manager\(index)-hooked", hooks: true, manager: manager.setup)
+  run("cd '\(with)' && '\(cli)' sync >/dev/null")
+  compareCommits(manager.name, without: without, with: with, count: managerCommitCount)
+  hookedRepositories.append((manager.name, with))
+}
+print("")
+
+// What an app start and `mlflow-git status` pay to notice that a manager removed the hooks.
+print("the check that the hooks still run (HookPresence.status, once per app start; medians of 2000)")
+for (name, path) in hookedRepositories {
+  var check = Measurement("hooks still run? (\(name))")
+  for _ in 0..<2000 {
+    check.time { precondition(HookPresence.status(commonDirectory: path + "/.git")?.problem == nil) }
+  }
+  print(check.line)
+}
 print("")
 
 // A rebase of N commits onto a new base, with and without hooks.

@@ -4,59 +4,125 @@ import LocalFiles
 import Glibc
 #endif
 
-// The file operations installing hooks needs: unlike mlflow-git's private state, hook files
-// and `info/exclude` keep git's usual modes (0755, 0644).
-
-func exists(_ path: String) -> Bool {
-  var info = stat()
-  return lstat(path, &info) == 0
-}
-
-func isDirectory(_ path: String) -> Bool {
-  var info = stat()
-  return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-}
-
-func createDirectory(_ path: String, mode: mode_t) throws(LocalFileError) {
-  if mkdir(path, mode) != 0 && errno != EEXIST {
-    throw LocalFileError(path: path, operation: "create the folder", errno: errno)
+/// The file operations installing hooks needs: unlike mlflow-git's private state, hook files
+/// and the files of the user's it edits keep their usual modes (0755, 0644).
+enum FileOperations {
+  static func exists(_ path: String) -> Bool {
+    var info = stat()
+    return lstat(path, &info) == 0
   }
-}
 
-/// Creates `path` and its missing parents.
-func createDirectories(_ path: String, mode: mode_t) throws(LocalFileError) {
-  if isDirectory(path) { return }
-  if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
-    try createDirectories(String(path[..<slash]), mode: mode)
+  static func isDirectory(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
   }
-  try createDirectory(path, mode: mode)
-}
 
-func rename(_ source: String, to destination: String) throws(LocalFileError) {
-  if Glibc.rename(source, destination) != 0 {
-    throw LocalFileError(path: source, operation: "rename", errno: errno)
+  static func isExecutableFile(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && access(path, X_OK) == 0
   }
-}
 
-func remove(_ path: String) throws(LocalFileError) {
-  if unlink(path) != 0 && errno != ENOENT {
-    throw LocalFileError(path: path, operation: "remove", errno: errno)
+  /// The file's content, or `nil` when it is missing or unreadable.
+  static func contents(_ path: String) -> [UInt8]? { (try? PrivateFiles.read(path)) ?? nil }
+
+  /// The first `limit` bytes of the file (all of a shorter one) in one `read`, or `nil` when it
+  /// is missing or unreadable: enough to tell whose hook a file is, at the cost of a `stat`.
+  static func head(_ path: String, limit: Int = 512) -> [UInt8]? {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var failed = false
+    let bytes = [UInt8](unsafeUninitializedCapacity: limit) { buffer, count in
+      var total = 0
+      while total < limit {
+        let read = Glibc.read(descriptor, buffer.baseAddress! + total, limit - total)
+        if read < 0 && errno == EINTR { continue }
+        if read < 0 { failed = true; break }
+        if read == 0 { break }
+        total += read
+      }
+      count = total
+    }
+    return failed ? nil : bytes
   }
-}
 
-/// Writes `bytes` to `path` (replacing it atomically) as an executable hook, mode 0755.
-func writeExecutable(_ bytes: [UInt8], to path: String) throws(LocalFileError) {
-  try replace(path, with: bytes, mode: 0o755)
-}
+  static func createDirectory(_ path: String, mode: mode_t) throws(LocalFileError) {
+    if mkdir(path, mode) != 0 && errno != EEXIST {
+      throw LocalFileError(path: path, operation: "create the folder", errno: errno)
+    }
+  }
 
-/// Replaces `path` with `bytes`, keeping the file's mode (0644 for a new file).
-func replacePreservingMode(_ path: String, with bytes: [UInt8]) throws(LocalFileError) {
-  var info = stat()
-  let mode = stat(path, &info) == 0 ? info.st_mode & 0o7777 : 0o644
-  try replace(path, with: bytes, mode: mode)
-}
+  /// Creates `path` and its missing parents.
+  static func createDirectories(_ path: String, mode: mode_t) throws(LocalFileError) {
+    if isDirectory(path) { return }
+    if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+      try createDirectories(String(path[..<slash]), mode: mode)
+    }
+    try createDirectory(path, mode: mode)
+  }
 
-private func replace(_ path: String, with bytes: [UInt8], mode: mode_t) throws(LocalFileError) {
-  try PrivateFiles.replace(path, with: bytes)
-  if chmod(path, mode) != 0 { throw LocalFileError(path: path, operation: "set the mode of", errno: errno) }
+  static func rename(_ source: String, to destination: String) throws(LocalFileError) {
+    if Glibc.rename(source, destination) != 0 {
+      throw LocalFileError(path: source, operation: "rename", errno: errno)
+    }
+  }
+
+  static func remove(_ path: String) throws(LocalFileError) {
+    if unlink(path) != 0 && errno != ENOENT {
+      throw LocalFileError(path: path, operation: "remove", errno: errno)
+    }
+  }
+
+  /// Removes an empty folder; a folder that is not empty (or missing) is left alone.
+  static func removeEmptyDirectory(_ path: String) {
+    rmdir(path)
+  }
+
+  /// Writes `bytes` to `path` (replacing it atomically) as an executable hook, mode 0755.
+  static func writeExecutable(_ bytes: [UInt8], to path: String) throws(LocalFileError) {
+    try replace(path, with: bytes, mode: 0o755)
+  }
+
+  /// Replaces `path` with `bytes`, keeping the file's mode (`newFileMode` for a new file).
+  static func replacePreservingMode(_ path: String, with bytes: [UInt8], newFileMode: mode_t = 0o644)
+    throws(LocalFileError)
+  {
+    var info = stat()
+    let mode = stat(path, &info) == 0 ? info.st_mode & 0o7777 : newFileMode
+    try replace(path, with: bytes, mode: mode)
+  }
+
+  /// Replaces `path` (a Git config file) as git does: the new content goes to `<path>.lock`,
+  /// created exclusively, which is then renamed over it. While git holds the lock, this fails.
+  static func replaceThroughGitLock(_ path: String, with bytes: [UInt8]) throws(LocalFileError) {
+    var info = stat()
+    let mode = stat(path, &info) == 0 ? info.st_mode & 0o7777 : 0o644
+    let lock = path + ".lock"
+    let descriptor = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+    guard descriptor >= 0 else {
+      throw LocalFileError(path: lock, operation: "lock (another git command is changing the config; try again)", errno: errno)
+    }
+    var written = 0
+    while written < bytes.count {
+      let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, bytes.count - written) }
+      if count <= 0 {
+        let failure = errno
+        close(descriptor)
+        unlink(lock)
+        throw LocalFileError(path: lock, operation: "write", errno: failure)
+      }
+      written += count
+    }
+    close(descriptor)
+    guard Glibc.rename(lock, path) == 0 else {
+      let failure = errno
+      unlink(lock)
+      throw LocalFileError(path: path, operation: "replace", errno: failure)
+    }
+  }
+
+  private static func replace(_ path: String, with bytes: [UInt8], mode: mode_t) throws(LocalFileError) {
+    try PrivateFiles.replace(path, with: bytes)
+    if chmod(path, mode) != 0 { throw LocalFileError(path: path, operation: "set the mode of", errno: errno) }
+  }
 }

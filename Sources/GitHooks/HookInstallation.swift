@@ -1,48 +1,92 @@
 import GitState
 import LocalFiles
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// Installs and removes mlflow-git's hooks in a repository, keeping what the user had.
+/// Installs and removes mlflow-git's hooks in a repository, next to the hook manager it has,
+/// keeping what the team had.
 ///
-/// - Hooks go where git runs them: `core.hooksPath` when set (husky and friends), else the
-///   common directory's `hooks/`, shared by every linked worktree.
-/// - A hook file that is not ours is kept as `<event>.mlflow-git-previous` and runs first
-///   (same arguments, same input, its exit status is the hook's).
-/// - `mlflow.db`, its lock file and `mlruns/` are added to `<common dir>/info/exclude` (never
-///   to the user's committed `.gitignore`).
-/// - Installing twice changes nothing; uninstalling restores every file byte for byte.
+/// What install does depends on how the repository runs its hooks (``HookSetup``):
+/// - **No manager** (`.git/hooks`): mlflow-git's hook goes there; a hook that was there is
+///   kept as `<event>.mlflow-git-previous` and runs first (same arguments, same input, its exit
+///   status is the hook's).
+/// - **pre-commit**: where pre-commit's hook stands, mlflow-git's goes to `<event>.legacy`,
+///   which pre-commit runs first; elsewhere as above (a later `pre-commit install` moves it to
+///   `.legacy` and keeps running it).
+/// - **lefthook**: a command per event in `lefthook-local.yml` (excluded in `info/exclude`),
+///   then `lefthook install`, so lefthook's re-syncs keep it.
+/// - **husky 4, 8, 9, a plain or global `core.hooksPath`**: a forwarding hooks folder in the Git
+///   directory (`.git/mlflow-git/hooks`, made git's hooks folder through an `[include]` in
+///   `.git/config`, which survives husky setting `core.hooksPath` again): mlflow-git's hooks,
+///   then the team's hooks run by their own paths. The team's folder is never written.
+/// - **`shared`**: the manager's own configuration, which the team commits: a lefthook command
+///   in `lefthook.yml`, a `repo: local` hook in `.pre-commit-config.yaml`, a line in husky's
+///   `.husky/<event>` (or the committed hooks folder's). Each clone still runs `mlflow-git
+///   install`, which then finds that setup and uses it.
+/// - **`globalHooksFolder`**: into a global `core.hooksPath` folder, chaining as in `.git/hooks`;
+///   the hooks journal only in repositories where mlflow-git is installed.
+///
+/// `mlflow.db`, its lock file and `mlruns/` are added to `<common dir>/info/exclude` (never to
+/// the user's committed `.gitignore`). Installing twice changes nothing; uninstalling removes
+/// every mlflow-git hook (`.legacy` and `.old` copies included) and restores every byte changed.
 ///
 /// # Usage
 /// ```swift
 /// let repository = try GitRepository.discover(from: "/src/app")
 /// let report = try HookInstallation.install(in: repository, executablePath: "/usr/local/bin/mlflow-git")
-/// print(report.summary)
+/// report.notes.forEach { print($0) }
 /// ```
 public enum HookInstallation {
-  /// What an install or uninstall changed.
+  /// What an install or uninstall did.
   public struct Report: Sendable, Hashable {
-    /// The hooks folder used.
+    /// The folder git runs the repository's hooks from now.
     public var hooksDirectory: String
-    /// Hook files written or removed.
+    /// The hook manager found.
+    public var manager: HookSetup.Manager
+    /// The events whose mlflow-git hooks were written or removed.
     public var hooks: [String] = []
-    /// Users' hooks kept and chained (install) or put back (uninstall).
+    /// The events whose hooks of the user's are kept and chained (install) or put back (uninstall).
     public var chained: [String] = []
+    /// How mlflow-git runs next to the manager, and what it did instead of writing somewhere.
+    public var notes: [String] = []
+    /// Files of the work tree written for the team (`shared`): to be committed.
+    public var filesToCommit: [String] = []
     /// Whether `info/exclude` changed.
     public var excludeChanged = false
     /// Whether the `mlflow-git.mlflowExecutable` setting changed.
     public var configChanged = false
+    /// Whether anything else changed (a manager's configuration, the forwarding).
+    public var otherChanges = false
 
     /// `true` when nothing had to change.
-    public var unchanged: Bool { hooks.isEmpty && chained.isEmpty && !excludeChanged && !configChanged }
+    public var unchanged: Bool {
+      hooks.isEmpty && chained.isEmpty && !excludeChanged && !configChanged && !otherChanges && filesToCommit.isEmpty
+    }
   }
 
-  /// The lines mlflow-git adds to `info/exclude`, as one block.
-  static let excludeBlock = """
+  /// How to install.
+  public struct Options: Sendable, Hashable {
+    /// Write the manager's shared configuration (tracked files the team commits).
+    public var shared: Bool
+    /// Write into the global `core.hooksPath` folder instead of forwarding to it.
+    public var globalHooksFolder: Bool
+    /// Recorded as `git config mlflow-git.mlflowExecutable` (removed again by uninstall), for
+    /// hooks that run where `mlflow` is not on `PATH`.
+    public var mlflowExecutable: String?
+
+    public init(shared: Bool = false, globalHooksFolder: Bool = false, mlflowExecutable: String? = nil) {
+      self.shared = shared
+      self.globalHooksFolder = globalHooksFolder
+      self.mlflowExecutable = mlflowExecutable
+    }
+  }
+
+  /// The lines mlflow-git adds to `info/exclude`, as one block: the store, SQLite's files beside
+  /// it while a write is under way (a `git add -A` then must not take them), and its lock.
+  static let excludeBlockText = """
     # mlflow-git: the local MLflow store (added by `mlflow-git install`)
     mlflow.db
+    mlflow.db-journal
+    mlflow.db-wal
+    mlflow.db-shm
     mlflow.db.lock
     mlruns/
     # end mlflow-git
@@ -53,155 +97,53 @@ public enum HookInstallation {
   public static let mlflowExecutableKey = "mlflow-git.mlflowExecutable"
 
   /// Installs the hooks, calling the `mlflow-git` executable at `executablePath`.
-  ///
-  /// - Parameter mlflowExecutable: When given, recorded as `git config mlflow-git.mlflowExecutable`
-  ///   (removed again by ``uninstall(from:)``), for hooks that run where `mlflow` is not on `PATH`.
   public static func install(
-    in repository: GitRepository, executablePath: String, mlflowExecutable: String? = nil
+    in repository: GitRepository, executablePath: String, options: Options = Options()
   ) throws(HookInstallError) -> Report {
-    let directory = try hooksDirectory(of: repository)
-    var report = Report(hooksDirectory: directory)
-    let state = repository.commonDirectory + "/mlflow-git"
-    let manifest = Manifest(path: state + "/install")
-    var created = manifest.read()
-    try perform("create", directory) { () throws(LocalFileError) in
-      try PrivateFiles.createDirectory(state)
-      if !isDirectory(directory) {
-        try createDirectories(directory, mode: 0o755)
-        created.insert("hooks-directory")
-      }
-    }
-    let script = Array(HookScript.text(executablePath: executablePath).utf8)
-    for event in HookScript.events {
-      let path = directory + "/" + event
-      let existing = try perform("read", path) { () throws(LocalFileError) in try PrivateFiles.read(path) }
-      if let existing, existing == script { continue }
-      if let existing, !isOurs(existing) {
-        let previous = path + HookScript.previousSuffix
-        guard !exists(previous) else {
-          throw HookInstallError(
-            "both '\(path)' and '\(previous)' exist and neither is mlflow-git's hook; move one of them away and run install again")
-        }
-        try perform("keep", path) { () throws(LocalFileError) in try rename(path, to: previous) }
-        report.chained.append(event)
-      }
-      try perform("write", path) { () throws(LocalFileError) in try writeExecutable(script, to: path) }
-      report.hooks.append(event)
-    }
-    let exclude = repository.commonDirectory + "/info/exclude"
-    let current = try perform("read", exclude) { () throws(LocalFileError) in try PrivateFiles.read(exclude) }
-    let block = Array(excludeBlock.utf8)
-    if !(current ?? []).contains(block) {
-      if current == nil { created.insert("exclude") }
-      var updated = current ?? []
-      if let last = updated.last, last != UInt8(ascii: "\n") { updated.append(UInt8(ascii: "\n")); created.insert("exclude-newline") }
-      updated += block
-      try perform("update", exclude) { () throws(LocalFileError) in
-        try createDirectory(repository.commonDirectory + "/info", mode: 0o755)
-        try replacePreservingMode(exclude, with: updated)
-      }
-      report.excludeChanged = true
-    }
-    if let mlflowExecutable, (try? repository.configValue(mlflowExecutableKey)) != mlflowExecutable {
-      do {
-        if try repository.configValue(mlflowExecutableKey) == nil { created.insert("config") }
-        try repository.setConfigValue(mlflowExecutableKey, to: mlflowExecutable)
-      } catch {
-        throw HookInstallError("could not record \(mlflowExecutableKey): \(error)")
-      }
-      report.configChanged = true
-    }
-    try perform("write", manifest.path) { () throws(LocalFileError) in try manifest.write(created) }
-    return report
+    let setup = try HookSetup.detect(in: repository)
+    var installer = Installer(repository: repository, setup: setup, executablePath: executablePath)
+    try installer.install(options)
+    return installer.report
   }
 
-  /// Removes the hooks and the exclude lines, putting back what was there before.
-  public static func uninstall(from repository: GitRepository) throws(HookInstallError) -> Report {
-    let directory = try hooksDirectory(of: repository)
-    var report = Report(hooksDirectory: directory)
-    let manifest = Manifest(path: repository.commonDirectory + "/mlflow-git/install")
-    let created = manifest.read()
-    for event in HookScript.events {
-      let path = directory + "/" + event
-      let existing = try perform("read", path) { () throws(LocalFileError) in try PrivateFiles.read(path) }
-      guard let existing, isOurs(existing) else { continue }
-      try perform("remove", path) { () throws(LocalFileError) in try remove(path) }
-      report.hooks.append(event)
-      let previous = path + HookScript.previousSuffix
-      if exists(previous) {
-        try perform("restore", previous) { () throws(LocalFileError) in try rename(previous, to: path) }
-        report.chained.append(event)
+  /// Removes mlflow-git's hooks and everything install added, putting back what was there.
+  ///
+  /// - Parameter globalHooksFolder: Also remove mlflow-git's hooks from a global
+  ///   `core.hooksPath` folder (which other repositories may be using).
+  public static func uninstall(from repository: GitRepository, globalHooksFolder: Bool = false)
+    throws(HookInstallError) -> Report
+  {
+    let setup = try HookSetup.detect(in: repository)
+    var installer = Installer(repository: repository, setup: setup, executablePath: "")
+    try installer.uninstall(globalHooksFolder: globalHooksFolder)
+    return installer.report
+  }
+
+  /// Where install made git run hooks through mlflow-git's forwarding folder, adds a forwarding
+  /// hook for each hook the team's folder gained since (a `git pull` bringing `.githooks/pre-push`).
+  /// Reads two folders and spawns nothing; the background worker runs it after every hook.
+  /// Returns the hooks added.
+  @discardableResult
+  public static func refreshForwarding(in repository: GitRepository) throws(HookInstallError) -> [String] {
+    let manifest = InstallManifest(commonDirectory: repository.commonDirectory)
+    guard manifest.value("mode") == "forwarding", let ownHooks = manifest.value("hooks"),
+      let program = FileOperations.contents(ownHooks + "/" + HookProgram.events[0]),
+      let target = HookProgram.generatedValues(in: String(decoding: program, as: UTF8.self))["chained_folder"],
+      !target.isEmpty
+    else { return [] }
+    let folder = target.hasPrefix("/") ? target : repository.workTree + "/" + target
+    let forwarder = Array(HookProgram.forwarding(to: target).utf8)
+    var added: [String] = []
+    for name in HookSetup.forwardedHooks(in: folder).sorted() where FileOperations.contents(ownHooks + "/" + name) != forwarder {
+      try perform("write", ownHooks + "/" + name) { () throws(LocalFileError) in
+        try FileOperations.writeExecutable(forwarder, to: ownHooks + "/" + name)
       }
+      added.append(name)
     }
-    if created.contains("hooks-directory") { rmdir(directory) }
-    let exclude = repository.commonDirectory + "/info/exclude"
-    if let current = try perform("read", exclude, { () throws(LocalFileError) in try PrivateFiles.read(exclude) }),
-      let range = current.firstRange(of: Array(excludeBlock.utf8))
-    {
-      var restored = current
-      restored.removeSubrange(range)
-      if created.contains("exclude-newline"), range.lowerBound == restored.count, restored.last == UInt8(ascii: "\n") {
-        restored.removeLast()
-      }
-      try perform("update", exclude) { () throws(LocalFileError) in
-        if created.contains("exclude") && restored.isEmpty {
-          try remove(exclude)
-        } else {
-          try replacePreservingMode(exclude, with: restored)
-        }
-      }
-      report.excludeChanged = true
-    }
-    if created.contains("config") {
-      do {
-        try repository.removeConfigValue(mlflowExecutableKey)
-      } catch {
-        throw HookInstallError("could not remove \(mlflowExecutableKey): \(error)")
-      }
-      report.configChanged = true
-    }
-    try perform("remove", manifest.path) { () throws(LocalFileError) in try remove(manifest.path) }
-    repository.removeStatusRecords()
-    return report
+    return added
   }
 
-  /// Where each event's hook stands.
-  public enum HookState: Sendable, Hashable {
-    /// mlflow-git's hook, calling `executablePath`; `chained` when a user's hook runs first.
-    case installed(executablePath: String?, chained: Bool)
-    /// Another hook, not mlflow-git's.
-    case foreign
-    /// No hook file.
-    case missing
-  }
-
-  /// The state of each event's hook, for `mlflow-git doctor`.
-  public static func states(in repository: GitRepository) throws(HookInstallError) -> [(event: String, state: HookState)] {
-    let directory = try hooksDirectory(of: repository)
-    return HookScript.events.map { event in
-      let path = directory + "/" + event
-      guard let bytes = (try? PrivateFiles.read(path)) ?? nil else { return (event, .missing) }
-      guard isOurs(bytes) else { return (event, .foreign) }
-      let text = String(decoding: bytes, as: UTF8.self)
-      let executable = text.split(separator: "\n").first { $0.hasPrefix("mlflow_git='") }
-        .map { String($0.dropFirst("mlflow_git='".count).dropLast()).replacing( "'\\''", with: "'") }
-      return (event, .installed(executablePath: executable, chained: exists(path + HookScript.previousSuffix)))
-    }
-  }
-
-  static func hooksDirectory(of repository: GitRepository) throws(HookInstallError) -> String {
-    do {
-      return try repository.hooksDirectory()
-    } catch {
-      throw HookInstallError("cannot find the hooks folder: \(error)")
-    }
-  }
-
-  static func isOurs(_ bytes: [UInt8]) -> Bool {
-    bytes.prefix(400).contains(Array(HookScript.marker.utf8))
-  }
-
-  private static func perform<T>(_ what: String, _ path: String, _ body: () throws(LocalFileError) -> T)
+  static func perform<T>(_ what: String, _ path: String, _ body: () throws(LocalFileError) -> T)
     throws(HookInstallError) -> T
   {
     do {
@@ -216,18 +158,4 @@ public enum HookInstallation {
 public struct HookInstallError: Error, Sendable, CustomStringConvertible {
   public let description: String
   public init(_ description: String) { self.description = description }
-}
-
-/// What `install` created (and `uninstall` must remove), kept in `mlflow-git/install`.
-struct Manifest {
-  let path: String
-
-  func read() -> Set<String> {
-    guard let bytes = (try? PrivateFiles.read(path)) ?? nil else { return [] }
-    return Set(String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init))
-  }
-
-  func write(_ items: Set<String>) throws(LocalFileError) {
-    try PrivateFiles.replace(path, with: Array(items.sorted().map { $0 + "\n" }.joined().utf8))
-  }
 }

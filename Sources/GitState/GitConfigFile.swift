@@ -2,7 +2,8 @@
 ///
 /// Handles sections (`[remote "origin"]`, `[core]`, the old `[remote.origin]`), case-insensitive
 /// section and key names, quoted values with escapes, `#`/`;` comments and `\` line
-/// continuations. Files that include others (`[include]`, `[includeIf …]`) are reported as
+/// continuations. Plain `[include] path = …` files are read in place (mlflow-git's own forwarding
+/// setting is one); files with conditional includes (`[includeIf …]`) are reported as
 /// unanswerable, so the caller can ask `git` instead.
 struct GitConfigFile: Sendable {
   struct Entry: Sendable, Hashable {
@@ -15,6 +16,36 @@ struct GitConfigFile: Sendable {
   let entries: [Entry]
   /// The file includes other files, so its entries alone are not the whole story.
   let hasIncludes: Bool
+
+  init(entries: [Entry], hasIncludes: Bool) {
+    self.entries = entries
+    self.hasIncludes = hasIncludes
+  }
+
+  /// This file with the files its `[include]` sections name read in place, as git reads them
+  /// (a relative path is relative to `directory`, the including file's folder; a missing file
+  /// is skipped); `nil` when a conditional include (`[includeIf …]`), an unreadable syntax or
+  /// includes nested too deep leave the answer to git.
+  func expandingIncludes(relativeTo directory: String, depth: Int = 0) -> GitConfigFile? {
+    guard hasIncludes else { return self }
+    guard depth < 10 else { return nil }
+    var expanded: [Entry] = []
+    for entry in entries {
+      if entry.section == "includeif" { return nil }
+      guard entry.section == "include", entry.subsection == nil, entry.key == "path" else {
+        expanded.append(entry)
+        continue
+      }
+      guard let value = entry.value, !value.isEmpty, !value.hasPrefix("~") else { return nil }
+      let path = value.hasPrefix("/") ? value : directory + "/" + value
+      guard let bytes = FileSystem.contents(of: path) else { continue }
+      guard let included = GitConfigFile(text: String(decoding: bytes, as: UTF8.self)),
+        let resolved = included.expandingIncludes(relativeTo: FileSystem.parent(of: path), depth: depth + 1)
+      else { return nil }
+      expanded += resolved.entries
+    }
+    return GitConfigFile(entries: expanded, hasIncludes: false)
+  }
 
   init?(text: String) {
     var entries: [Entry] = []

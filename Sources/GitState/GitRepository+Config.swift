@@ -4,9 +4,10 @@ extension GitRepository {
   /// The repository's value for a config key such as `remote.origin.url` or
   /// `mlflow.trackingUri`, or `nil` when it is not set there.
   ///
-  /// Reads the repository's own config file (`<common dir>/config`) without spawning a process;
-  /// asks `git config --get` when that file includes other files, when the worktree has its own
-  /// config, or when the file uses syntax this reader does not know. Values set only in the
+  /// Reads the repository's own config file (`<common dir>/config`, and the files its plain
+  /// `[include]`s name) without spawning a process; asks `git config --get` when that file has
+  /// conditional includes, when the worktree has its own config, or when the file uses syntax
+  /// this reader does not know. Values set only in the
   /// user's global config are not seen on the fast path, as MLflow's GitPython reader does not
   /// see them for remotes either.
   ///
@@ -19,8 +20,9 @@ extension GitRepository {
     let name = String(key[key.index(after: lastDot)...])
     let subsection = firstDot == lastDot ? nil : String(key[key.index(after: firstDot)..<lastDot])
     if let bytes = FileSystem.contents(of: commonDirectory + "/config"),
-      let config = GitConfigFile(text: String(decoding: bytes, as: UTF8.self)),
-      !config.hasIncludes, !FileSystem.exists(gitDirectory + "/config.worktree")
+      let config = GitConfigFile(text: String(decoding: bytes, as: UTF8.self))?
+        .expandingIncludes(relativeTo: commonDirectory),
+      !FileSystem.exists(gitDirectory + "/config.worktree")
     {
       return config.lastValue(section: section, subsection: subsection, key: name)
     }
@@ -32,20 +34,6 @@ extension GitRepository {
     var text = output.standardOutput
     if text.last == UInt8(ascii: "\n") { text.removeLast() }
     return String(decoding: text, as: UTF8.self)
-  }
-}
-
-extension GitRepository {
-  /// The folder git runs this repository's hooks from: `core.hooksPath` (from any config
-  /// scope, made absolute) or the common directory's `hooks/`, which every worktree shares.
-  ///
-  /// Asks `git rev-parse --git-path hooks`, so global and included settings count.
-  public func hooksDirectory() throws(GitStateError) -> String {
-    let arguments = ["rev-parse", "--path-format=absolute", "--git-path", "hooks"]
-    let output = try git.run(arguments)
-    var path = String(decoding: output, as: UTF8.self)
-    while path.hasSuffix("\n") { path.removeLast() }
-    return path
   }
 }
 

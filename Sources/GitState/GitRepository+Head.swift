@@ -60,6 +60,8 @@ extension GitRepository {
       if text.hasPrefix("ref:") { return resolve(String(text.dropFirst(4)).trimmingWhitespace(), depth: depth + 1) }
       return .unknown
     case .missing, .notAFile:
+      // A reftable repository (Git 2.45+) keeps its refs in a binary table: only git can say.
+      if FileSystem.isDirectory(commonDirectory + "/reftable") { return .unknown }
       return packedRef(reference)
     case .unreadable:
       return .unknown

@@ -1,3 +1,4 @@
+import GitState
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -16,7 +17,10 @@ import Glibc
 /// a CI branch variable, or with the store failing otherwise (a wrong setting, a locked
 /// database), it prints one warning, returns a context whose `info` and `activeModel` are `nil`
 /// (``GitVersioningContext/problem`` says why), and the app keeps running. Unlike Python, a
-/// failure leaves the previous context in place.
+/// failure leaves the previous context in place. When mlflow-git was installed in the
+/// repository but a hook manager has since removed its hooks, the first start of the process
+/// warns, in one line, and says how to restore them (a check of a few small files, made once
+/// per process).
 ///
 /// # Usage
 /// ```swift
@@ -71,6 +75,7 @@ public func disableGitModelVersioning() {
 func resolveContext(remoteName: String, options: GitVersioningOptions) async -> GitVersioningContext {
   do {
     let resolution = try await VersionResolution.resolve(remoteName: remoteName, options: options)
+    HooksNotice.sayOnce(commonDirectory: resolution.repository.commonDirectory)
     let context = GitVersioningContext(
       info: resolution.version, activeModel: resolution.activeModel, problem: nil,
       foundInIndex: resolution.foundInIndex,

@@ -14,8 +14,10 @@ import LocalFiles
 /// Compaction only gives back the disk space of the delivered prefix (a punched hole); the
 /// offsets keep counting from the file's first byte.
 ///
-/// Line format (tab-separated, written by the shell hook, see `HookScript`):
-/// `v1 <event> <HEAD file content> <commit or -> <worktree git dir>`.
+/// The line format is defined once, by its writer: the hook program `hooks/versioning-hook`
+/// (`v1 <event> <HEAD> <commit or -> <worktree git dir>`, tab-separated; the Git directory is
+/// last, so a tab in it is kept). The hook tests run that file and parse what it wrote here;
+/// ``Entry/line`` writes the same line for `backfill`, and they check it equals the hook's.
 struct Journal: Sendable {
   /// A state a hook saw.
   struct Entry: Sendable, Hashable {
@@ -29,9 +31,10 @@ struct Journal: Sendable {
     /// The Git directory of the worktree the hook ran in.
     var gitDirectory: String
 
-    /// The branch `HEAD` named, or `nil` when it was detached.
+    /// The branch `HEAD` named, or `nil` when it was detached (or named reftable's placeholder,
+    /// `.invalid`, which hooks of earlier versions journaled as if it were a branch).
     var branch: String? {
-      guard head.hasPrefix("ref: refs/heads/") else { return nil }
+      guard head.hasPrefix("ref: refs/heads/"), head != "ref: refs/heads/.invalid" else { return nil }
       return String(head.dropFirst("ref: refs/heads/".count))
     }
 
@@ -115,7 +118,7 @@ struct Journal: Sendable {
   }
 
   static func parse(_ line: ArraySlice<UInt8>) -> Entry? {
-    let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
+    let fields = line.split(separator: UInt8(ascii: "\t"), maxSplits: 4, omittingEmptySubsequences: false)
       .map { String(decoding: $0, as: UTF8.self) }
     guard fields.count == 5, fields[0] == "v1", !fields[1].isEmpty,
       fields[2].hasPrefix("ref: refs/") || isHexID(fields[2]),

@@ -15,10 +15,11 @@ struct DoctorCommand: ParsableCommand {
     commandName: "doctor",
     abstract: "Check the installation, the store and the journal.",
     discussion: """
-      Checks this repository's mlflow-git setup and says how to fix what is wrong: the hooks (and
-      the hooks they chain), the tracking store and experiment, the `mlflow` executable that
-      creates a missing mlflow.db, the journal backlog and the worker's log, and whether the local
-      index still matches the store. Exit status 1 when a check failed.
+      Checks this repository's mlflow-git setup and says how to fix what is wrong: the hooks
+      (still run by git or its hook manager, and the executable they call), the tracking store and
+      experiment, the `mlflow` executable that creates a missing mlflow.db, the journal backlog and
+      the worker's log, and whether the local index still matches the store. Exit status 1 when a
+      check failed.
       """)
 
   static var arguments: [ArgumentDefinition<Self>] {
@@ -52,27 +53,31 @@ struct DoctorCommand: ParsableCommand {
   }
 
   static func hookChecks(_ repository: GitRepository) -> [Check] {
-    do {
-      return try HookInstallation.states(in: repository).map { event, state in
-        switch state {
-        case .installed(let executable, let chained):
-          let present = executable.map { access($0, X_OK) == 0 } ?? false
-          return Check(
-            name: "hook \(event)", ok: present,
-            detail: (present ? "installed" : "installed, but its mlflow-git (\(executable ?? "?")) is gone")
-              + (chained ? ", chaining your previous hook" : ""),
-            fix: present ? nil : "run `mlflow-git install` again (or ./install.sh)")
-        case .foreign:
-          return Check(
-            name: "hook \(event)", ok: false, detail: "another hook is installed, not mlflow-git's",
-            fix: "run `mlflow-git install`: it keeps that hook and runs it first")
-        case .missing:
-          return Check(name: "hook \(event)", ok: false, detail: "not installed", fix: "run `mlflow-git install`")
-        }
-      }
-    } catch {
-      return [Check(name: "hooks", ok: false, detail: error.description, fix: nil)]
+    guard let status = HookPresence.status(commonDirectory: repository.commonDirectory, readingExecutablePath: true) else {
+      return [Check(name: "hooks", ok: false, detail: "not installed", fix: "run `mlflow-git install`")]
     }
+    let how =
+      switch status.mode {
+      case "forwarding": "git runs hooks from mlflow-git's forwarding folder, which runs the team's hooks by their own names"
+      case "lefthook": "lefthook runs them (its `mlflow-git` command)"
+      case "pre-commit-shared": "pre-commit runs them (`repo: local` hooks)"
+      case "shared-lines": "the team's hook files run them"
+      default: "installed"
+      }
+    var checks = [
+      Check(
+        name: "hooks", ok: status.problem == nil, detail: status.problem ?? "\(how), in \(status.hooksDirectory)",
+        fix: status.problem == nil ? nil : "run `mlflow-git install` again (or ./install.sh)")
+    ]
+    if status.problem == nil {
+      let present = status.executablePath.map { access($0, X_OK) == 0 } ?? false
+      checks.append(
+        Check(
+          name: "hook executable", ok: present,
+          detail: present ? status.executablePath ?? "" : "the hooks call \(status.executablePath ?? "?"), which is gone",
+          fix: present ? nil : "run `mlflow-git install` again (or ./install.sh)"))
+    }
+    return checks
   }
 
   static func storeChecks(_ repository: GitRepository) async -> [Check] {

@@ -12,16 +12,35 @@ struct InstallCommand: ParsableCommand {
     commandName: "install",
     abstract: "Install the hooks into a repository.",
     discussion: """
-      Installs the post-commit, post-checkout, post-merge and post-rewrite hooks: into
-      core.hooksPath when it is set (husky), else the shared hooks folder of all the repository's
-      worktrees. Hooks already there are kept and run first. Adds mlflow.db and mlruns/ to
-      .git/info/exclude, then registers the current branch's commit. Running it twice changes
-      nothing.
+      Installs the post-commit, post-checkout, post-merge and post-rewrite hooks next to the hook
+      manager the repository uses, so the team's hooks keep running as before; then registers the
+      current branch's commit. Without a manager the hooks go into .git/hooks (a hook already there
+      is kept and runs first); with pre-commit, where its hook stands, mlflow-git's is its .legacy
+      hook, which pre-commit runs first; with lefthook, a command per event in lefthook-local.yml
+      (kept out of Git in .git/info/exclude); with husky 4, 8 or 9 or a core.hooksPath folder
+      (committed or global), a forwarding folder in .git/mlflow-git/hooks runs the team's hooks by
+      their own names, then mlflow-git's; the team's folder is never written. No tracked file
+      changes. Adds mlflow.db and mlruns/ to .git/info/exclude. Running it twice changes nothing.
       """)
 
   static var arguments: [ArgumentDefinition<Self>] {
     [
       .argument(\.repository, valueName: "repository", help: "The repository; without it, the current one."),
+      .flag(
+        "--shared", \.shared,
+        help: """
+          The team-wide setup: write the manager's own configuration (a lefthook command in
+          lefthook.yml, a `repo: local` hook in .pre-commit-config.yaml, a line in husky's
+          .husky/<hook> or the committed hooks folder's), which the team commits; each clone still
+          runs `mlflow-git install`.
+          """),
+      .flag(
+        "--global-hooks", \.globalHooks,
+        help: """
+          With core.hooksPath set in your global Git configuration, write into that folder (every
+          repository of yours runs the hooks; they journal only where mlflow-git is installed)
+          instead of forwarding to it from this repository.
+          """),
       .option(
         "--mlflow-executable", \.mlflowExecutable, valueName: "path",
         help: """
@@ -32,19 +51,26 @@ struct InstallCommand: ParsableCommand {
   }
 
   var repository: String?
+  var shared = false
+  var globalHooks = false
   var mlflowExecutable: String?
 
   func run() async -> ExitCode {
     do {
       let repository = try GitRepository.discover(from: self.repository)
-      let report = try HookInstallation.install(
-        in: repository, executablePath: Self.executablePath(), mlflowExecutable: mlflowExecutable)
+      let options = HookInstallation.Options(
+        shared: shared, globalHooksFolder: globalHooks, mlflowExecutable: mlflowExecutable)
+      let report = try HookInstallation.install(in: repository, executablePath: Self.executablePath(), options: options)
       if report.unchanged {
-        print("mlflow-git hooks already installed in \(report.hooksDirectory)")
+        print("mlflow-git hooks already installed in \(report.hooksDirectory) (\(report.manager))")
       } else {
-        print("installed hooks \(report.hooks.joined(separator: ", ")) in \(report.hooksDirectory)")
-        for event in report.chained { print("  kept your \(event) hook; it runs first") }
+        print("installed hooks \(Self.unique(report.hooks).joined(separator: ", ")) in \(report.hooksDirectory) (\(report.manager))")
+        for event in Self.unique(report.chained) { print("  kept your \(event) hook; it runs first") }
         if report.excludeChanged { print("  added mlflow.db and mlruns/ to .git/info/exclude") }
+      }
+      for note in report.notes { print("  " + note) }
+      if !report.filesToCommit.isEmpty {
+        print("  commit \(report.filesToCommit.joined(separator: ", ")) to share this setup with your team")
       }
       if let branch = try repository.head().branch, let commit = try repository.commit(ofBranch: branch) {
         try JournalDelivery.journal(commits: [commit], branch: branch, in: repository)
@@ -67,6 +93,12 @@ struct InstallCommand: ParsableCommand {
       printError("\(error)")
       return 1
     }
+  }
+
+  /// `items` without repetitions, in their first order.
+  static func unique(_ items: [String]) -> [String] {
+    var seen = Set<String>()
+    return items.filter { seen.insert($0).inserted }
   }
 
   /// This executable's absolute path, which the hooks call.

@@ -1,3 +1,5 @@
+import GitHooks
+import GitState
 import GitVersioning
 import MLflowStore
 
@@ -15,6 +17,9 @@ struct StatusCommand: ParsableCommand {
       When the store is absent (no mlflow.db and no `mlflow` to create it, or a tracking server
       down), the version gets its model ID anyway and is kept undelivered in .git/mlflow-git
       until the store is there; versions kept so are delivered first when it is.
+
+      When a hook manager has removed mlflow-git's hooks since install, says so in one line on
+      standard error.
       """)
 
   static var arguments: [ArgumentDefinition<Self>] {
@@ -42,6 +47,9 @@ struct StatusCommand: ParsableCommand {
     } catch {
       printError(error.description)
       return 1
+    }
+    if let notice = HookPresence.notice(commonDirectory: resolution.repository.commonDirectory) {
+      printError("warning: " + notice)
     }
     let version = resolution.version
     if json {

@@ -1,6 +1,7 @@
-import MLflowStore
+import GitHooks
 import GitState
 import GitVersioning
+import MLflowStore
 import MLflowTracing
 
 #if canImport(Glibc)
@@ -46,10 +47,17 @@ struct SyncCommand: ParsableCommand {
   var background = false
 
   func run() async -> ExitCode {
-    if background { _ = setsid() }
+    if background {
+      _ = setsid()
+      // The worker starts while git, and the hook manager that ran the hook, are still finishing
+      // the command: on a busy machine it yields the CPU to them.
+      _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+    }
     let repository: GitRepository
     do {
       repository = try GitRepository.discover()
+      // A hook the team's forwarded folder gained (a pull, a checkout) runs from the next git command on.
+      if background { _ = try? HookInstallation.refreshForwarding(in: repository) }
     } catch {
       if !background { printError(error.description) }
       return background ? 0 : 1

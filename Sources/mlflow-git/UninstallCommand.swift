@@ -7,25 +7,40 @@ struct UninstallCommand: ParsableCommand {
     commandName: "uninstall",
     abstract: "Remove the hooks, restoring what was there.",
     discussion: """
-      Removes mlflow-git's hooks from the repository and puts back the hooks they chained and the
-      exclude file as they were. The local index and journal in .git/mlflow-git are kept.
+      Removes every mlflow-git hook from the repository (pre-commit's .legacy and lefthook's .old
+      copies included) and what install added to .git/config, .git/info/exclude and the managers'
+      configuration, putting back the hooks they chained, byte for byte. The local index and
+      journal in .git/mlflow-git are kept.
       """)
 
   static var arguments: [ArgumentDefinition<Self>] {
-    [.argument(\.repository, valueName: "repository", help: "The repository; without it, the current one.")]
+    [
+      .argument(\.repository, valueName: "repository", help: "The repository; without it, the current one."),
+      .flag(
+        "--global-hooks", \.globalHooks,
+        help: """
+          Also remove mlflow-git's hooks from a global core.hooksPath folder (which your other
+          repositories may be using).
+          """),
+    ]
   }
 
   var repository: String?
+  var globalHooks = false
 
   func run() async -> ExitCode {
     do {
       let repository = try GitRepository.discover(from: self.repository)
-      let report = try HookInstallation.uninstall(from: repository)
+      let report = try HookInstallation.uninstall(from: repository, globalHooksFolder: globalHooks)
       if report.unchanged {
         print("no mlflow-git hooks in \(report.hooksDirectory)")
       } else {
-        print("removed hooks \(report.hooks.joined(separator: ", ")) from \(report.hooksDirectory)")
-        for event in report.chained { print("  put your \(event) hook back") }
+        print("removed mlflow-git's hooks \(InstallCommand.unique(report.hooks).joined(separator: ", ")) (\(report.manager))")
+        for event in InstallCommand.unique(report.chained) { print("  put your \(event) hook back") }
+      }
+      for note in report.notes { print("  " + note) }
+      if !report.filesToCommit.isEmpty {
+        print("  removed mlflow-git's lines from \(report.filesToCommit.joined(separator: ", ")); commit them for your team")
       }
       return 0
     } catch {

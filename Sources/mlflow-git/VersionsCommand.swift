@@ -1,3 +1,4 @@
+import GitHooks
 import GitState
 import GitVersioning
 import MLflowStore
@@ -16,6 +17,9 @@ struct VersionsCommand: ParsableCommand {
       (first, no model ID yet), and undelivered versions, which have their model ID and wait in
       .git/mlflow-git until the store exists (no mlflow.db and no `mlflow` to create it) or
       answers (a tracking server down; there the ID is provisional).
+
+      When a hook manager has removed mlflow-git's hooks since install, says so in one line on
+      standard error.
       """)
 
   static var arguments: [ArgumentDefinition<Self>] {
@@ -51,6 +55,9 @@ struct VersionsCommand: ParsableCommand {
 
   func run() async -> ExitCode {
     let repository = try? GitRepository.discover()
+    if let repository, let notice = HookPresence.notice(commonDirectory: repository.commonDirectory) {
+      printError("warning: " + notice)
+    }
     let pending = repository.map(JournalDelivery.pending) ?? []
     let undelivered = repository.map { VersionCatalog.undelivered(in: $0, options: .init()) } ?? []
     var stored: [VersionListing] = []

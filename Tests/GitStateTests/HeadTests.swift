@@ -19,6 +19,18 @@ struct HeadTests {
     #expect(try await MLflowGitInfo.read(in: repo, scratch: scratch).uncaught == true)
   }
 
+  @Test("a reftable repository (laid out as Git 2.45+ writes it; the Git here is 2.39): branch and commit come from git")
+  func reftable() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let repo = try scratch.repository()
+    let commit = try scratch.git(["-C", repo, "rev-parse", "HEAD"])
+    let environment = try ReftableLayout.convert(repo, scratch: scratch)
+    let repository = try GitRepository.discover(from: repo, environment: environment)
+    #expect(try repository.head() == .branch("main", commit: commit), "not the placeholder branch `.invalid`")
+    #expect(try repository.commit(ofBranch: "main") == commit, "refs/heads is a file there: the branch is asked of git")
+  }
+
   @Test("detached HEAD without CI variables is reported, like MLflow's refusal")
   func detachedWithoutCI() async throws {
     let scratch = try Scratch()

@@ -144,11 +144,17 @@ struct RecordedDiffTests {
     waitPastRacyWindow()
     #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
     #expect(try scratch.expectSnapshotAgreement(repo) == .recordedDiff)
-    try scratch.write("app.py -diff\n", to: repo + "/.gitattributes")  // untracked, yet git reads it
+    try scratch.write("app.py diff=python\n", to: repo + "/.gitattributes")  // untracked, yet git reads it
     #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
     waitPastRacyWindow()
     #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
     #expect(try scratch.expectSnapshotAgreement(repo) == .recordedDiff)
+    // An attribute that makes the file binary to git: its diff is made again with --binary each
+    // time, never reused.
+    try scratch.write("app.py -diff\n", to: repo + "/.gitattributes")
+    waitPastRacyWindow()
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
+    #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
     // Config that includes other files is never recorded: they are not watched.
     try scratch.git(["-C", repo, "config", "include.path", "extra.config"])
     waitPastRacyWindow()

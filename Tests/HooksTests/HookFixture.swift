@@ -82,19 +82,32 @@ struct HookFixture {
   /// The built `mlflow-git` executable.
   static var cliPath: String { BuiltProducts.executable(named: "mlflow-git") }
 
-  /// A snapshot of every file install may touch, to prove uninstall restores them.
-  func installFootprint() throws -> [String: Data] {
+  /// A snapshot of every file install may touch, to prove uninstall restores them: `.git/config`,
+  /// `.git/hooks`, `.git/info`, the work tree (but the local MLflow store), and `extra` folders
+  /// (a global hooks folder), each file's bytes and mode.
+  func installFootprint(extra: [String] = []) throws -> [String: Data] {
     var files: [String: Data] = [:]
-    for folder in [repo + "/.git/hooks", repo + "/.git/info"] {
-      for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
-        let path = folder + "/" + name
-        let attributes = try FileManager.default.attributesOfItem(atPath: path)
-        files[path] = FileManager.default.contents(atPath: path) ?? Data()
-        files[path + " mode"] = Data("\(attributes[.posixPermissions] ?? 0)".utf8)
+    func add(_ path: String) throws {
+      var isFolder: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return }
+      if isFolder.boolValue {
+        for name in try FileManager.default.contentsOfDirectory(atPath: path) {
+          if path == repo && [".git", "mlflow.db", "mlflow.db-journal", "mlflow.db.lock", "mlruns"].contains(name) { continue }
+          try add(path + "/" + name)
+        }
+        return
       }
+      let attributes = try FileManager.default.attributesOfItem(atPath: path)
+      files[path] = FileManager.default.contents(atPath: path) ?? Data()
+      files[path + " mode"] = Data("\(attributes[.posixPermissions] ?? 0)".utf8)
     }
-    files["config"] = FileManager.default.contents(atPath: repo + "/.git/config")
+    for root in [repo + "/.git/hooks", repo + "/.git/info", repo + "/.git/config", repo] + extra { try add(root) }
     return files
+  }
+
+  /// The paths whose content differs between two footprints, for a readable failure.
+  static func differences(_ before: [String: Data], _ after: [String: Data]) -> [String] {
+    Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
   }
 
   /// Starts `mlflow-git arguments…` in the repository, kills it with SIGKILL as soon as the

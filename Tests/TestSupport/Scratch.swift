@@ -91,9 +91,17 @@ public struct Scratch: Sendable {
   public func write(_ bytes: [UInt8], to path: String) throws {
     let directory = (path as NSString).deletingLastPathComponent
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    // Not FileManager.createFile, whose atomic write leaves a `TemporaryDirectory.*` folder
-    // in the temporary directory.
-    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    // Replaced as an editor saves a file: a new file beside it, renamed over it, so the path
+    // gets a new inode (git's stat check, and the in-process one, must see a same-size edit made
+    // in the same second). Not FileManager's atomic write, which leaves a `TemporaryDirectory.*`
+    // folder in the temporary directory.
+    let sibling = path + ".scratch-\(getpid())-\(UInt64.random(in: 0 ... .max))"
+    try Data(bytes).write(to: URL(fileURLWithPath: sibling))
+    guard rename(sibling, path) == 0 else {
+      let reason = String(cString: strerror(errno))
+      unlink(sibling)
+      throw TestFailure("cannot replace \(path): \(reason)")
+    }
   }
 }
 
@@ -102,6 +110,7 @@ public struct Scratch: Sendable {
 /// inherit that descriptor and make executing the script fail with "Text file busy".
 public func writeExecutableFile(_ content: String, to path: String) throws {
   let output = try ChildProcess.run(
-    "sh", arguments: ["-c", "cat > \"$1\" && chmod 755 \"$1\"", "write", path], standardInput: Array(content.utf8))
+    "sh", arguments: ["-c", "mkdir -p \"${1%/*}\" && cat > \"$1\" && chmod 755 \"$1\"", "write", path],
+    standardInput: Array(content.utf8))
   guard output.succeeded else { throw TestFailure("cannot write \(path): \(output.standardErrorText)") }
 }
