@@ -81,8 +81,10 @@ let package = Package(
       path: "Benchmarks/VersioningBenchmark", exclude: ["python_enable.py"], swiftSettings: strictSettings),
     .executableTarget(
       name: "TracingBenchmark",
-      dependencies: ["MLflowTracing", "GitVersioning", "MLflowStore", "CSQLite", "ChildProcess", "BenchmarkSupport"],
-      path: "Benchmarks/TracingBenchmark", exclude: ["python_trace.py"], swiftSettings: strictSettings),
+      dependencies: [
+        "MLflowTracing", "GitVersioning", "MLflowStore", "CSQLite", "ChildProcess", "BenchmarkSupport", "TestSupport",
+      ],
+      path: "Benchmarks/TracingBenchmark", exclude: ["python_trace.py", "python_load.py"], swiftSettings: strictSettings),
     .executableTarget(
       name: "HooksBenchmark", dependencies: ["ChildProcess", "BenchmarkSupport"], path: "Benchmarks/HooksBenchmark",
       swiftSettings: strictSettings),

@@ -1,16 +1,15 @@
 import ChildProcess
-import TestSupport
 
 /// Debian's `chromium` without a display, loading MLflow UI pages from 127.0.0.1 only (every
 /// other host name fails to resolve), with a private profile.
-enum HeadlessChromium {
+public enum HeadlessChromium {
   /// The browser, when installed (`scripts/install-system-deps.sh` installs it).
-  static var executable: String? { ChildProcess.resolve("chromium") }
+  public static var executable: String? { ChildProcess.resolve("chromium") }
 
   /// Loads `url`, lets the page run its scripts and requests for up to 20 s of virtual time,
   /// then does what `action` asks: `["--dump-dom"]` prints the rendered page,
   /// `["--screenshot=<path>"]` saves a PNG. Runs through `ChildProcess.runLimited`.
-  static func run(_ action: [String], url: String, profile: String) async throws -> ChildProcess.Output {
+  public static func run(_ action: [String], url: String, profile: String) async throws -> ChildProcess.Output {
     guard let executable else {
       throw TestFailure("chromium is not installed: run scripts/install-system-deps.sh (Debian's chromium package)")
     }

@@ -1,0 +1,242 @@
+import BenchmarkSupport
+import ChildProcess
+import TestSupport
+
+import Foundation
+
+/// A Swift app answering requests under load: 16 tasks tracing the agent step at a fixed
+/// rate for a fixed time, against (a) `mlflow.db` and (b) a local `mlflow server` on
+/// PostgreSQL (started here, on 127.0.0.1), and Python MLflow's async export under the same
+/// load on the same store. Afterwards Python is the oracle: `mlflow.search_traces(model_id=…)`
+/// returns every trace produced, each with its spans, and the MLflow UI's trace list loads.
+struct LoadBenchmark {
+  let setup: LoadSetup
+  var seconds: Double
+  var rate: Double
+  var serverRate: Double
+  var tasks: Int
+  var prefill: Int
+  var stores: [String]
+  var python: Bool
+  /// How long Python's export queue may drain after production before it is cut off.
+  var drainLimit: Double
+
+  struct Row {
+    var label: String
+    var offered: Double
+    var produced: Int
+    var stored: Int
+    var seconds: Double
+    var drainSeconds: Double
+    var spilled: Int
+    var dropped: Int
+    var spanP50: Double
+    var spanP99: Double
+    var peakMemory: Int
+    var requests: Int?
+
+    /// Traces stored per second from the start of production until the last was stored.
+    var sustained: Double { Double(stored) / (seconds + drainSeconds) }
+  }
+
+  func run() async -> Bool {
+    print("Load: \(tasks) tasks tracing the agent step (root + 2 spans) at a fixed rate for \(Int(seconds)) s; load average "
+      + ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"))
+    var rows: [Row] = []
+    var failures: [String] = []
+    if stores.contains("sqlite") { await sqlitePhase(&rows, &failures) }
+    if stores.contains("server") { await serverPhase(&rows, &failures) }
+    print("")
+    let columns: [(String, Int)] = [
+      ("store / producer", 34), ("offered/s", 10), ("produced", 10), ("stored", 10), ("sustained/s", 12), ("drain", 8),
+      ("spilled", 9), ("dropped", 9), ("span p50", 10), ("span p99", 10), ("peak mem", 10), ("req/trace", 9),
+    ]
+    print(columns.map { $0.0.padding(to: $0.1) }.joined())
+    for row in rows {
+      let requests = row.requests.map { String(format: "%.3f", Double($0) / Double(max(1, row.stored))) } ?? "-"
+      let cells = [
+        row.label, String(Int(row.offered)), String(row.produced), String(row.stored), String(Int(row.sustained.rounded())),
+        String(format: "%.1f s", row.drainSeconds), String(row.spilled), String(row.dropped), formatDuration(row.spanP50),
+        formatDuration(row.spanP99), "\(row.peakMemory / 1_048_576) MB", requests,
+      ]
+      print(zip(cells, columns).map { $0.0.padding(to: $0.1.1) }.joined())
+    }
+    let pairs = Dictionary(grouping: rows, by: { $0.label.split(separator: ":").first.map(String.init) ?? "" })
+    for (store, group) in pairs.sorted(by: { $0.key < $1.key }) where group.count == 2 {
+      printRatio("\(store): sustained Swift / Python", group[0].sustained / group[1].sustained)
+    }
+    if !failures.isEmpty {
+      print("\nFAILED:")
+      for failure in failures { print("  " + failure) }
+    }
+    return failures.isEmpty
+  }
+
+  private func plan(_ repository: String, rate: Double) -> Producer.Plan {
+    Producer.Plan(repository: repository, seconds: seconds, rate: rate, tasks: tasks, traces: 0, warmUp: 50)
+  }
+
+  private func row(_ label: String, _ report: Producer.Report, offered: Double, stored: Int, requests: Int?) -> Row {
+    Row(
+      label: label, offered: offered, produced: report.produced, stored: stored, seconds: report.produceSeconds,
+      drainSeconds: report.drainSeconds, spilled: report.spilled, dropped: report.dropped, spanP50: report.spanP50,
+      spanP99: report.spanP99, peakMemory: report.peakMemory, requests: requests)
+  }
+
+  private func pythonRow(_ label: String, _ report: LoadSetup.PythonReport, offered: Double, stored: Int, requests: Int?) -> Row {
+    Row(
+      label: label, offered: offered, produced: report.produced, stored: stored, seconds: report.produce_seconds,
+      drainSeconds: report.drain_seconds, spilled: 0, dropped: report.produced - stored, spanP50: report.span_p50,
+      spanP99: report.span_p99, peakMemory: report.peak_memory, requests: requests)
+  }
+
+  private func sqlitePhase(_ rows: inout [Row], _ failures: inout [String]) async {
+    let repository = setup.repository("app-sqlite", database: true)
+    let database = repository + "/mlflow.db"
+    let uri = "sqlite:///" + database
+    if prefill > 0 {
+      guard let template = setup.produce(Producer.Plan(repository: repository, seconds: 0, rate: 0, tasks: 1, traces: 1, warmUp: 0))
+      else { return failures.append("mlflow.db: the template trace failed") }
+      let id = GrowthBenchmark.text("SELECT request_id FROM trace_info LIMIT 1", in: database)
+      if let problem = Prefill(databasePath: database, template: id, modelID: template.modelID + "0").run(count: prefill) {
+        return failures.append(problem)
+      }
+    }
+    print("mlflow.db: Swift at \(Int(rate)) traces/s …")
+    guard let swift = setup.produce(plan(repository, rate: rate)) else { return failures.append("mlflow.db: Swift producer failed") }
+    let count = LinkedTraceCount(databasePath: database, modelID: swift.modelID)
+    let stored = count.traces() - 50
+    rows.append(row("mlflow.db: Swift MLflowTracing", swift, offered: rate, stored: stored, requests: nil))
+    check(swift, stored: stored, spans: count.spans() - 150, label: "mlflow.db", &failures)
+    oracle(uri: uri, modelID: swift.modelID, expected: swift.produced + 50, label: "mlflow.db", &failures)
+    await ui(backendURI: uri, modelID: swift.modelID, label: "mlflow.db", &failures)
+    guard python else { return }
+    print("mlflow.db: Python at \(Int(rate)) traces/s …")
+    let before = count.traces()
+    guard let report = setup.producePython(
+      repository: repository, trackingURI: uri, seconds: seconds, rate: rate, threads: tasks, drainLimit: drainLimit)
+    else { return failures.append("mlflow.db: Python producer failed") }
+    let after = LinkedTraceCount(databasePath: database, modelID: report.model_id).traces()
+    rows.append(pythonRow("mlflow.db: Python async export", report, offered: rate, stored: after - before, requests: nil))
+  }
+
+  private func serverPhase(_ rows: inout [Row], _ failures: inout [String]) async {
+    let server: MLflowServer
+    let cluster: PostgresCluster
+    let database = "mlflow_load"
+    do {
+      cluster = try await PostgresCluster.shared.value
+      let backend = try await cluster.createDatabase(database)
+      server = try await MLflowServer.started(backendURI: backend, directory: setup.root + "/server", workers: 4)
+    } catch {
+      return failures.append("server: could not start PostgreSQL and mlflow server: \(error)")
+    }
+    defer { server.stop() }
+    let repository = setup.repository("app-server", database: false)
+    func linked(_ modelID: String, _ table: String) async -> Int {
+      let join = table == "spans"
+        ? "spans s JOIN trace_request_metadata m ON m.request_id = s.trace_id"
+        : "trace_info t JOIN trace_request_metadata m ON m.request_id = t.request_id"
+      let sql = "SELECT count(*) FROM \(join) WHERE m.key = 'mlflow.modelId' AND m.value = '\(modelID)'"
+      return Int((try? await cluster.query(sql, database: database)) ?? "") ?? -1
+    }
+    print("server: Swift at \(Int(serverRate)) traces/s …")
+    let requestsBefore = Self.requests(in: server.log)
+    guard let swift = setup.produce(plan(repository, rate: serverRate), extraEnvironment: ["MLFLOW_TRACKING_URI": server.url])
+    else { return failures.append("server: Swift producer failed") }
+    let requests = Self.requests(in: server.log) - requestsBefore
+    let stored = await linked(swift.modelID, "traces") - 50
+    rows.append(row("server: Swift MLflowTracing", swift, offered: serverRate, stored: stored, requests: requests))
+    check(swift, stored: stored, spans: await linked(swift.modelID, "spans") - 150, label: "server", &failures)
+    oracle(uri: server.url, modelID: swift.modelID, expected: swift.produced + 50, label: "server", &failures)
+    await ui(server: server, modelID: swift.modelID, label: "server", &failures)
+    guard python else { return }
+    print("server: Python at \(Int(serverRate)) traces/s …")
+    let before = await linked(swift.modelID, "traces")
+    let pythonBefore = Self.requests(in: server.log)
+    guard let report = setup.producePython(
+      repository: repository, trackingURI: server.url, seconds: seconds, rate: serverRate, threads: tasks,
+      drainLimit: drainLimit)
+    else { return failures.append("server: Python producer failed") }
+    let pythonRequests = Self.requests(in: server.log) - pythonBefore
+    let after = await linked(report.model_id, "traces")
+    rows.append(
+      pythonRow("server: Python async export", report, offered: serverRate, stored: after - before, requests: pythonRequests))
+  }
+
+  /// Every trace produced is stored, with its 3 spans; none spilled for good or dropped.
+  private func check(_ report: Producer.Report, stored: Int, spans: Int, label: String, _ failures: inout [String]) {
+    if stored != report.produced || spans != 3 * report.produced {
+      failures.append("\(label): \(stored) of \(report.produced) traces and \(spans) of \(3 * report.produced) spans stored")
+    }
+    if report.dropped > 0 { failures.append("\(label): \(report.dropped) traces dropped") }
+  }
+
+  /// Python's `mlflow.search_traces(model_id=…)` returns exactly `expected` traces, each with
+  /// its 3 spans.
+  private func oracle(uri: String, modelID: String, expected: Int, label: String, _ failures: inout [String]) {
+    let code = """
+      import json, time, mlflow
+      start = time.perf_counter()
+      traces = mlflow.search_traces(model_id="\(modelID)", return_type="list")
+      print(json.dumps({"count": len(traces), "complete": sum(1 for t in traces if len(t.data.spans) == 3),
+                        "ids": len({t.info.trace_id for t in traces}), "seconds": time.perf_counter() - start}))
+      """
+    guard let answer = setup.pythonJSON(code, trackingURI: uri) else {
+      return failures.append("\(label): Python's search_traces failed")
+    }
+    let count = answer["count"] as? Int ?? -1
+    let complete = answer["complete"] as? Int ?? -1
+    let ids = answer["ids"] as? Int ?? -1
+    print(
+      "  oracle: mlflow.search_traces(model_id=…) → \(count) traces (\(ids) distinct), \(complete) with their 3 spans, expected "
+        + "\(expected) (\(formatDuration(answer["seconds"] as? Double ?? .nan)))")
+    if count != expected || complete != expected || ids != expected {
+      failures.append("\(label): search_traces returned \(count) traces (\(complete) complete), expected \(expected)")
+    }
+  }
+
+  /// The MLflow UI's trace list for the version loads: its API request answers a page of
+  /// traces, and headless Chromium renders the Traces tab with one of them.
+  private func ui(backendURI: String, modelID: String, label: String, _ failures: inout [String]) async {
+    do {
+      let server = try await MLflowServer.started(backendURI: backendURI, directory: setup.root + "/ui-server")
+      defer { server.stop() }
+      await ui(server: server, modelID: modelID, label: label, &failures)
+    } catch {
+      failures.append("\(label): mlflow server for the UI did not start: \(error)")
+    }
+  }
+
+  private func ui(server: MLflowServer, modelID: String, label: String, _ failures: inout [String]) async {
+    do {
+      let start = monotonicSeconds()
+      let answer = try await server.call(
+        "/ajax-api/3.0/mlflow/traces/search", method: "POST",
+        body: [
+          "locations": [["type": "MLFLOW_EXPERIMENT", "mlflow_experiment": ["experiment_id": "0"]]],
+          "filter": "request_metadata.\"mlflow.modelId\" = '\(modelID)'", "max_results": 100,
+          "order_by": ["timestamp_ms DESC"],
+        ])
+      let traces = answer["traces"] as? [[String: Any]] ?? []
+      let listed = monotonicSeconds() - start
+      guard let first = traces.first?["trace_id"] as? String, traces.count == 100 else {
+        return failures.append("\(label): the UI's trace search answered \(traces.count) traces")
+      }
+      let profile = setup.root + "/chromium-" + label.replacingOccurrences(of: ".", with: "-")
+      let page = try await HeadlessChromium.run(
+        ["--dump-dom"], url: "\(server.url)/#/experiments/0/models/\(modelID)/traces", profile: profile
+      ).standardOutputText
+      let shown = traces.compactMap { $0["trace_id"] as? String }.filter { page.contains($0) }.count
+      print("  UI: trace list API answered 100 traces in \(formatDuration(listed)); the Traces tab shows \(shown) of them")
+      if shown == 0 { failures.append("\(label): the Traces tab in Chromium shows none of the traces (first \(first))") }
+    } catch {
+      failures.append("\(label): the UI check failed: \(error)")
+    }
+  }
+
+  /// HTTP requests in an `mlflow server` log (uvicorn's access lines), health checks aside.
+  static func requests(in log: String) -> Int {
+    log.split(separator: "\n").filter { $0.contains(" HTTP/1.1\" ") && !$0.contains("/health") }.count
+  }
+}
