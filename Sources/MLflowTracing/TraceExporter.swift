@@ -93,6 +93,8 @@ final class TraceExporter: Sendable {
   }
 
   private let state = Mutex(State())
+  /// Held while counters are added to the journals, so a flush returns after they are written.
+  private let recording = Mutex(())
   let stores = StoreCache()
   let capacity: Int
   let queueBytes: Int
@@ -173,7 +175,10 @@ final class TraceExporter: Sendable {
         return (state.counts, settled && !backlogWaits, waiter)
       }
       waiter?.resume()
-      if done || ContinuousClock.now >= deadline { return counts }
+      if done || ContinuousClock.now >= deadline {
+        recordJournalCounters(force: true)
+        return counts
+      }
       try? await Task.sleep(for: .milliseconds(1))
     }
   }
@@ -451,16 +456,18 @@ final class TraceExporter: Sendable {
   /// Adds this process's spills and drops to the journals' counters, at most once a second
   /// unless `force`.
   private func recordJournalCounters(force: Bool) {
-    let pending = state.withLock { state -> [String: (spilled: Int, dropped: Int)] in
-      guard !state.unrecorded.isEmpty, force || ContinuousClock.now - state.recordedAt >= .seconds(1) else { return [:] }
-      defer {
-        state.unrecorded = [:]
-        state.recordedAt = ContinuousClock.now
+    recording.withLock { _ in
+      let pending = state.withLock { state -> [String: (spilled: Int, dropped: Int)] in
+        guard !state.unrecorded.isEmpty, force || ContinuousClock.now - state.recordedAt >= .seconds(1) else { return [:] }
+        defer {
+          state.unrecorded = [:]
+          state.recordedAt = ContinuousClock.now
+        }
+        return state.unrecorded
       }
-      return state.unrecorded
-    }
-    for (directory, counts) in pending {
-      try? TraceJournal(directory: directory).addToCounters(spilled: counts.spilled, dropped: counts.dropped)
+      for (directory, counts) in pending {
+        try? TraceJournal(directory: directory).addToCounters(spilled: counts.spilled, dropped: counts.dropped)
+      }
     }
   }
 
