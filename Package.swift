@@ -84,7 +84,8 @@ let package = Package(
       dependencies: [
         "MLflowTracing", "GitVersioning", "MLflowStore", "CSQLite", "ChildProcess", "BenchmarkSupport", "TestSupport",
       ],
-      path: "Benchmarks/TracingBenchmark", exclude: ["python_trace.py", "python_load.py"], swiftSettings: strictSettings),
+      path: "Benchmarks/TracingBenchmark", exclude: ["python_trace.py", "python_load.py", "agent_step.py"],
+      swiftSettings: strictSettings),
     .executableTarget(
       name: "HooksBenchmark", dependencies: ["ChildProcess", "BenchmarkSupport"], path: "Benchmarks/HooksBenchmark",
       swiftSettings: strictSettings),

@@ -14,7 +14,7 @@ struct GrowthBenchmark {
   let cache: String?
 
   func run() -> Bool {
-    print("Export throughput into mlflow.db as it grows: \(traces) traces (root + 2 spans) from 16 tasks, as fast as they go")
+    say("Export throughput into mlflow.db as it grows: \(traces) traces (root + 2 spans) from 16 tasks, as fast as they go")
     var rates: [(Int, Double)] = []
     var ok = true
     for size in sizes {
@@ -37,13 +37,13 @@ struct GrowthBenchmark {
       let rate = Double(report.stored) / seconds
       rates.append((size, rate))
       let total = Self.count("SELECT count(*) FROM trace_info", in: database)
-      print(
+      say(
         "  " + "\(size) traces before (\(total) after)".padding(to: 44)
           + " \(Int(rate.rounded())) traces/s".padding(to: 16)
           + " (\(report.stored) stored in \(String(format: "%.2f", seconds)) s; CPU \(formatDuration(report.cpuSeconds / Double(report.stored))) "
           + "a trace; spilled \(report.spilled), dropped \(report.dropped))")
       if total - before != report.produced + 50 {
-        print("    NOT all in mlflow.db: \(total - before) of \(report.produced + 50) traces")
+        say("    NOT all in mlflow.db: \(total - before) of \(report.produced + 50) traces")
         ok = false
       }
     }
@@ -62,10 +62,10 @@ struct GrowthBenchmark {
     let start = monotonicSeconds()
     let prefill = Prefill(databasePath: database, template: template, modelID: "m-" + String(repeating: "0", count: 31) + "1")
     if let problem = prefill.run(count: count) {
-      print(problem)
+      say(problem)
       return false
     }
-    print("  (prefilled \(count) traces by bulk SQL in \(formatDuration(monotonicSeconds() - start)))")
+    say("  (prefilled \(count) traces by bulk SQL in \(formatDuration(monotonicSeconds() - start)))")
     return true
   }
 

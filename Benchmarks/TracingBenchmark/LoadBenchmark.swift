@@ -20,6 +20,8 @@ struct LoadBenchmark {
   var python: Bool
   /// How long Python's export queue may drain after production before it is cut off.
   var drainLimit: Double
+  /// Up to how many traces the oracle loads with their spans in Python.
+  var oracleSpansLimit: Int
 
   struct Row {
     var label: String
@@ -34,40 +36,44 @@ struct LoadBenchmark {
     var spanP99: Double
     var peakMemory: Int
     var requests: Int?
+    /// CPU seconds the `mlflow server` and PostgreSQL spent meanwhile.
+    var serverCPU: Double?
 
     /// Traces stored per second from the start of production until the last was stored.
     var sustained: Double { Double(stored) / (seconds + drainSeconds) }
   }
 
   func run() async -> Bool {
-    print("Load: \(tasks) tasks tracing the agent step (root + 2 spans) at a fixed rate for \(Int(seconds)) s; load average "
+    say("Load: \(tasks) tasks tracing the agent step (root + 2 spans) at a fixed rate for \(Int(seconds)) s; load average "
       + ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"))
     var rows: [Row] = []
     var failures: [String] = []
     if stores.contains("sqlite") { await sqlitePhase(&rows, &failures) }
     if stores.contains("server") { await serverPhase(&rows, &failures) }
-    print("")
+    say("")
     let columns: [(String, Int)] = [
       ("store / producer", 34), ("offered/s", 10), ("produced", 10), ("stored", 10), ("sustained/s", 12), ("drain", 8),
-      ("spilled", 9), ("dropped", 9), ("span p50", 10), ("span p99", 10), ("peak mem", 10), ("req/trace", 9),
+      ("spilled", 9), ("lost", 7), ("span p50", 10), ("span p99", 10), ("peak mem", 10), ("req/trace", 10),
+      ("server CPU/trace", 16),
     ]
-    print(columns.map { $0.0.padding(to: $0.1) }.joined())
+    say(columns.map { $0.0.padding(to: $0.1) }.joined())
     for row in rows {
       let requests = row.requests.map { String(format: "%.3f", Double($0) / Double(max(1, row.stored))) } ?? "-"
       let cells = [
         row.label, String(Int(row.offered)), String(row.produced), String(row.stored), String(Int(row.sustained.rounded())),
         String(format: "%.1f s", row.drainSeconds), String(row.spilled), String(row.dropped), formatDuration(row.spanP50),
         formatDuration(row.spanP99), "\(row.peakMemory / 1_048_576) MB", requests,
+        row.serverCPU.map { formatDuration($0 / Double(max(1, row.stored))) } ?? "-",
       ]
-      print(zip(cells, columns).map { $0.0.padding(to: $0.1.1) }.joined())
+      say(zip(cells, columns).map { $0.0.padding(to: $0.1.1) }.joined())
     }
     let pairs = Dictionary(grouping: rows, by: { $0.label.split(separator: ":").first.map(String.init) ?? "" })
     for (store, group) in pairs.sorted(by: { $0.key < $1.key }) where group.count == 2 {
       printRatio("\(store): sustained Swift / Python", group[0].sustained / group[1].sustained)
     }
     if !failures.isEmpty {
-      print("\nFAILED:")
-      for failure in failures { print("  " + failure) }
+      say("\nFAILED:")
+      for failure in failures { say("  " + failure) }
     }
     return failures.isEmpty
   }
@@ -102,7 +108,7 @@ struct LoadBenchmark {
         return failures.append(problem)
       }
     }
-    print("mlflow.db: Swift at \(Int(rate)) traces/s …")
+    say("mlflow.db: Swift at \(Int(rate)) traces/s …")
     guard let swift = setup.produce(plan(repository, rate: rate)) else { return failures.append("mlflow.db: Swift producer failed") }
     let count = LinkedTraceCount(databasePath: database, modelID: swift.modelID)
     let stored = count.traces() - 50
@@ -111,7 +117,7 @@ struct LoadBenchmark {
     oracle(uri: uri, modelID: swift.modelID, expected: swift.produced + 50, label: "mlflow.db", &failures)
     await ui(backendURI: uri, modelID: swift.modelID, label: "mlflow.db", &failures)
     guard python else { return }
-    print("mlflow.db: Python at \(Int(rate)) traces/s …")
+    say("mlflow.db: Python at \(Int(rate)) traces/s …")
     let before = count.traces()
     guard let report = setup.producePython(
       repository: repository, trackingURI: uri, seconds: seconds, rate: rate, threads: tasks, drainLimit: drainLimit)
@@ -140,28 +146,36 @@ struct LoadBenchmark {
       let sql = "SELECT count(*) FROM \(join) WHERE m.key = 'mlflow.modelId' AND m.value = '\(modelID)'"
       return Int((try? await cluster.query(sql, database: database)) ?? "") ?? -1
     }
-    print("server: Swift at \(Int(serverRate)) traces/s …")
+    say("server: Swift at \(Int(serverRate)) traces/s …")
     let requestsBefore = Self.requests(in: server.log)
+    let cpuBefore = Self.serverCPU(server)
     guard let swift = setup.produce(plan(repository, rate: serverRate), extraEnvironment: ["MLFLOW_TRACKING_URI": server.url])
     else { return failures.append("server: Swift producer failed") }
     let requests = Self.requests(in: server.log) - requestsBefore
+    let cpu = Self.serverCPU(server) - cpuBefore
     let stored = await linked(swift.modelID, "traces") - 50
-    rows.append(row("server: Swift MLflowTracing", swift, offered: serverRate, stored: stored, requests: requests))
+    var swiftRow = row("server: Swift MLflowTracing", swift, offered: serverRate, stored: stored, requests: requests)
+    swiftRow.serverCPU = cpu
+    rows.append(swiftRow)
     check(swift, stored: stored, spans: await linked(swift.modelID, "spans") - 150, label: "server", &failures)
     oracle(uri: server.url, modelID: swift.modelID, expected: swift.produced + 50, label: "server", &failures)
     await ui(server: server, modelID: swift.modelID, label: "server", &failures)
     guard python else { return }
-    print("server: Python at \(Int(serverRate)) traces/s …")
+    say("server: Python at \(Int(serverRate)) traces/s …")
     let before = await linked(swift.modelID, "traces")
     let pythonBefore = Self.requests(in: server.log)
+    let pythonCPUBefore = Self.serverCPU(server)
     guard let report = setup.producePython(
       repository: repository, trackingURI: server.url, seconds: seconds, rate: serverRate, threads: tasks,
       drainLimit: drainLimit)
     else { return failures.append("server: Python producer failed") }
     let pythonRequests = Self.requests(in: server.log) - pythonBefore
+    let pythonCPU = Self.serverCPU(server) - pythonCPUBefore
     let after = await linked(report.model_id, "traces")
-    rows.append(
-      pythonRow("server: Python async export", report, offered: serverRate, stored: after - before, requests: pythonRequests))
+    var pythonServerRow = pythonRow(
+      "server: Python async export", report, offered: serverRate, stored: after - before, requests: pythonRequests)
+    pythonServerRow.serverCPU = pythonCPU
+    rows.append(pythonServerRow)
   }
 
   /// Every trace produced is stored, with its 3 spans; none spilled for good or dropped.
@@ -173,14 +187,22 @@ struct LoadBenchmark {
   }
 
   /// Python's `mlflow.search_traces(model_id=…)` returns exactly `expected` traces, each with
-  /// its 3 spans.
+  /// its 3 spans. Python loads spans at a few hundred traces a second, so past
+  /// `oracleSpansLimit` traces it counts them all without spans and loads the spans of the
+  /// newest `oracleSpansLimit` (every trace's spans are counted in the store as well).
   private func oracle(uri: String, modelID: String, expected: Int, label: String, _ failures: inout [String]) {
+    let withSpans = min(expected, oracleSpansLimit)
     let code = """
       import json, time, mlflow
       start = time.perf_counter()
-      traces = mlflow.search_traces(model_id="\(modelID)", return_type="list")
-      print(json.dumps({"count": len(traces), "complete": sum(1 for t in traces if len(t.data.spans) == 3),
-                        "ids": len({t.info.trace_id for t in traces}), "seconds": time.perf_counter() - start}))
+      everything = mlflow.search_traces(
+          model_id="\(modelID)", max_results=\(expected + 1), include_spans=\(expected <= oracleSpansLimit ? "True" : "False"),
+          return_type="list")
+      newest = everything if \(expected <= oracleSpansLimit ? "True" : "False") else mlflow.search_traces(
+          model_id="\(modelID)", max_results=\(withSpans), return_type="list")
+      say(json.dumps({"count": len(everything), "ids": len({t.info.trace_id for t in everything}),
+                        "complete": sum(1 for t in newest if len(t.data.spans) == 3), "checked": len(newest),
+                        "seconds": time.perf_counter() - start}))
       """
     guard let answer = setup.pythonJSON(code, trackingURI: uri) else {
       return failures.append("\(label): Python's search_traces failed")
@@ -188,11 +210,12 @@ struct LoadBenchmark {
     let count = answer["count"] as? Int ?? -1
     let complete = answer["complete"] as? Int ?? -1
     let ids = answer["ids"] as? Int ?? -1
-    print(
-      "  oracle: mlflow.search_traces(model_id=…) → \(count) traces (\(ids) distinct), \(complete) with their 3 spans, expected "
-        + "\(expected) (\(formatDuration(answer["seconds"] as? Double ?? .nan)))")
-    if count != expected || complete != expected || ids != expected {
-      failures.append("\(label): search_traces returned \(count) traces (\(complete) complete), expected \(expected)")
+    let checked = answer["checked"] as? Int ?? -1
+    say(
+      "  oracle: mlflow.search_traces(model_id=…) → \(count) traces (\(ids) distinct), expected \(expected); \(complete) of the "
+        + "\(checked) loaded with spans have their 3 spans (\(formatDuration(answer["seconds"] as? Double ?? .nan)))")
+    if count != expected || ids != expected || complete != withSpans || checked != withSpans {
+      failures.append("\(label): search_traces returned \(count) traces (\(complete) of \(checked) complete), expected \(expected)")
     }
   }
 
@@ -228,11 +251,29 @@ struct LoadBenchmark {
         ["--dump-dom"], url: "\(server.url)/#/experiments/0/models/\(modelID)/traces", profile: profile
       ).standardOutputText
       let shown = traces.compactMap { $0["trace_id"] as? String }.filter { page.contains($0) }.count
-      print("  UI: trace list API answered 100 traces in \(formatDuration(listed)); the Traces tab shows \(shown) of them")
+      say("  UI: trace list API answered 100 traces in \(formatDuration(listed)); the Traces tab shows \(shown) of them")
       if shown == 0 { failures.append("\(label): the Traces tab in Chromium shows none of the traces (first \(first))") }
     } catch {
       failures.append("\(label): the UI check failed: \(error)")
     }
+  }
+
+  /// CPU seconds (user + system) of the server's processes and of every PostgreSQL process.
+  static func serverCPU(_ server: MLflowServer) -> Double {
+    let members = Set(server.processGroupMembers())
+    let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+    var total = 0.0
+    for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+      guard let pid = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+      else { continue }
+      let name = stat[stat.index(after: stat.firstIndex(of: "(")!)..<close]
+      guard members.contains(pid) || name == "postgres" else { continue }
+      let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+      // After the name: state is field 3, utime field 14 and stime field 15 (1-based in proc(5)).
+      if fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) { total += (user + system) / ticks }
+    }
+    return total
   }
 
   /// HTTP requests in an `mlflow server` log (uvicorn's access lines), health checks aside.

@@ -34,12 +34,12 @@ struct LoadSetup {
       output = try ChildProcess.run(
         executable, arguments: ["produce", json], environment: environment.merging(extraEnvironment) { $1 })
     } catch {
-      print("producer: \(error)")
+      say("producer: \(error)")
       return nil
     }
     let last = output.standardOutputText.split(separator: "\n").last.map(String.init) ?? ""
     guard output.succeeded, let report = try? JSONDecoder().decode(Producer.Report.self, from: Data(last.utf8)) else {
-      print("producer failed:\n\(output.standardOutputText.suffix(3000))\n\(output.standardErrorText.suffix(3000))")
+      say("producer failed:\n\(output.standardOutputText.suffix(3000))\n\(output.standardErrorText.suffix(3000))")
       return nil
     }
     return report
@@ -73,7 +73,7 @@ struct LoadSetup {
     guard let output = try? ChildProcess.run(python, arguments: arguments, environment: environment) else { return nil }
     let last = output.standardOutputText.split(separator: "\n").last.map(String.init) ?? ""
     guard output.succeeded, let report = try? JSONDecoder().decode(PythonReport.self, from: Data(last.utf8)) else {
-      print("python producer failed:\n\(output.standardOutputText.suffix(2000))\n\(output.standardErrorText.suffix(3000))")
+      say("python producer failed:\n\(output.standardOutputText.suffix(2000))\n\(output.standardErrorText.suffix(3000))")
       return nil
     }
     return report
@@ -87,7 +87,7 @@ struct LoadSetup {
     guard let output = try? ChildProcess.run(python, arguments: ["-c", code], environment: environment) else { return nil }
     let last = output.standardOutputText.split(separator: "\n").last.map(String.init) ?? ""
     guard output.succeeded, let json = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any] else {
-      print("python failed:\n\(output.standardErrorText.suffix(3000))")
+      say("python failed:\n\(output.standardErrorText.suffix(3000))")
       return nil
     }
     return json

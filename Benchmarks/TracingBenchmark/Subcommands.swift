@@ -51,8 +51,16 @@ func runSubcommand(_ arguments: [String]) async -> Int32? {
       prefill: options["--prefill"].flatMap { Int($0) } ?? 0,
       stores: (options["--stores"] ?? "sqlite,server").split(separator: ",").map(String.init),
       python: !flags.contains("--no-python"),
-      drainLimit: options["--drain-limit"].flatMap { Double($0) } ?? 120
+      drainLimit: options["--drain-limit"].flatMap { Double($0) } ?? 120,
+      oracleSpansLimit: options["--oracle-spans"].flatMap { Int($0) } ?? 20_000
     ).run()
   }
   return ok ? 0 : 1
+}
+
+/// Prints a line and flushes it, so progress shows as it happens also when the output goes to
+/// a file (which `print` buffers until exit).
+func say(_ line: String) {
+  print(line)
+  fflush(nil)
 }

@@ -12,7 +12,7 @@
 // Two more benchmarks share the agent step:
 //
 //   swift run -c release TracingBenchmark load [--seconds 60] [--rate 5000] [--server-rate 1000]
-//       [--tasks 16] [--prefill N] [--stores sqlite,server] [--no-python] [--drain-limit 120]
+//       [--tasks 16] [--prefill N] [--stores sqlite,server] [--no-python] [--drain-limit 120] [--oracle-spans 20000]
 //   swift run -c release TracingBenchmark growth [--traces 20000] [--sizes 0,100000,1000000] [--prefill-cache DIR]
 //
 // `load`: a server's load (16 tasks at a fixed rate) against mlflow.db and against a local

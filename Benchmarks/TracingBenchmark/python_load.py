@@ -19,26 +19,12 @@ import time
 os.chdir(sys.argv[1])
 seconds, rate, threads, drain_limit = float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
 import mlflow
-from mlflow.entities import SpanType
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from agent_step import traced_agent_step  # noqa: E402
 
 logging.getLogger("mlflow").setLevel(logging.ERROR)
 model_id = mlflow.genai.enable_git_model_versioning().active_model.model_id
-
-
-@mlflow.trace(name="retrieve", span_type=SpanType.TOOL)
-def traced_retrieve(query):
-    return [f"doc-1 about {query}", "doc-2"]
-
-
-@mlflow.trace(name="generate", span_type=SpanType.LLM)
-def traced_generate(question, documents):
-    return {"answer": f"{len(documents)} documents on {question}", "model": "stub"}
-
-
-@mlflow.trace(name="agent_step", span_type=SpanType.AGENT)
-def traced_agent_step(question):
-    documents = traced_retrieve(question)
-    return traced_generate(question, documents)
 
 
 for i in range(50):

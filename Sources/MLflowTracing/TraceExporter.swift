@@ -151,6 +151,9 @@ final class TraceExporter: Sendable {
   /// What has happened to the traces handed over so far.
   var counts: TraceExportCounts { state.withLock { $0.counts } }
 
+  /// The traces the queue's storage holds: those queued, and taken ones not yet let go.
+  var retainedTraces: Int { state.withLock { $0.queue.count } }
+
   /// Waits until every trace queued before the call is stored, journaled or dropped, and the
   /// traces this process spilled are delivered (unless their store is resting after a
   /// failure), or `timeout`.
@@ -265,6 +268,11 @@ final class TraceExporter: Sendable {
       state.queuedBytes -= bytes
       if state.head == state.queue.count {
         state.queue.removeAll(keepingCapacity: true)
+        state.head = 0
+      } else if state.head >= state.queue.count / 2 {
+        // A queue that never empties (a store behind its traces) would otherwise keep every
+        // trace it ever held.
+        state.queue.removeFirst(state.head)
         state.head = 0
       }
       state.inFlight = batch

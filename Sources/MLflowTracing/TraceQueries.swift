@@ -1,12 +1,15 @@
 import MLflowStore
 
 /// Waits until the traces recorded so far are stored (or journaled, when their store is
-/// unreachable), at most `timeout`. Traces are also flushed at normal process exit.
+/// unreachable), and those spilled to the trace journal while the queue was full are delivered,
+/// at most `timeout`. Traces are also flushed at normal process exit.
 ///
 /// # Usage
 /// ```swift
 /// let counts = await flushTraces()
 /// if counts.journaled > 0 { print("\(counts.journaled) traces wait for the store") }
+/// if counts.dropped > 0 { print("\(counts.dropped) traces were lost; see the warning") }
+/// print("\(counts.pending) still queued, \(counts.spilled) spilled to the journal")
 /// ```
 @discardableResult
 public func flushTraces(timeout: Duration = .seconds(30)) async -> TraceExportCounts {

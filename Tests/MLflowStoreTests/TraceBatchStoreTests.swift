@@ -86,19 +86,9 @@ struct TraceBatchStoreTests {
       let bare = (old.hasPrefix("tr-") ? String(old.dropFirst(3)) : old, new.hasPrefix("tr-") ? String(new.dropFirst(3)) : new)
       result = result.replacingOccurrences(of: old, with: new)
       result = result.replacingOccurrences(of: bare.0, with: bare.1)
-      result = result.replacingOccurrences(of: base64(bare.0), with: base64(bare.1))
+      result = result.replacingOccurrences(of: base64(ofHex: bare.0), with: base64(ofHex: bare.1))
     }
     return result
   }
 
-  private func base64(_ hex: String) -> String {
-    var bytes: [UInt8] = []
-    var index = hex.startIndex
-    while index < hex.endIndex {
-      let next = hex.index(index, offsetBy: 2)
-      bytes.append(UInt8(hex[index..<next], radix: 16)!)
-      index = next
-    }
-    return Data(bytes).base64EncodedString()
-  }
 }

@@ -119,7 +119,7 @@ struct TraceJournalTests {
     #expect(try await store.trace(id: traceID).info.metadata[TraceInfo.modelIDKey] == final)
   }
 
-  @Test("a full queue spills to the journal instead of dropping; the exporter delivers every spilled trace, once, when it catches up")
+  @Test("a full queue spills to the journal instead of dropping, and holds no more than its bound; the exporter delivers every spilled trace, once, when it catches up")
   func fullQueueSpills() async throws {
     let fixture = try await TracingFixture()
     defer { fixture.remove() }
@@ -129,8 +129,13 @@ struct TraceJournalTests {
       trackingURI: "sqlite:///" + fixture.databasePath, experimentID: "0", modelID: nil, stateDirectory: nil,
       journalDirectory: journal, sourceMetadata: [:])
     let traces = (0..<2000).map { _ in sampleTrace() }
-    for trace in traces { exporter.export(trace, to: destination) }
+    var retained = 0
+    for trace in traces {
+      exporter.export(trace, to: destination)
+      retained = max(retained, exporter.retainedTraces)
+    }
     let counts = await exporter.flush(timeout: .seconds(120))
+    #expect(retained <= 2 * 10 + 5, "memory stays bounded: the queue's storage held \(retained) traces")
     #expect(counts.spilled > 0, "a queue of 10 overflows")
     #expect(counts.dropped == 0)
     #expect(counts.pending == 0)
