@@ -48,7 +48,8 @@ struct LoadBenchmark {
       + ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"))
     var rows: [Row] = []
     var failures: [String] = []
-    if stores.contains("sqlite") { await sqlitePhase(&rows, &failures) }
+    var sqliteCheck: (uri: String, modelID: String, expected: Int)?
+    if stores.contains("sqlite") { sqliteCheck = await sqlitePhase(&rows, &failures) }
     if stores.contains("server") { await serverPhase(&rows, &failures) }
     say("")
     let columns: [(String, Int)] = [
@@ -70,6 +71,13 @@ struct LoadBenchmark {
     let pairs = Dictionary(grouping: rows, by: { $0.label.split(separator: ":").first.map(String.init) ?? "" })
     for (store, group) in pairs.sorted(by: { $0.key < $1.key }) where group.count == 2 {
       printRatio("\(store): sustained Swift / Python", group[0].sustained / group[1].sustained)
+    }
+    fflush(nil)
+    // Last, as it takes longest: Python reads back everything the Swift run put in mlflow.db.
+    if let check = sqliteCheck {
+      say("mlflow.db: checking the Swift run with Python and the UI …")
+      oracle(uri: check.uri, modelID: check.modelID, expected: check.expected, label: "mlflow.db", &failures)
+      await ui(backendURI: check.uri, modelID: check.modelID, label: "mlflow.db", &failures)
     }
     if !failures.isEmpty {
       say("\nFAILED:")
@@ -96,34 +104,49 @@ struct LoadBenchmark {
       spanP99: report.span_p99, peakMemory: report.peak_memory, requests: requests)
   }
 
-  private func sqlitePhase(_ rows: inout [Row], _ failures: inout [String]) async {
+  /// Returns what the Python oracle and the UI check later.
+  private func sqlitePhase(
+    _ rows: inout [Row], _ failures: inout [String]
+  ) async -> (uri: String, modelID: String, expected: Int)? {
     let repository = setup.repository("app-sqlite", database: true)
     let database = repository + "/mlflow.db"
     let uri = "sqlite:///" + database
     if prefill > 0 {
       guard let template = setup.produce(Producer.Plan(repository: repository, seconds: 0, rate: 0, tasks: 1, traces: 1, warmUp: 0))
-      else { return failures.append("mlflow.db: the template trace failed") }
+      else {
+        failures.append("mlflow.db: the template trace failed")
+        return nil
+      }
       let id = GrowthBenchmark.text("SELECT request_id FROM trace_info LIMIT 1", in: database)
       if let problem = Prefill(databasePath: database, template: id, modelID: template.modelID + "0").run(count: prefill) {
-        return failures.append(problem)
+        failures.append(problem)
+        return nil
       }
     }
     say("mlflow.db: Swift at \(Int(rate)) traces/s …")
-    guard let swift = setup.produce(plan(repository, rate: rate)) else { return failures.append("mlflow.db: Swift producer failed") }
+    guard let swift = setup.produce(plan(repository, rate: rate)) else {
+      failures.append("mlflow.db: Swift producer failed")
+      return nil
+    }
     let count = LinkedTraceCount(databasePath: database, modelID: swift.modelID)
     let stored = count.traces() - 50
     rows.append(row("mlflow.db: Swift MLflowTracing", swift, offered: rate, stored: stored, requests: nil))
     check(swift, stored: stored, spans: count.spans() - 150, label: "mlflow.db", &failures)
-    oracle(uri: uri, modelID: swift.modelID, expected: swift.produced + 50, label: "mlflow.db", &failures)
-    await ui(backendURI: uri, modelID: swift.modelID, label: "mlflow.db", &failures)
-    guard python else { return }
+    let later = (uri, swift.modelID, swift.produced + 50)
+    guard python else { return later }
     say("mlflow.db: Python at \(Int(rate)) traces/s …")
-    let before = count.traces()
+    // Another repository (another version) on the same mlflow.db, so the Swift run's traces
+    // stay the only ones of its version for the check at the end.
+    let pythonRepository = setup.repository("app-sqlite-python", database: false)
     guard let report = setup.producePython(
-      repository: repository, trackingURI: uri, seconds: seconds, rate: rate, threads: tasks, drainLimit: drainLimit)
-    else { return failures.append("mlflow.db: Python producer failed") }
-    let after = LinkedTraceCount(databasePath: database, modelID: report.model_id).traces()
-    rows.append(pythonRow("mlflow.db: Python async export", report, offered: rate, stored: after - before, requests: nil))
+      repository: pythonRepository, trackingURI: uri, seconds: seconds, rate: rate, threads: tasks, drainLimit: drainLimit)
+    else {
+      failures.append("mlflow.db: Python producer failed")
+      return later
+    }
+    let pythonStored = LinkedTraceCount(databasePath: database, modelID: report.model_id).traces() - 50
+    rows.append(pythonRow("mlflow.db: Python async export", report, offered: rate, stored: pythonStored, requests: nil))
+    return later
   }
 
   private func serverPhase(_ rows: inout [Row], _ failures: inout [String]) async {
@@ -162,18 +185,18 @@ struct LoadBenchmark {
     await ui(server: server, modelID: swift.modelID, label: "server", &failures)
     guard python else { return }
     say("server: Python at \(Int(serverRate)) traces/s …")
-    let before = await linked(swift.modelID, "traces")
+    let pythonRepository = setup.repository("app-server-python", database: false)
     let pythonBefore = Self.requests(in: server.log)
     let pythonCPUBefore = Self.serverCPU(server)
     guard let report = setup.producePython(
-      repository: repository, trackingURI: server.url, seconds: seconds, rate: serverRate, threads: tasks,
+      repository: pythonRepository, trackingURI: server.url, seconds: seconds, rate: serverRate, threads: tasks,
       drainLimit: drainLimit)
     else { return failures.append("server: Python producer failed") }
     let pythonRequests = Self.requests(in: server.log) - pythonBefore
     let pythonCPU = Self.serverCPU(server) - pythonCPUBefore
-    let after = await linked(report.model_id, "traces")
+    let pythonStored = await linked(report.model_id, "traces") - 50
     var pythonServerRow = pythonRow(
-      "server: Python async export", report, offered: serverRate, stored: after - before, requests: pythonRequests)
+      "server: Python async export", report, offered: serverRate, stored: pythonStored, requests: pythonRequests)
     pythonServerRow.serverCPU = pythonCPU
     rows.append(pythonServerRow)
   }
