@@ -52,22 +52,8 @@ struct LoadBenchmark {
     if stores.contains("sqlite") { sqliteCheck = await sqlitePhase(&rows, &failures) }
     if stores.contains("server") { await serverPhase(&rows, &failures) }
     say("")
-    let columns: [(String, Int)] = [
-      ("store / producer", 34), ("offered/s", 10), ("produced", 10), ("stored", 10), ("sustained/s", 12), ("drain", 8),
-      ("spilled", 9), ("lost", 7), ("span p50", 10), ("span p99", 10), ("peak mem", 10), ("req/trace", 10),
-      ("server CPU/trace", 16),
-    ]
-    say(columns.map { $0.0.padding(to: $0.1) }.joined())
-    for row in rows {
-      let requests = row.requests.map { String(format: "%.3f", Double($0) / Double(max(1, row.stored))) } ?? "-"
-      let cells = [
-        row.label, String(Int(row.offered)), String(row.produced), String(row.stored), String(Int(row.sustained.rounded())),
-        String(format: "%.1f s", row.drainSeconds), String(row.spilled), String(row.dropped), formatDuration(row.spanP50),
-        formatDuration(row.spanP99), "\(row.peakMemory / 1_048_576) MB", requests,
-        row.serverCPU.map { formatDuration($0 / Double(max(1, row.stored))) } ?? "-",
-      ]
-      say(zip(cells, columns).map { $0.0.padding(to: $0.1.1) }.joined())
-    }
+    say(Self.columns.map { $0.0.padding(to: $0.1) }.joined())
+    for row in rows { say(Self.line(row)) }
     let pairs = Dictionary(grouping: rows, by: { $0.label.split(separator: ":").first.map(String.init) ?? "" })
     for (store, group) in pairs.sorted(by: { $0.key < $1.key }) where group.count == 2 {
       printRatio("\(store): sustained Swift / Python", group[0].sustained / group[1].sustained)
@@ -84,6 +70,30 @@ struct LoadBenchmark {
       for failure in failures { say("  " + failure) }
     }
     return failures.isEmpty
+  }
+
+  static let columns: [(String, Int)] = [
+    ("store / producer", 34), ("offered/s", 10), ("produced", 10), ("stored", 10), ("sustained/s", 12), ("drain", 8),
+    ("spilled", 9), ("lost", 7), ("span p50", 10), ("span p99", 10), ("peak mem", 10), ("req/trace", 10),
+    ("server CPU/trace", 16),
+  ]
+
+  /// Adds a row to the table and shows it at once.
+  static func add(_ rows: inout [Row], _ row: Row) {
+    say("  " + line(row))
+    rows.append(row)
+  }
+
+  /// One row of the table.
+  static func line(_ row: Row) -> String {
+    let requests = row.requests.map { String(format: "%.3f", Double($0) / Double(max(1, row.stored))) } ?? "-"
+    let cells = [
+      row.label, String(Int(row.offered)), String(row.produced), String(row.stored), String(Int(row.sustained.rounded())),
+      String(format: "%.1f s", row.drainSeconds), String(row.spilled), String(row.dropped), formatDuration(row.spanP50),
+      formatDuration(row.spanP99), "\(row.peakMemory / 1_048_576) MB", requests,
+      row.serverCPU.map { formatDuration($0 / Double(max(1, row.stored))) } ?? "-",
+    ]
+    return zip(cells, columns).map { $0.0.padding(to: $0.1.1) }.joined()
   }
 
   private func plan(_ repository: String, rate: Double) -> Producer.Plan {
@@ -130,7 +140,7 @@ struct LoadBenchmark {
     }
     let count = LinkedTraceCount(databasePath: database, modelID: swift.modelID)
     let stored = count.traces() - 50
-    rows.append(row("mlflow.db: Swift MLflowTracing", swift, offered: rate, stored: stored, requests: nil))
+    Self.add(&rows, row("mlflow.db: Swift MLflowTracing", swift, offered: rate, stored: stored, requests: nil))
     check(swift, stored: stored, spans: count.spans() - 150, label: "mlflow.db", &failures)
     let later = (uri, swift.modelID, swift.produced + 50)
     guard python else { return later }
@@ -145,7 +155,7 @@ struct LoadBenchmark {
       return later
     }
     let pythonStored = LinkedTraceCount(databasePath: database, modelID: report.model_id).traces() - 50
-    rows.append(pythonRow("mlflow.db: Python async export", report, offered: rate, stored: pythonStored, requests: nil))
+    Self.add(&rows, pythonRow("mlflow.db: Python async export", report, offered: rate, stored: pythonStored, requests: nil))
     return later
   }
 
@@ -179,7 +189,7 @@ struct LoadBenchmark {
     let stored = await linked(swift.modelID, "traces") - 50
     var swiftRow = row("server: Swift MLflowTracing", swift, offered: serverRate, stored: stored, requests: requests)
     swiftRow.serverCPU = cpu
-    rows.append(swiftRow)
+    Self.add(&rows, swiftRow)
     check(swift, stored: stored, spans: await linked(swift.modelID, "spans") - 150, label: "server", &failures)
     oracle(uri: server.url, modelID: swift.modelID, expected: swift.produced + 50, label: "server", &failures)
     await ui(server: server, modelID: swift.modelID, label: "server", &failures)
@@ -198,7 +208,7 @@ struct LoadBenchmark {
     var pythonServerRow = pythonRow(
       "server: Python async export", report, offered: serverRate, stored: pythonStored, requests: pythonRequests)
     pythonServerRow.serverCPU = pythonCPU
-    rows.append(pythonServerRow)
+    Self.add(&rows, pythonServerRow)
   }
 
   /// Every trace produced is stored, with its 3 spans; none spilled for good or dropped.

@@ -9,7 +9,8 @@ import Glibc
 
 /// The Swift app under load, run as a child process of its own (so its peak memory is its
 /// own): Git versioning enabled in `repository`, then `tasks` concurrent tasks each tracing the
-/// agent step at `rate / tasks` per second on a fixed schedule for `seconds` (or, with rate 0,
+/// agent step at `rate / tasks` per second on a fixed schedule for `seconds` (fewer when it falls
+/// behind the schedule; or, with rate 0,
 /// `traces` steps as fast as they go), then `flushTraces()`. Prints one JSON line.
 struct Producer {
   struct Plan: Codable {
@@ -74,6 +75,7 @@ struct Producer {
           // Tasks start spread over one interval, as requests arrive.
           let offset = interval * Double(task) / Double(plan.tasks)
           for index in 0..<perTask {
+            if interval > 0 && monotonicSeconds() - start >= plan.seconds { break }  // behind its schedule: time is up
             if interval > 0 {
               let due = start + offset + Double(index) * interval
               let wait = due - monotonicSeconds()

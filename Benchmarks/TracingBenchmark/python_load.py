@@ -41,6 +41,8 @@ start = time.perf_counter()
 def produce(task):
     offset = interval * task / threads
     for index in range(per_thread):
+        if time.perf_counter() - start >= seconds:
+            break  # behind its schedule: the time is up
         due = start + offset + index * interval
         wait = due - time.perf_counter()
         if wait > 0:
