@@ -233,7 +233,7 @@ struct LoadBenchmark {
           return_type="list")
       newest = everything if \(expected <= oracleSpansLimit ? "True" : "False") else mlflow.search_traces(
           model_id="\(modelID)", max_results=\(withSpans), return_type="list")
-      say(json.dumps({"count": len(everything), "ids": len({t.info.trace_id for t in everything}),
+      print(json.dumps({"count": len(everything), "ids": len({t.info.trace_id for t in everything}),
                         "complete": sum(1 for t in newest if len(t.data.spans) == 3), "checked": len(newest),
                         "seconds": time.perf_counter() - start}))
       """
