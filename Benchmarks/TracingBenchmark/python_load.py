@@ -20,6 +20,7 @@ os.chdir(sys.argv[1])
 seconds, rate, threads, drain_limit = float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
 import mlflow
 
+sys.dont_write_bytecode = True  # no __pycache__ in the package's sources
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from agent_step import traced_agent_step  # noqa: E402
 

@@ -20,6 +20,7 @@ traces = int(sys.argv[2])
 warmup = int(sys.argv[3])
 import mlflow
 
+sys.dont_write_bytecode = True  # no __pycache__ in the package's sources
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from agent_step import agent_step, traced_agent_step  # noqa: E402
 

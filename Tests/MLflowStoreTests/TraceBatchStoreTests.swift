@@ -32,12 +32,18 @@ struct TraceBatchStoreTests {
     let batch = [SampleTrace.make(modelID: model), copy, SampleTrace.make(modelID: model)]
     try await store.logTraces(batch)
     let raw = try RawDatabase(database)
-    let expected = try rows(of: single, in: raw).map { replacingIDs(of: single, by: copy, in: $0) }
-    let actual = try rows(of: copy, in: raw)
+    let expected = try rows(of: single, in: raw).map { replacingIDs(of: single, by: copy, in: $0) }.sorted()
+    let actual = try rows(of: copy, in: raw).sorted()
     #expect(actual == expected, "only in the batch's: \(actual.filter { !expected.contains($0) }); only alone: \(expected.filter { !actual.contains($0) })")
-    let counts = try raw.rows("SELECT (SELECT count(*) FROM trace_info) AS t, (SELECT count(*) FROM spans) AS s")
+    // Other tests share the server: count this batch's rows only.
+    let ids = batch.map { "'\($0.info.traceID)'" }.joined(separator: ", ")
+    let countRows = "SELECT (SELECT count(*) FROM trace_info WHERE request_id IN (\(ids))) AS t, "
+      + "(SELECT count(*) FROM spans WHERE trace_id IN (\(ids))) AS s, "
+      + "(SELECT count(*) FROM trace_request_metadata WHERE request_id IN (\(ids))) AS m"
+    let counts = try raw.rows(countRows)
+    #expect(counts.first?["t"] as? Int64 == 3 && counts.first?["s"] as? Int64 == 6)
     try await store.logTraces(batch)
-    #expect(try raw.rows("SELECT (SELECT count(*) FROM trace_info) AS t, (SELECT count(*) FROM spans) AS s") == counts)
+    #expect(try raw.rows(countRows) == counts)
     let found = try await store.searchTraces(experimentIDs: ["0"], modelID: model, maxResults: 10, pageToken: nil)
     #expect(found.traces.count == 4)
   }
