@@ -108,8 +108,11 @@ let package = Package(
       path: "Benchmarks/VersioningBenchmark", exclude: ["python_enable.py"], swiftSettings: strictSettings),
     .executableTarget(
       name: "TracingBenchmark",
-      dependencies: ["MLflowTracing", "GitVersioning", "MLflowStore", "CSQLite", "ChildProcess", "BenchmarkSupport"],
-      path: "Benchmarks/TracingBenchmark", exclude: ["python_trace.py"], swiftSettings: strictSettings),
+      dependencies: [
+        "MLflowTracing", "GitVersioning", "MLflowStore", "CSQLite", "ChildProcess", "BenchmarkSupport", "TestSupport",
+      ],
+      path: "Benchmarks/TracingBenchmark", exclude: ["python_trace.py", "python_load.py", "agent_step.py"],
+      swiftSettings: strictSettings),
     .executableTarget(
       name: "CompareBenchmark", dependencies: ["GitVersioning", "MLflowStore", "ChildProcess", "BenchmarkSupport"],
       path: "Benchmarks/CompareBenchmark", exclude: ["python_compare.py"], swiftSettings: strictSettings),

@@ -8,6 +8,17 @@
 //
 // Run from the package root; --swift-only skips Python (e.g. to profile the Swift side). Rounds
 // interleave the candidates; medians over rounds.
+//
+// Two more benchmarks share the agent step:
+//
+//   swift run -c release TracingBenchmark load [--seconds 60] [--rate 5000] [--server-rate 1000]
+//       [--tasks 16] [--prefill N] [--stores sqlite,server] [--no-python] [--drain-limit 120] [--oracle-spans 20000]
+//   swift run -c release TracingBenchmark growth [--traces 20000] [--sizes 0,100000,1000000] [--prefill-cache DIR]
+//
+// `load`: a server's load (16 tasks at a fixed rate) against mlflow.db and against a local
+// `mlflow server` on PostgreSQL, next to Python's async export under the same load; then Python
+// (search_traces) and the MLflow UI check what was stored (LoadBenchmark). `growth`: export
+// throughput into mlflow.db as it grows to a million traces (GrowthBenchmark).
 
 import BenchmarkSupport
 import ChildProcess
@@ -17,6 +28,8 @@ import MLflowTracing
 #if canImport(Glibc)
 import Glibc
 #endif
+
+if let status = await runSubcommand(Array(CommandLine.arguments.dropFirst())) { exit(status) }
 
 var rounds = 5
 var traces = 300

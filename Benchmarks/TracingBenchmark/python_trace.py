@@ -19,40 +19,14 @@ os.chdir(sys.argv[1])
 traces = int(sys.argv[2])
 warmup = int(sys.argv[3])
 import mlflow
-from mlflow.entities import SpanType
+
+sys.dont_write_bytecode = True  # no __pycache__ in the package's sources
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from agent_step import agent_step, traced_agent_step  # noqa: E402
 
 logging.getLogger("mlflow").setLevel(logging.ERROR)
 model_id = mlflow.genai.enable_git_model_versioning().active_model.model_id
 database = os.environ["MLFLOW_TRACKING_URI"].removeprefix("sqlite:///")
-
-
-def retrieve(query):
-    return [f"doc-1 about {query}", "doc-2"]
-
-
-def generate(question, documents):
-    return {"answer": f"{len(documents)} documents on {question}", "model": "stub"}
-
-
-def agent_step(question):
-    documents = retrieve(question)
-    return generate(question, documents)
-
-
-@mlflow.trace(name="retrieve", span_type=SpanType.TOOL)
-def traced_retrieve(query):
-    return [f"doc-1 about {query}", "doc-2"]
-
-
-@mlflow.trace(name="generate", span_type=SpanType.LLM)
-def traced_generate(question, documents):
-    return {"answer": f"{len(documents)} documents on {question}", "model": "stub"}
-
-
-@mlflow.trace(name="agent_step", span_type=SpanType.AGENT)
-def traced_agent_step(question):
-    documents = traced_retrieve(question)
-    return traced_generate(question, documents)
 
 
 def linked(table_join):

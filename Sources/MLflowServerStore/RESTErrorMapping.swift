@@ -30,6 +30,10 @@ enum RESTErrorMapping {
       return MLflowStoreError(code: .alreadyExists, message: "\(context)\(said)")
     case ("INVALID_STATE"?, _):
       return MLflowStoreError(code: .invalidState, message: "\(context)\(said)")
+    case ("INVALID_PARAMETER_VALUE"?, _) where serverMessage?.contains("must be in the 'active' state") == true:
+      // MLflow's SQL store says a deleted experiment is an invalid parameter; the SQLite store
+      // (and this protocol) call it an invalid state: restoring the experiment fixes it.
+      return MLflowStoreError(code: .invalidState, message: "\(context)\(said)")
     case ("ENDPOINT_NOT_FOUND"?, _), (nil, 404), (nil, 405):
       return MLflowStoreError(
         code: .unexpectedResponse,

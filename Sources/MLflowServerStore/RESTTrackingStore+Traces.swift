@@ -12,21 +12,74 @@ extension RESTTrackingStore {
     } catch where error.code == .traceNotFound {
       // The ID is free.
     }
-    var spans = RESTRequest("POST", "/v1/traces", action: "log the spans of trace \(traceID)")
-    spans.body = OTLPSpans.exportRequest(trace.spans)
-    spans.headers = [("x-mlflow-experiment-id", trace.info.experimentID)]
-    spans.notFound = .experimentNotFound
-    _ = try await client.send(spans)
+    try await logSpans(trace.spans, experimentID: trace.info.experimentID, action: "log the spans of trace \(traceID)")
+    try await startTrace(trace.info)
+    return try await traceInfo(id: traceID)
+  }
 
-    var info = trace.info
+  public func logTraces(_ traces: [Trace]) async throws(MLflowStoreError) {
+    var experiments: [String] = []
+    for trace in traces {
+      try EntityValidation.validate(trace)
+      _ = try EntityValidation.experimentNumber(trace.info.experimentID)
+      if !experiments.contains(trace.info.experimentID) { experiments.append(trace.info.experimentID) }
+    }
+    // The infos first: a trace the spans request finds already started is only updated, while
+    // one it creates makes the StartTraceV3 that follows take the server's slower merge path.
+    var next = 0
+    let failure = await withTaskGroup(of: MLflowStoreError?.self) { group -> MLflowStoreError? in
+      func startNext() {
+        guard next < traces.count else { return }
+        let info = traces[next].info
+        next += 1
+        group.addTask {
+          do throws(MLflowStoreError) {
+            try await self.startTrace(info)
+            return nil
+          } catch {
+            return error
+          }
+        }
+      }
+      for _ in 0..<Self.concurrentTraceInfos { startNext() }
+      while let outcome = await group.next() {
+        if let error = outcome {
+          group.cancelAll()
+          return error
+        }
+        startNext()
+      }
+      return nil
+    }
+    if let failure { throw failure }
+    for experimentID in experiments {
+      let spans = traces.filter { $0.info.experimentID == experimentID }.flatMap(\.spans)
+      try await logSpans(spans, experimentID: experimentID, action: "log the spans of \(traces.count) traces")
+    }
+  }
+
+  /// `StartTraceV3` requests in flight at once while a batch is stored.
+  static let concurrentTraceInfos = 8
+
+  /// Sends spans (of one or many traces of one experiment) by OTLP/HTTP, in one request.
+  private func logSpans(_ spans: [Span], experimentID: String, action: String) async throws(MLflowStoreError) {
+    var request = RESTRequest("POST", "/v1/traces", action: action)
+    request.body = OTLPSpans.exportRequest(spans)
+    request.headers = [("x-mlflow-experiment-id", experimentID)]
+    request.notFound = .experimentNotFound
+    _ = try await client.send(request)
+  }
+
+  /// `StartTraceV3`: the trace's info, metadata and tags; a trace the server has is merged.
+  private func startTrace(_ trace: TraceInfo) async throws(MLflowStoreError) {
+    var info = trace
     info.requestPreview = info.requestPreview.map(EntityValidation.preview)
     info.responsePreview = info.responsePreview.map(EntityValidation.preview)
     if info.metadata[TraceInfo.schemaVersionKey] == nil { info.metadata[TraceInfo.schemaVersionKey] = "3" }
-    var start = RESTRequest("POST", "/api/3.0/mlflow/traces", action: "log trace \(traceID)")
+    var start = RESTRequest("POST", "/api/3.0/mlflow/traces", action: "log trace \(info.traceID)")
     start.body = .object([("trace", .object([("trace_info", TraceInfoJSON.json(info))]))])
     start.notFound = .experimentNotFound
     _ = try await client.send(start)
-    return try await traceInfo(id: traceID)
   }
 
   /// The stored info of one trace, without spans.

@@ -24,6 +24,20 @@ package enum Identifiers {
     return hex(bytes.prefix(count))
   }
 
+  /// 16 bytes as lowercase hex: the current time in milliseconds since the Unix epoch (6 bytes,
+  /// big-endian), then 10 random bytes — the layout of a UUIDv7, and random in the right-most 7
+  /// bytes as W3C Trace Context (level 2) asks of trace IDs.
+  package static func timeOrderedHex(milliseconds: Int64) -> String {
+    var generator = SystemRandomNumberGenerator()
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(22)
+    for shift in stride(from: 40, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: milliseconds >> Int64(shift))) }
+    while bytes.count < 16 {
+      withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) }
+    }
+    return hex(bytes.prefix(16))
+  }
+
   /// `true` when `text` is exactly `digits` lowercase hex digits.
   package static func isLowercaseHex(_ text: some StringProtocol, digits: Int) -> Bool {
     text.utf8.count == digits && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }

@@ -94,6 +94,19 @@ public protocol TrackingStore: Sendable {
   ///   `.experimentNotFound` / `.invalidState` for a missing or deleted experiment.
   func logTrace(_ trace: Trace) async throws(MLflowStoreError) -> TraceInfo
 
+  /// Stores finished traces together, in as few round trips as the store allows: one SQLite
+  /// transaction; on a tracking server one `StartTraceV3` per trace (the only call that sets a
+  /// trace's metadata, such as its `mlflow.modelId` link) and one OTLP request per experiment
+  /// for all their spans. A trace whose ID is stored already is left as it is, so a batch whose
+  /// delivery was interrupted can be sent again: each trace ends up stored once.
+  ///
+  /// On `mlflow.db` the batch is stored whole or not at all. On a server, a failure can leave
+  /// part of it stored; sending the batch again completes it.
+  ///
+  /// - Throws: What ``logTrace(_:)`` throws for any trace of the batch (except
+  ///   `.alreadyExists`); the message names the trace when one is at fault.
+  func logTraces(_ traces: [Trace]) async throws(MLflowStoreError)
+
   /// One page of the traces in `experimentIDs`, newest first, optionally only those linked to
   /// a logged model (metadata `mlflow.modelId`).
   func searchTraces(

@@ -13,12 +13,14 @@ import Glibc
 
 /// Traces waiting for their store: one private JSON file per trace (`<trace ID>.json`, mode
 /// 0600, in a 0700 folder), in the repository's `<git common dir>/mlflow-git/traces` (or
-/// `~/.local/state/mlflow-git/traces` outside a repository).
+/// `~/.local/state/mlflow-git/traces` outside a repository). Traces go there when their store
+/// cannot take them, and when the exporter's queue is full (they are *spilled*).
 ///
 /// One file per trace makes delivery exactly-once without bookkeeping: a file is removed only
 /// after its store has the trace, and a store that already has it (a delivery interrupted
-/// between the two) answers "already exists", which counts as delivered. Deliveries are
-/// serialized by a lock in the folder.
+/// between the two) keeps it as it is. Deliveries send the traces in batches, split a batch the
+/// store refuses so that one bad trace never holds back the others, and are serialized by a
+/// lock in the folder.
 ///
 /// # Usage
 /// ```swift
@@ -53,8 +55,12 @@ public struct TraceJournal: Sendable {
     public var remaining = 0
     /// Files that are not readable traces; they are left in place, renamed `*.corrupt`.
     public var unreadable = 0
-    /// Why some traces are still waiting, when it is known.
+    /// Traces their store refused as invalid; they are left in place, renamed `*.rejected`.
+    public var rejected = 0
+    /// Why some traces are still waiting or were rejected, when it is known.
     public var problem: String?
+    /// The bytes of the files removed.
+    var bytesRemoved = 0
 
     public init() {}
   }
@@ -70,14 +76,22 @@ public struct TraceJournal: Sendable {
   /// The number of traces waiting.
   public var count: Int { fileNames().count }
 
-  /// Saves a trace that its store could not take.
-  func save(_ pending: TraceExporter.Pending) throws {
+  /// The bytes the waiting traces take on disk.
+  var byteCount: Int { fileNames().reduce(0) { $0 + (PrivateFiles.size(of: directory + "/" + $1) ?? 0) } }
+
+  /// Saves a trace that its store could not take; returns the bytes written.
+  ///
+  /// - Parameter durable: `false` skips the `fsync`: the trace survives the process being
+  ///   killed, not a system crash (a file left empty is then set aside as `*.corrupt`).
+  @discardableResult
+  func save(_ pending: TraceExporter.Pending, durable: Bool = true) throws -> Int {
     try PrivateFiles.createDirectory(directory)
     let entry = Entry(
       trackingURI: pending.destination.trackingURI, trace: pending.trace,
       experimentName: pending.destination.experimentName)
     let data = try JSONEncoder().encode(entry)
-    try PrivateFiles.replace(path(of: pending.trace.info.traceID), with: Array(data))
+    try PrivateFiles.replace(path(of: pending.trace.info.traceID), with: Array(data), durable: durable)
+    return data.count
   }
 
   /// Stores the journaled traces (only those for `trackingURI`, when given) and removes them
@@ -90,6 +104,14 @@ public struct TraceJournal: Sendable {
     trackingURI: String? = nil,
     environment: [String: String] = ProcessInfo.processInfo.environment
   ) async -> Report {
+    await deliver(
+      trackingURI: trackingURI, limit: nil, batchLimits: BatchLimits(environment: environment),
+      stores: StoreAccess(environment: environment, relativeTo: "/"))
+  }
+
+  /// Delivers at most `limit` traces (all with `nil`), in batches within `batchLimits`,
+  /// through `stores`.
+  func deliver(trackingURI: String?, limit: Int?, batchLimits: BatchLimits, stores: StoreAccess) async -> Report {
     var report = Report()
     let names = fileNames()
     guard !names.isEmpty else { return report }
@@ -107,11 +129,16 @@ public struct TraceJournal: Sendable {
     }
     defer { lock.release() }
 
-    var stores: [String: any TrackingStore] = [:]
-    var experiments: [String: String] = [:]
     var unreachable: Set<String> = []
+    var batches = BatchCollector<JournaledTrace>(limits: batchLimits)
     let decoder = JSONDecoder()
+    var taken = 0
+    var links = TraceLink.Cache(stateDirectory: stateDirectory)
     for name in names {
+      if let limit, taken >= limit {
+        report.remaining += 1
+        continue
+      }
       let path = directory + "/" + name
       guard let bytes = try? PrivateFiles.read(path) else { continue }  // delivered meanwhile
       guard let decoded = try? decoder.decode(Entry.self, from: Data(bytes)) else {
@@ -120,52 +147,73 @@ public struct TraceJournal: Sendable {
         continue
       }
       if let trackingURI, decoded.trackingURI != trackingURI { continue }
-      guard let linked = TraceLink.linked(decoded.trace, stateDirectory: stateDirectory) else {
+      if unreachable.contains(decoded.trackingURI) {
         report.remaining += 1
         continue
       }
-      var entry = decoded
-      entry.trace = linked
-      if unreachable.contains(entry.trackingURI) {
+      guard let linked = links.linked(decoded.trace) else {
         report.remaining += 1
         continue
       }
-      do throws(MLflowStoreError) {
-        let store: any TrackingStore
-        if let cached = stores[entry.trackingURI] {
-          store = cached
-        } else {
-          let uri = try TrackingURI.reconnecting(
-            to: entry.trackingURI, environment: environment, relativeTo: "/",
-            settingName: "the journaled trace's tracking URI")
-          store = try await TrackingStores.open(uri, environment: environment)
-          stores[entry.trackingURI] = store
-        }
-        if entry.trace.info.experimentID.isEmpty {
-          let selection = entry.trackingURI + "\u{0}" + (entry.experimentName ?? "")
-          if let id = experiments[selection] {
-            entry.trace.info.experimentID = id
-          } else {
-            let id = try await ExperimentSelection.resolve(
-              in: store, environment: TraceJournal.selecting(entry.experimentName, in: environment)
-            ).experimentID
-            experiments[selection] = id
-            entry.trace.info.experimentID = id
-          }
-        }
-        do throws(MLflowStoreError) {
-          _ = try await store.logTrace(entry.trace)
-        } catch where error.code == .alreadyExists {
-        }
-        unlink(path)
-        report.delivered += 1
-      } catch {
-        unreachable.insert(entry.trackingURI)
-        report.remaining += 1
-        report.problem = "\(entry.trackingURI): \(error)"
+      taken += 1
+      let item = JournaledTrace(path: path, bytes: bytes.count, trace: linked, experimentName: decoded.experimentName)
+      if let full = batches.add(item, bytes: bytes.count, uri: decoded.trackingURI) {
+        await send(full, &report, &unreachable, stores)
       }
     }
+    for batch in batches.drain() { await send(batch, &report, &unreachable, stores) }
     return report
+  }
+
+  /// One trace read from its file.
+  struct JournaledTrace: Sendable {
+    var path: String
+    var bytes: Int
+    var trace: Trace
+    var experimentName: String?
+  }
+
+  private func send(
+    _ batch: (uri: String, items: [JournaledTrace]),
+    _ report: inout Report,
+    _ unreachable: inout Set<String>,
+    _ stores: StoreAccess
+  ) async {
+    guard !unreachable.contains(batch.uri) else {
+      report.remaining += batch.items.count
+      return
+    }
+    var traces = batch.items.map(\.trace)
+    let outcome: BatchDelivery.Outcome
+    do throws(MLflowStoreError) {
+      let store = try await stores.store(batch.uri)
+      for index in traces.indices where traces[index].info.experimentID.isEmpty {
+        traces[index].info.experimentID = try await stores.experimentID(
+          batch.uri, batch.items[index].experimentName, store)
+      }
+      outcome = await BatchDelivery.store(traces, in: store)
+    } catch {
+      outcome = BatchDelivery.Outcome(unavailable: Array(traces.indices), error: error)
+    }
+    for index in outcome.stored {
+      unlink(batch.items[index].path)
+      report.delivered += 1
+      report.bytesRemoved += batch.items[index].bytes
+    }
+    for (index, error) in outcome.refused {
+      if error.code == .invalidArgument {
+        rename(batch.items[index].path, batch.items[index].path + ".rejected")
+        report.rejected += 1
+      } else {
+        report.remaining += 1
+      }
+      report.problem = "\(batch.uri): \(error)"
+    }
+    if let error = outcome.unavailableError {
+      unreachable.insert(batch.uri)
+      report.remaining += outcome.unavailable.count
+      report.problem = "\(batch.uri): \(error)"
+    }
   }
 
   /// `environment`, selecting the experiment named `name` when there is one.
@@ -179,9 +227,36 @@ public struct TraceJournal: Sendable {
 
   private func path(of traceID: String) -> String { directory + "/" + traceID + ".json" }
 
-  /// The journaled traces' file names, oldest trace ID order not guaranteed.
+  /// The journaled traces' file names, in trace ID order (time order for IDs made here).
   private func fileNames() -> [String] {
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
     return names.filter { $0.hasPrefix("tr-") && $0.hasSuffix(".json") }.sorted()
+  }
+}
+
+/// How to reach the stores of journaled traces: opened on first use (credentials and
+/// experiment selection from `environment`), or the exporter's own.
+struct StoreAccess: Sendable {
+  var store: @Sendable (String) async throws(MLflowStoreError) -> any TrackingStore
+  /// The experiment of a trace without an ID: (tracking URI, the experiment its version named, store).
+  var experimentID: @Sendable (String, String?, any TrackingStore) async throws(MLflowStoreError) -> String
+
+  init(
+    store: @escaping @Sendable (String) async throws(MLflowStoreError) -> any TrackingStore,
+    experimentID: @escaping @Sendable (String, String?, any TrackingStore) async throws(MLflowStoreError) -> String
+  ) {
+    self.store = store
+    self.experimentID = experimentID
+  }
+
+  /// Stores opened from their URIs (once each) with `environment`'s settings.
+  init(environment: [String: String], relativeTo directory: String) {
+    let cache = StoreCache()
+    store = { (uri) throws(MLflowStoreError) in
+      try await cache.store(for: uri, environment: environment, relativeTo: directory)
+    }
+    experimentID = { (uri, name, store) throws(MLflowStoreError) in
+      try await cache.experimentID(for: uri, named: name, in: store, environment: environment)
+    }
   }
 }

@@ -10,6 +10,23 @@ enum TraceLink: Equatable {
   /// Keep it journaled: its version's final ID is not known yet.
   case hold
 
+  /// The links of many traces, looked up once per model ID (a lookup reads the repository's
+  /// state files).
+  struct Cache {
+    let stateDirectory: String?
+    private var links: [String: TraceLink] = [:]
+
+    init(stateDirectory: String?) { self.stateDirectory = stateDirectory }
+
+    /// `trace`, re-linked if its model ID changed at delivery; `nil` when it must wait.
+    mutating func linked(_ trace: Trace) -> Trace? {
+      guard let modelID = trace.info.metadata[TraceInfo.modelIDKey] else { return trace }
+      let link = links[modelID] ?? TraceLink.of(trace, stateDirectory: stateDirectory)
+      links[modelID] = link
+      return TraceLink.linked(trace, by: link)
+    }
+  }
+
   /// The link of `trace`, whose version's repository keeps its state in `stateDirectory`.
   static func of(_ trace: Trace, stateDirectory: String?) -> TraceLink {
     guard let modelID = trace.info.metadata[TraceInfo.modelIDKey], let stateDirectory else {
@@ -24,7 +41,12 @@ enum TraceLink: Equatable {
 
   /// `trace`, re-linked if its model ID changed at delivery; `nil` when it must wait.
   static func linked(_ trace: Trace, stateDirectory: String?) -> Trace? {
-    switch of(trace, stateDirectory: stateDirectory) {
+    linked(trace, by: of(trace, stateDirectory: stateDirectory))
+  }
+
+  /// `trace` as `link` says: re-linked, unchanged, or `nil` when it must wait.
+  static func linked(_ trace: Trace, by link: TraceLink) -> Trace? {
+    switch link {
     case .hold: return nil
     case .send(nil): return trace
     case .send(let final?):

@@ -1,12 +1,15 @@
 import MLflowStore
 
 /// Waits until the traces recorded so far are stored (or journaled, when their store is
-/// unreachable), at most `timeout`. Traces are also flushed at normal process exit.
+/// unreachable), and those spilled to the trace journal while the queue was full are delivered,
+/// at most `timeout`. Traces are also flushed at normal process exit.
 ///
 /// # Usage
 /// ```swift
 /// let counts = await flushTraces()
 /// if counts.journaled > 0 { print("\(counts.journaled) traces wait for the store") }
+/// if counts.dropped > 0 { print("\(counts.dropped) traces were lost; see the warning") }
+/// print("\(counts.pending) still queued, \(counts.spilled) spilled to the journal")
 /// ```
 @discardableResult
 public func flushTraces(timeout: Duration = .seconds(30)) async -> TraceExportCounts {
@@ -37,7 +40,8 @@ public func searchTraces(modelID: String? = nil, maxResults: Int = 100) async th
     if let known = destination.experimentID {
       experimentID = known
     } else {
-      experimentID = try await exporter.experimentID(for: destination.trackingURI, in: store)
+      experimentID = try await exporter.experimentID(
+        for: destination.trackingURI, named: destination.experimentName, in: store)
     }
     var traces: [TraceInfo] = []
     var pageToken: String?

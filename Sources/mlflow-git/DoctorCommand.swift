@@ -133,12 +133,32 @@ struct DoctorCommand: ParsableCommand {
             + (provisional > 0 ? " (\(provisional) with provisional IDs)" : ""),
         fix: undelivered.isEmpty ? nil : "create the store (`mlflow ui` or `mlflow db upgrade`) or bring the server back, "
           + "then `mlflow-git sync`"))
-    let waitingTraces = TraceJournal(stateDirectory: repository.commonDirectory + "/mlflow-git").count
+    let traceJournal = TraceJournal(stateDirectory: repository.commonDirectory + "/mlflow-git")
+    let waitingTraces = traceJournal.count
+    let counters = traceJournal.counters
+    var detail = waitingTraces == 0 ? "nothing waiting" : "\(waitingTraces) traces wait for their store"
+    detail += "; \(counters.spilled) spilled from a full queue, \(counters.dropped) dropped past the journal's bound"
+    if let last = counters.lastDropped {
+      var seconds = time_t(last / 1000)
+      var parts = tm()
+      var text = [UInt8](repeating: 0, count: 32)
+      gmtime_r(&seconds, &parts)
+      let length = text.withUnsafeMutableBufferPointer { buffer in
+        buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+          strftime($0, buffer.count, "%Y-%m-%d %H:%M:%S UTC", &parts)
+        }
+      }
+      detail += " (the last at \(String(decoding: text.prefix(length), as: UTF8.self)))"
+    }
+    var fixes: [String] = []
+    if waitingTraces > 0 { fixes.append("run `mlflow-git sync` once the store is reachable") }
+    if counters.dropped > 0 {
+      fixes.append("traces were lost: deliver the journal more often (`mlflow-git sync`) or raise MLFLOW_GIT_TRACE_JOURNAL_MB")
+    }
     checks.append(
       Check(
-        name: "trace journal", ok: waitingTraces == 0,
-        detail: waitingTraces == 0 ? "nothing waiting" : "\(waitingTraces) traces wait for their store",
-        fix: waitingTraces == 0 ? nil : "run `mlflow-git sync` once the store is reachable"))
+        name: "trace journal", ok: waitingTraces == 0 && counters.dropped == 0, detail: detail,
+        fix: fixes.isEmpty ? nil : fixes.joined(separator: "; ")))
     if let log = VersionIndexReport.workerLogTail(of: repository, lines: 3), !log.isEmpty {
       checks.append(Check(name: "worker log", ok: true, detail: log.joined(separator: "\n    ")))
     }

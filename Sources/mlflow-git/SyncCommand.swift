@@ -91,7 +91,7 @@ struct SyncCommand: ParsableCommand {
           ("malformed", .int(report.malformed)), ("pending", .int(report.pending)),
           ("problem", report.problem.map { JSONValue.string($0.description) } ?? .null),
           ("tracesDelivered", .int(traces.delivered)), ("tracesWaiting", .int(traces.remaining)),
-          ("tracesUnreadable", .int(traces.unreadable)),
+          ("tracesUnreadable", .int(traces.unreadable)), ("tracesRejected", .int(traces.rejected)),
           ("tracesProblem", traces.problem.map(JSONValue.string) ?? .null),
         ]))
     } else {
@@ -100,15 +100,19 @@ struct SyncCommand: ParsableCommand {
           + (report.malformed > 0 ? ", \(report.malformed) unreadable lines skipped" : "")
           + (report.pending > 0 ? ", \(report.pending) still waiting" : "")
           + (report.undelivered > 0 ? ", \(report.undelivered) undelivered (they have their model IDs)" : ""))
-      if traces.delivered + traces.remaining + traces.unreadable > 0 {
+      if traces.delivered + traces.remaining + traces.unreadable + traces.rejected > 0 {
         print(
           "\(traces.delivered) journaled traces stored"
             + (traces.remaining > 0 ? ", \(traces.remaining) still waiting" : "")
-            + (traces.unreadable > 0 ? ", \(traces.unreadable) unreadable (kept as *.corrupt)" : ""))
+            + (traces.unreadable > 0 ? ", \(traces.unreadable) unreadable (kept as *.corrupt)" : "")
+            + (traces.rejected > 0 ? ", \(traces.rejected) refused by the store as invalid (kept as *.rejected)" : ""))
       }
     }
     if let problem = traces.problem {
-      printError("traces stay journaled until their store is available: \(problem)")
+      printError(
+        traces.remaining > 0
+          ? "traces stay journaled until their store is available: \(problem)"
+          : "the store refused some journaled traces: \(problem)")
     }
     if let problem = report.problem {
       if report.pending > 0 {

@@ -202,15 +202,4 @@ struct PythonInteropTests {
     row["content"] = json
     return row
   }
-
-  private func base64(ofHex hex: Substring) -> String {
-    var bytes: [UInt8] = []
-    var index = hex.startIndex
-    while index < hex.endIndex {
-      let next = hex.index(index, offsetBy: 2)
-      bytes.append(UInt8(hex[index..<next], radix: 16)!)
-      index = next
-    }
-    return Data(bytes).base64EncodedString()
-  }
 }

@@ -119,30 +119,72 @@ struct TraceJournalTests {
     #expect(try await store.trace(id: traceID).info.metadata[TraceInfo.modelIDKey] == final)
   }
 
-  @Test("a full queue drops traces, counts them and accounts for every trace")
-  func boundedQueue() async throws {
+  @Test("a full queue spills to the journal instead of dropping, and holds no more than its bound; the exporter delivers every spilled trace, once, when it catches up")
+  func fullQueueSpills() async throws {
     let fixture = try await TracingFixture()
     defer { fixture.remove() }
-    let exporter = TraceExporter(environment: ["MLFLOW_GIT_TRACE_QUEUE_SIZE": "1"])
+    let journal = fixture.scratch.root + "/traces"
+    let exporter = TraceExporter(environment: ["MLFLOW_GIT_TRACE_QUEUE_SIZE": "10", "MLFLOW_GIT_TRACE_BATCH_SIZE": "5"])
     let destination = TraceDestination(
       trackingURI: "sqlite:///" + fixture.databasePath, experimentID: "0", modelID: nil, stateDirectory: nil,
-      journalDirectory: fixture.scratch.root + "/traces", sourceMetadata: [:])
-    for _ in 0..<300 {
-      let traceID = TraceInfo.newTraceID()
-      let start = TracingClock.nowNanoseconds()
-      exporter.export(
-        Trace(
-          info: TraceInfo(traceID: traceID, experimentID: "0", requestTime: start / 1_000_000),
-          spans: [Span(traceID: traceID, spanID: Span.newSpanID(), name: "root", startTime: start, endTime: start + 1)]),
-        to: destination)
+      journalDirectory: journal, sourceMetadata: [:])
+    let traces = (0..<2000).map { _ in sampleTrace() }
+    var retained = 0
+    for trace in traces {
+      exporter.export(trace, to: destination)
+      retained = max(retained, exporter.retainedTraces)
     }
-    let counts = await exporter.flush(timeout: .seconds(30))
-    #expect(counts.dropped > 0)
-    #expect(counts.stored + counts.dropped == 300)
+    let counts = await exporter.flush(timeout: .seconds(120))
+    #expect(retained <= 2 * 10 + 5, "memory stays bounded: the queue's storage held \(retained) traces")
+    #expect(counts.spilled > 0, "a queue of 10 overflows")
+    #expect(counts.dropped == 0)
     #expect(counts.pending == 0)
-    let page = try await fixture.store().searchTraces(experimentIDs: ["0"], modelID: nil, maxResults: 1000, pageToken: nil)
-    #expect(page.traces.count == counts.stored)
+    #expect(counts.stored + counts.spilled == traces.count)
+    #expect(counts.storedFromJournal == counts.spilled, "every spilled trace delivered by the exporter itself")
+    #expect(TraceJournal(directory: journal).count == 0)
+    #expect(TraceJournal(directory: journal).counters.spilled == counts.spilled, "\(String(describing: try? String(contentsOfFile: journal + "/counters.json", encoding: .utf8))) \(String(describing: try? FileManager.default.contentsOfDirectory(atPath: journal)))")
+    let page = try await fixture.store().searchTraces(experimentIDs: ["0"], modelID: nil, maxResults: 5000, pageToken: nil)
+    #expect(page.traces.count == traces.count)
+    #expect(Set(page.traces.map(\.traceID)) == Set(traces.map(\.info.traceID)))
   }
+
+  @Test("past the journal's disk bound traces are dropped, counted in flushTraces() and the journal's counters, and `doctor` reports them")
+  func journalBoundDrops() async throws {
+    let fixture = try await TracingFixture()
+    defer { fixture.remove() }
+    let stateDirectory = fixture.repo + "/.git/mlflow-git"
+    let journal = TraceJournal(stateDirectory: stateDirectory)
+    // A store that is not there yet: every trace goes to the journal, which holds about 10.
+    let exporter = TraceExporter(environment: ["MLFLOW_GIT_TRACE_JOURNAL_MB": "0.01"])
+    let destination = TraceDestination(
+      trackingURI: "sqlite:///" + fixture.scratch.root + "/missing/mlflow.db", experimentID: "0", modelID: nil,
+      stateDirectory: stateDirectory, journalDirectory: journal.directory, sourceMetadata: [:])
+    for _ in 0..<50 { exporter.export(sampleTrace(), to: destination) }
+    let counts = await exporter.flush(timeout: .seconds(60))
+    #expect(counts.journaled > 0)
+    #expect(counts.dropped > 0)
+    #expect(counts.journaled + counts.dropped == 50)
+    #expect(journal.count == counts.journaled)
+    #expect(journal.counters.dropped == counts.dropped)
+    let doctor = try await runCLI(["doctor", "--json"], in: fixture.repo, environment: fixture.environment)
+    #expect(doctor.standardOutputText.contains("\(counts.journaled) traces wait for their store"), "\(doctor.standardOutputText)")
+    #expect(doctor.standardOutputText.contains("\(counts.dropped) dropped past the journal's bound"))
+  }
+}
+
+/// A finished one-span trace in experiment 0.
+func sampleTrace(spans: Int = 1, attributes: [String: String] = [:]) -> Trace {
+  let traceID = TraceInfo.newTraceID()
+  let start = TracingClock.nowNanoseconds()
+  let root = Span.newSpanID()
+  var all = [Span(traceID: traceID, spanID: root, name: "root", startTime: start, endTime: start + 1000)]
+  all[0].attributes = attributes
+  for index in 1..<max(1, spans) {
+    all.append(
+      Span(traceID: traceID, spanID: Span.newSpanID(), parentSpanID: root, name: "child-\(index)", startTime: start + 10,
+        endTime: start + 900))
+  }
+  return Trace(info: TraceInfo(traceID: traceID, experimentID: "0", requestTime: start / 1_000_000), spans: all)
 }
 
 /// Runs the built `mlflow-git` in `directory` (`ChildProcess.runLimited`: no thread blocks).

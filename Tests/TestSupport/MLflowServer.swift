@@ -28,9 +28,11 @@ public final class MLflowServer: Sendable {
   ///   - arguments: more `mlflow server` options, e.g. `["--app-name", "basic-auth"]`.
   ///   - environment: the server's environment (``ReferenceMLflow/environment(trackingURI:)`` by
   ///     default) with `extraEnvironment` on top.
+  ///   - workers: its worker processes (`mlflow server` itself defaults to 4).
   public init(
     backendURI: String, directory: String, port: Int? = nil, arguments: [String] = [],
-    environment: [String: String] = ReferenceMLflow.environment(), extraEnvironment: [String: String] = [:]
+    environment: [String: String] = ReferenceMLflow.environment(), extraEnvironment: [String: String] = [:],
+    workers: Int = 1
   ) throws {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     self.port = try port ?? freePort()
@@ -39,7 +41,7 @@ public final class MLflowServer: Sendable {
     logPath = directory + "/server.log"
     self.arguments =
       ["server"] + arguments + [
-        "--backend-store-uri", backendURI, "--host", "127.0.0.1", "--port", String(self.port), "--workers", "1",
+        "--backend-store-uri", backendURI, "--host", "127.0.0.1", "--port", String(self.port), "--workers", String(workers),
       ]
     var environment = environment
     environment["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"
@@ -60,10 +62,12 @@ public final class MLflowServer: Sendable {
 
   /// A server on `backendURI`, started and answering.
   public static func started(
-    backendURI: String, directory: String, arguments: [String] = [], extraEnvironment: [String: String] = [:]
+    backendURI: String, directory: String, arguments: [String] = [], extraEnvironment: [String: String] = [:],
+    workers: Int = 1
   ) async throws -> MLflowServer {
     let server = try MLflowServer(
-      backendURI: backendURI, directory: directory, arguments: arguments, extraEnvironment: extraEnvironment)
+      backendURI: backendURI, directory: directory, arguments: arguments, extraEnvironment: extraEnvironment,
+      workers: workers)
     try await server.start()
     return server
   }

@@ -67,6 +67,10 @@ public struct TraceInfo: Sendable, Hashable, Codable {
   /// The metadata key of the trace schema version; the store sets it to `"3"` when absent.
   public static let schemaVersionKey = "mlflow.trace_schema.version"
 
-  /// A new random trace ID: `tr-` and 32 lowercase hex digits.
-  public static func newTraceID() -> String { "tr-" + Identifiers.randomHex(bytes: 16) }
+  /// A new trace ID: `tr-` and 32 lowercase hex digits, the first 12 the current time in
+  /// milliseconds and the other 20 random. IDs made one after another sort in time order, so
+  /// the indexes MLflow keeps by trace ID (`trace_info`, its tags, metadata and spans) grow at
+  /// their end rather than at random places: storing a trace costs the same in a database of
+  /// a million traces as in an empty one.
+  public static func newTraceID() -> String { "tr-" + Identifiers.timeOrderedHex(milliseconds: Clock.nowMilliseconds()) }
 }

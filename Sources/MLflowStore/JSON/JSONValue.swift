@@ -87,21 +87,35 @@ package enum JSONValue: Sendable, Equatable {
       output += "\""
       return
     }
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": output += "\\\""
-      case "\\": output += "\\\\"
-      case "\n": output += "\\n"
-      case "\r": output += "\\r"
-      case "\t": output += "\\t"
-      case "\u{08}": output += "\\b"
-      case "\u{0C}": output += "\\f"
-      case let control where control.value < 0x20:
-        let hex = String(control.value, radix: 16)
-        output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      default: output.unicodeScalars.append(scalar)
+    // Byte by byte: every byte of a multi-byte character is ≥ 0x80 and passes through, so
+    // non-ASCII text is kept as it is (Python's `ensure_ascii=False`).
+    var escaped: [UInt8] = []
+    escaped.reserveCapacity(text.utf8.count + 16)
+    for byte in text.utf8 {
+      let escape: UInt8
+      switch byte {
+      case 0x22, 0x5C: escape = byte
+      case 0x0A: escape = UInt8(ascii: "n")
+      case 0x0D: escape = UInt8(ascii: "r")
+      case 0x09: escape = UInt8(ascii: "t")
+      case 0x08: escape = UInt8(ascii: "b")
+      case 0x0C: escape = UInt8(ascii: "f")
+      case ..<0x20: escape = UInt8(ascii: "u")
+      default:
+        escaped.append(byte)
+        continue
+      }
+      escaped.append(0x5C)
+      escaped.append(escape)
+      if escape == UInt8(ascii: "u") {
+        let digits = "0123456789abcdef".utf8
+        escaped.append(0x30)
+        escaped.append(0x30)
+        escaped.append(digits[digits.index(digits.startIndex, offsetBy: Int(byte >> 4))])
+        escaped.append(digits[digits.index(digits.startIndex, offsetBy: Int(byte & 0x0F))])
       }
     }
+    output += String(decoding: escaped, as: UTF8.self)
     output += "\""
   }
 

@@ -9,6 +9,8 @@ final class SQLiteConnection {
   /// The database file, for messages.
   let path: String
   private let handle: OpaquePointer
+  /// Statements kept prepared by SQL text, for those run once per row (see `reusing`).
+  private var prepared: [String: OpaquePointer] = [:]
 
   /// Opens an existing database file for reading and writing (reading only when the file or
   /// its directory cannot be written).
@@ -34,9 +36,14 @@ final class SQLiteConnection {
     sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
     // As MLflow's own SQLite sessions do: enforce the schema's foreign keys.
     try execute("PRAGMA foreign_keys = ON")
+    // Room for a whole batch of traces (4 MiB of rows by default, several times that in pages
+    // of rows and indexes): with SQLite's default 2 MiB, a large transaction spills pages to
+    // the file before it commits, and writes them twice.
+    try execute("PRAGMA cache_size = -32768")
   }
 
   deinit {
+    for statement in prepared.values { sqlite3_finalize(statement) }
     sqlite3_close_v2(handle)
   }
 
@@ -44,9 +51,13 @@ final class SQLiteConnection {
   var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
 
   /// Runs one statement and returns how many rows it inserted, updated or deleted.
+  ///
+  /// - Parameter reusing: Keep the statement prepared for the next call with the same `sql`:
+  ///   for fixed statements run once per row, such as the inserts of a trace's rows, where
+  ///   preparing would cost as much as running.
   @discardableResult
-  func execute(_ sql: String, _ values: [SQLiteValue] = []) throws(MLflowStoreError) -> Int {
-    try withStatement(sql, values) { statement throws(MLflowStoreError) in
+  func execute(_ sql: String, _ values: [SQLiteValue] = [], reusing: Bool = false) throws(MLflowStoreError) -> Int {
+    try withStatement(sql, values, reusing: reusing) { statement throws(MLflowStoreError) in
       while true {
         let status = sqlite3_step(statement)
         if status == SQLITE_DONE { break }
@@ -105,15 +116,31 @@ final class SQLiteConnection {
   private func withStatement<T>(
     _ sql: String,
     _ values: [SQLiteValue],
+    reusing: Bool = false,
     _ body: (OpaquePointer) throws(MLflowStoreError) -> T
   ) throws(MLflowStoreError) -> T {
-    var prepared: OpaquePointer?
-    let status = sqlite3_prepare_v2(handle, sql, -1, &prepared, nil)
-    guard status == SQLITE_OK, let statement = prepared else {
-      sqlite3_finalize(prepared)
-      throw failure(status, doing: sql)
+    let statement: OpaquePointer
+    if reusing, let kept = prepared[sql] {
+      statement = kept
+    } else {
+      var made: OpaquePointer?
+      let flags = reusing ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0
+      let status = sqlite3_prepare_v3(handle, sql, -1, flags, &made, nil)
+      guard status == SQLITE_OK, let made else {
+        sqlite3_finalize(made)
+        throw failure(status, doing: sql)
+      }
+      statement = made
+      if reusing { prepared[sql] = made }
     }
-    defer { sqlite3_finalize(statement) }
+    defer {
+      if reusing {
+        sqlite3_reset(statement)
+        sqlite3_clear_bindings(statement)
+      } else {
+        sqlite3_finalize(statement)
+      }
+    }
     for (offset, value) in values.enumerated() {
       let index = Int32(offset + 1)
       let bound: Int32
@@ -124,14 +151,17 @@ final class SQLiteConnection {
         bound = sqlite3_bind_int64(statement, index, number)
       case .real(let number):
         bound = sqlite3_bind_double(statement, index, number)
-      case .text(let text):
-        // Bound with its byte count, so text containing NUL characters is kept whole.
-        var utf8 = Array(text.utf8)
-        if utf8.isEmpty { utf8.append(0) }
-        let length = Int32(text.utf8.count)
-        bound = utf8.withUnsafeBufferPointer { buffer in
-          buffer.withMemoryRebound(to: CChar.self) { chars in
-            sqlite3_bind_text(statement, index, chars.baseAddress, length, SQLiteConnection.transient)
+      case .text(var text):
+        // Bound with its byte count, so text containing NUL characters is kept whole; a
+        // non-NULL pointer even for "" (a NULL one would bind NULL).
+        if text.isEmpty {
+          bound = sqlite3_bind_text(statement, index, "", 0, SQLiteConnection.transient)
+        } else {
+          text.makeContiguousUTF8()
+          bound = text.withUTF8 { utf8 in
+            utf8.withMemoryRebound(to: CChar.self) { chars in
+              sqlite3_bind_text(statement, index, chars.baseAddress, Int32(chars.count), SQLiteConnection.transient)
+            }
           }
         }
       }

@@ -10,6 +10,32 @@ extension SQLiteTrackingStore {
     }
   }
 
+  public func logTraces(_ traces: [Trace]) async throws(MLflowStoreError) {
+    var checked: [(trace: Trace, analytics: TraceAnalytics)] = []
+    checked.reserveCapacity(traces.count)
+    for trace in traces {
+      try EntityValidation.validate(trace)
+      checked.append((trace, try TraceAnalytics(metadata: trace.info.metadata)))
+    }
+    let batch = checked
+    try await withConnection { (connection) throws(MLflowStoreError) in
+      try connection.writeTransaction { () throws(MLflowStoreError) in
+        var experiments: [String: Experiment] = [:]
+        for (trace, analytics) in batch {
+          let id = trace.info.experimentID
+          let experiment: Experiment
+          if let known = experiments[id] {
+            experiment = known
+          } else {
+            experiment = try ExperimentRows.active(id: id, in: connection)
+            experiments[id] = experiment
+          }
+          _ = try TraceRows.insertUnlessStored(trace, experiment: experiment, analytics: analytics, in: connection)
+        }
+      }
+    }
+  }
+
   public func searchTraces(
     experimentIDs: [String],
     modelID: String?,

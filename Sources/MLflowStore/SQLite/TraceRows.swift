@@ -11,7 +11,72 @@ enum TraceRows {
   ]
 
   /// Inserts all rows of a validated trace into an active experiment.
+  ///
+  /// - Throws: `.alreadyExists` when a trace with that ID is stored.
   static func insert(
+    _ trace: Trace,
+    experiment: Experiment,
+    analytics: TraceAnalytics,
+    in connection: SQLiteConnection
+  ) throws(MLflowStoreError) -> TraceInfo {
+    do throws(MLflowStoreError) {
+      try insertInfo(trace.info, experiment: experiment, analytics: analytics, unlessStored: false, in: connection)
+    } catch where error.code == .alreadyExists {
+      throw MLflowStoreError(
+        code: .alreadyExists,
+        message: "a trace with ID \(trace.info.traceID) already exists; give a new trace a new ID")
+    }
+    return try insertDetails(trace, experiment: experiment, analytics: analytics, in: connection)
+  }
+
+  /// Inserts all rows of a validated trace, unless a trace with its ID is stored already (then
+  /// nothing is written): what lets a batch be sent again after an interrupted delivery.
+  ///
+  /// - Returns: `false` when the trace was stored already.
+  static func insertUnlessStored(
+    _ trace: Trace,
+    experiment: Experiment,
+    analytics: TraceAnalytics,
+    in connection: SQLiteConnection
+  ) throws(MLflowStoreError) -> Bool {
+    guard try insertInfo(trace.info, experiment: experiment, analytics: analytics, unlessStored: true, in: connection)
+    else { return false }
+    _ = try insertDetails(trace, experiment: experiment, analytics: analytics, in: connection)
+    return true
+  }
+
+  /// The `trace_info` row; `false` when `unlessStored` and the ID is taken.
+  @discardableResult
+  private static func insertInfo(
+    _ info: TraceInfo,
+    experiment: Experiment,
+    analytics: TraceAnalytics,
+    unlessStored: Bool,
+    in connection: SQLiteConnection
+  ) throws(MLflowStoreError) -> Bool {
+    let experimentNumber = try ExperimentRows.parseID(experiment.experimentID)
+    let inserted = try connection.execute(
+      """
+      INSERT INTO trace_info
+        (request_id, experiment_id, timestamp_ms, execution_time_ms, status, client_request_id,
+         request_preview, response_preview, db_payload_generation, trace_name, session_id,
+         input_tokens, output_tokens, total_tokens, cache_read_input_tokens, cache_creation_input_tokens,
+         cache_creation_input_tokens_above_1hr, input_cost, output_cost, total_cost)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """ + (unlessStored ? " ON CONFLICT (request_id) DO NOTHING" : ""),
+      [
+        .text(info.traceID), .integer(experimentNumber), .integer(info.requestTime),
+        .optionalInteger(info.executionDuration), .text(info.state.rawValue), .optionalText(info.clientRequestID),
+        .optionalText(info.requestPreview.map(EntityValidation.preview)), .optionalText(info.responsePreview.map(EntityValidation.preview)),
+        .optionalText(info.tags[TraceInfo.traceNameKey]), .optionalText(analytics.sessionID),
+      ] + analytics.tokens.map(SQLiteValue.optionalInteger) + analytics.costs.map(SQLiteValue.optionalReal),
+      reusing: true)
+    return inserted == 1
+  }
+
+  /// The tags, metadata and spans of a trace whose `trace_info` row was just inserted; returns
+  /// the info as stored.
+  private static func insertDetails(
     _ trace: Trace,
     experiment: Experiment,
     analytics: TraceAnalytics,
@@ -20,32 +85,13 @@ enum TraceRows {
     let info = trace.info
     let experimentNumber = try ExperimentRows.parseID(experiment.experimentID)
     let traceID = info.traceID
-    do throws(MLflowStoreError) {
-      try connection.execute(
-        """
-        INSERT INTO trace_info
-          (request_id, experiment_id, timestamp_ms, execution_time_ms, status, client_request_id,
-           request_preview, response_preview, db_payload_generation, trace_name, session_id,
-           input_tokens, output_tokens, total_tokens, cache_read_input_tokens, cache_creation_input_tokens,
-           cache_creation_input_tokens_above_1hr, input_cost, output_cost, total_cost)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        [
-          .text(traceID), .integer(experimentNumber), .integer(info.requestTime),
-          .optionalInteger(info.executionDuration), .text(info.state.rawValue), .optionalText(info.clientRequestID),
-          .optionalText(info.requestPreview.map(EntityValidation.preview)), .optionalText(info.responsePreview.map(EntityValidation.preview)),
-          .optionalText(info.tags[TraceInfo.traceNameKey]), .optionalText(analytics.sessionID),
-        ] + analytics.tokens.map(SQLiteValue.optionalInteger) + analytics.costs.map(SQLiteValue.optionalReal))
-    } catch where error.code == .alreadyExists {
-      throw MLflowStoreError(
-        code: .alreadyExists, message: "a trace with ID \(traceID) already exists; give a new trace a new ID")
-    }
     var tags = info.tags.filter { $0.key != TraceInfo.traceNameKey && !systemTags.contains($0.key) }
     tags[artifactLocationTag] = ArtifactPath.appending(["traces", traceID, "artifacts"], to: experiment.artifactLocation)
     tags[spansLocationTag] = trackingStore
     for (key, value) in tags.sorted(by: { $0.key < $1.key }) {
       try connection.execute(
-        "INSERT INTO trace_tags (key, value, request_id) VALUES (?, ?, ?)", [.text(key), .text(value), .text(traceID)])
+        "INSERT INTO trace_tags (key, value, request_id) VALUES (?, ?, ?)", [.text(key), .text(value), .text(traceID)],
+        reusing: true)
     }
     var metadata = info.metadata.filter { !TraceAnalytics.promotedKeys.contains($0.key) }
     metadata[infoFinalizedKey] = "true"
@@ -53,7 +99,7 @@ enum TraceRows {
     for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
       try connection.execute(
         "INSERT INTO trace_request_metadata (key, value, request_id) VALUES (?, ?, ?)",
-        [.text(key), .text(value), .text(traceID)])
+        [.text(key), .text(value), .text(traceID)], reusing: true)
     }
     for span in trace.spans {
       try insert(span, experimentNumber: experimentNumber, in: connection)
@@ -85,7 +131,7 @@ enum TraceRows {
       ] + costs.map(SQLiteValue.optionalReal) + [
         .optionalText(modelDimension(span.attributes["mlflow.llm.model"])),
         .optionalText(modelDimension(span.attributes["mlflow.llm.provider"])),
-      ])
+      ], reusing: true)
   }
 
   private static let infoColumns = """

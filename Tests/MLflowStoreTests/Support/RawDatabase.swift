@@ -9,11 +9,16 @@ final class RawDatabase: @unchecked Sendable {
   private var handle: OpaquePointer?
 
   /// Opens `path`; `create` makes a new, empty database when it does not exist.
-  init(_ path: String, create: Bool = false) throws {
+  ///
+  /// - Parameter busyTimeoutMilliseconds: How long a statement waits while another process
+  ///   (a running `mlflow server`) holds the database's lock; 0 fails at once, which tests that
+  ///   hold or probe locks rely on.
+  init(_ path: String, create: Bool = false, busyTimeoutMilliseconds: Int32 = 0) throws {
     let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)
     guard sqlite3_open_v2(path, &handle, flags, nil) == SQLITE_OK else {
       throw TestFailure("cannot open \(path): \(String(cString: sqlite3_errmsg(handle)))")
     }
+    sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
   }
 
   deinit { sqlite3_close_v2(handle) }

@@ -29,3 +29,15 @@ enum SampleTrace {
     return Trace(info: info, spans: [root, child])
   }
 }
+
+/// The base64 text of the bytes `hex` spells: how span content keeps trace and span IDs.
+func base64(ofHex hex: some StringProtocol) -> String {
+  var bytes: [UInt8] = []
+  var index = hex.startIndex
+  while index < hex.endIndex {
+    let next = hex.index(index, offsetBy: 2)
+    bytes.append(UInt8(hex[index..<next], radix: 16)!)
+    index = next
+  }
+  return Data(bytes).base64EncodedString()
+}

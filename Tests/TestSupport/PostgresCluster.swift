@@ -1,6 +1,5 @@
 import ChildProcess
 import Foundation
-import TestSupport
 
 /// A private PostgreSQL cluster for the tests: Debian's PostgreSQL binaries
 /// (`/usr/lib/postgresql/<version>/bin`, package `postgresql`), a data directory in a temporary
@@ -9,14 +8,14 @@ import TestSupport
 /// Stopped and removed when the test process exits. Its tools run on threads of their own
 /// (``ChildProcess/runLimited(_:arguments:environment:standardInput:outputLimit:)``): `initdb`
 /// and `pg_ctl start` take seconds.
-final class PostgresCluster: Sendable {
-  let port: Int
+public final class PostgresCluster: Sendable {
+  public let port: Int
   private let bin: String
   private let root: String
   private let user: String?
 
   /// The one cluster of this test process.
-  static let shared = Task { () throws -> PostgresCluster in try await PostgresCluster() }
+  public static let shared = Task { () throws -> PostgresCluster in try await PostgresCluster() }
 
   private init() async throws {
     bin = try Self.findBin()
@@ -47,9 +46,19 @@ final class PostgresCluster: Sendable {
 
   /// Creates a database and returns its SQLAlchemy URI for `mlflow server` (with psycopg2, which
   /// scripts/setup-python.sh installs; SQLAlchemy 2.1 would otherwise look for psycopg 3).
-  func createDatabase(_ name: String) async throws -> String {
+  public func createDatabase(_ name: String) async throws -> String {
     try await run("createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", name])
     return "postgresql+psycopg2://postgres@127.0.0.1:\(port)/\(name)"
+  }
+
+  /// Runs `sql` in `database` with `psql` and returns what it prints, unaligned and without
+  /// headers (`42` for a count).
+  public func query(_ sql: String, database: String) async throws -> String {
+    let (executable, arguments, environment) = Self.command(
+      bin + "/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", database, "-At", "-c", sql], as: user)
+    let output = try await ChildProcess.runLimited(executable, arguments: arguments, environment: environment)
+    guard output.succeeded else { throw TestFailure("psql failed: \(output.standardErrorText)") }
+    return output.standardOutputText.trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
   private func run(_ tool: String, _ arguments: [String]) async throws {
