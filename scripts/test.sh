@@ -17,6 +17,8 @@ swift build --build-tests
 # process fails when it leaves anything there (see Tests/TestSupport/TemporaryLeftovers.swift).
 test_tmp="$(mktemp -d "${TMPDIR:-/tmp}/mlflow-git-test-run.XXXXXX")"
 trap 'rm -rf "$test_tmp"' EXIT
+# Others may pass through but not list it: as root, the tests' PostgreSQL runs as `postgres`.
+chmod 711 "$test_tmp"
 export TMPDIR="$test_tmp" MLFLOW_GIT_CHECK_TEMPORARY_DIRECTORY=1
 if [ $# -gt 0 ]; then
   swift test --skip-build "$@"

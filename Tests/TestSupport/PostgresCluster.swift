@@ -35,6 +35,16 @@ public final class PostgresCluster: Sendable {
       _ = try? PostgresCluster.run(bin + "/pg_ctl", ["-D", root + "/data", "-m", "immediate", "-w", "stop"], as: user)
       try? FileManager.default.removeItem(atPath: root)
     }
+    if let user {
+      // The cluster's user must be able to walk down to its folder: a private parent (a TMPDIR
+      // of mode 0700) stops initdb with a bare "Permission denied".
+      let reach = try Self.run("/usr/bin/test", ["-x", root], as: user)
+      guard reach.succeeded else {
+        throw TestFailure(
+          "the '\(user)' user cannot reach \(root): a parent folder is private; "
+            + "let others search it (chmod o+x), as scripts/test.sh does for its TMPDIR")
+      }
+    }
     try await run("initdb", ["-D", root + "/data", "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"])
     try await run("pg_ctl", [
       "-D", root + "/data", "-l", root + "/postgres.log", "-w", "-t", "60",
