@@ -149,7 +149,7 @@ let package = Package(
       ], exclude: ["Python"],
       swiftSettings: strictSettings),
     .testTarget(
-      name: "HooksTests", dependencies: ["GitHooks", "MLflowStore", "ChildProcess", "TestSupport"],
+      name: "HooksTests", dependencies: ["GitHooks", "MLflowStore", "LocalFiles", "ChildProcess", "TestSupport"],
       swiftSettings: strictSettings),
   ],
   swiftLanguageModes: [.v6]

@@ -44,7 +44,7 @@ struct RegistrationRaceTests {
       commits.append(try fixture.scratch.git(["-C", fixture.repo, "rev-parse", "HEAD"]))
     }
     let repository = try GitRepository.discover(from: fixture.repo, environment: fixture.environment)
-    try JournalDelivery.journal(commits: commits, branch: "main", in: repository)
+    try JournalDelivery.journal(commits: commits, branch: "main", in: repository, environment: fixture.environment)
 
     let worker = Task { try await Self.cli(["sync"], in: fixture.repo, environment: fixture.environment) }
     let index = VersionIndex(stateDirectory: VersionResolution.stateDirectory(of: repository))
