@@ -125,7 +125,8 @@ let package = Package(
       name: "GitStateTests", dependencies: ["GitState", "ChildProcess", "TestSupport"],
       exclude: ["Support/mlflow_git_info.py"], swiftSettings: strictSettings),
     .testTarget(
-      name: "MLflowStoreTests", dependencies: ["MLflowStore", "MLflowServerStore", "ChildProcess", "CSQLite", "TestSupport"],
+      name: "MLflowStoreTests",
+      dependencies: ["MLflowStore", "MLflowServerStore", "HTTPClient", "ChildProcess", "CSQLite", "TestSupport"],
       exclude: ["Python"],
       swiftSettings: strictSettings),
     .testTarget(
