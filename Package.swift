@@ -128,7 +128,8 @@ let package = Package(
       name: "GitStateTests", dependencies: ["GitState", "ChildProcess", "TestSupport"],
       exclude: ["Support/mlflow_git_info.py"], swiftSettings: strictSettings),
     .testTarget(
-      name: "MLflowStoreTests", dependencies: ["MLflowStore", "MLflowServerStore", "ChildProcess", "CSQLite", "TestSupport"],
+      name: "MLflowStoreTests",
+      dependencies: ["MLflowStore", "MLflowServerStore", "HTTPClient", "ChildProcess", "CSQLite", "TestSupport"],
       exclude: ["Python"],
       swiftSettings: strictSettings),
     .testTarget(
@@ -152,7 +153,7 @@ let package = Package(
       ], exclude: ["Python"],
       swiftSettings: strictSettings),
     .testTarget(
-      name: "HooksTests", dependencies: ["GitHooks", "MLflowStore", "ChildProcess", "TestSupport"],
+      name: "HooksTests", dependencies: ["GitHooks", "MLflowStore", "LocalFiles", "ChildProcess", "TestSupport"],
       swiftSettings: strictSettings),
   ],
   swiftLanguageModes: [.v6]

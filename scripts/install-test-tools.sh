@@ -2,7 +2,8 @@
 # Installs what only the tests need, when it is missing: the Debian packages python3-venv (the
 # tests' Python MLflow, scripts/setup-python.sh, and the hook managers), the sqlite3 shell and the
 # PostgreSQL server the tests run MLflow against, chromium (headless, for the MLflow UI test),
-# and the `shellcheck` that checks hooks/; then the hook managers lefthook and pre-commit from
+# the `shellcheck` that checks hooks/, and strace (which shows the tests the hook's writes to its
+# journal); then the hook managers lefthook and pre-commit from
 # PyPI (scripts/setup-hook-managers.sh). scripts/test.sh runs it after scripts/install-system-deps.sh;
 # install.sh never does.
 #
@@ -12,7 +13,7 @@
 # installs nothing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-packages=(python3-venv sqlite3 postgresql chromium shellcheck)
+packages=(python3-venv sqlite3 postgresql chromium shellcheck strace)
 case ${1:-} in
   --list) printf '%s\n' "${packages[@]}"; exit 0 ;;
   "") ;;
@@ -27,6 +28,7 @@ installed() {
     postgresql) ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 ;;
     chromium) command -v chromium >/dev/null ;;
     shellcheck) command -v shellcheck >/dev/null ;;
+    strace) command -v strace >/dev/null ;;
   esac
 }
 

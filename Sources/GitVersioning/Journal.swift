@@ -1,10 +1,11 @@
 import LocalFiles
+import MLflowStore
 
 /// The hooks' journal: Git states waiting to be registered as versions, kept in the
 /// repository's Git common directory (`mlflow-git/journal`, mode 0600) until a worker delivers
 /// them to the tracking store.
 ///
-/// Hooks append one line per new state with `>>` (and `backfill` with one `write`), without a
+/// Hooks append each state's line with one write (`>>`; `backfill` its lines with one), without a
 /// lock, so they never block. Workers read from the offset recorded in `journal.offset`,
 /// register what they read, and only then move the offset: a worker killed mid-batch leaves
 /// its entries to the next one, and registration is idempotent, so every entry is delivered once.
@@ -15,9 +16,11 @@ import LocalFiles
 /// offsets keep counting from the file's first byte.
 ///
 /// The line format is defined once, by its writer: the hook program `hooks/versioning-hook`
-/// (`v1 <event> <HEAD> <commit or -> <worktree git dir>`, tab-separated; the Git directory is
-/// last, so a tab in it is kept). The hook tests run that file and parse what it wrote here;
-/// ``Entry/line`` writes the same line for `backfill`, and they check it equals the hook's.
+/// (`v2 <event> <HEAD> <commit or -> <tracking URI> <experiment name> <experiment ID> <worktree
+/// git dir>`, tab-separated, the three target fields escaped; the Git directory is last, so a tab
+/// in it is kept). Lines of earlier hooks (`v1`, without the target) are still read. The hook
+/// tests run that file and parse what it wrote here; ``Entry/line`` writes the same line for
+/// `backfill`, and they check it equals the hook's.
 struct Journal: Sendable {
   /// A state a hook saw.
   struct Entry: Sendable, Hashable {
@@ -28,6 +31,9 @@ struct Journal: Sendable {
     var head: String
     /// The commit to register; `nil` when the hook could not read it (a packed ref).
     var commit: String?
+    /// Where the hook's environment sent the state; `nil` for a line of an earlier hook (`v1`),
+    /// which goes where the delivering environment points.
+    var target: Target?
     /// The Git directory of the worktree the hook ran in.
     var gitDirectory: String
 
@@ -38,9 +44,49 @@ struct Journal: Sendable {
       return String(head.dropFirst("ref: refs/heads/".count))
     }
 
-    /// The journal line for this entry.
+    /// The journal line for this entry: `v2`, or `v1` for an entry without a target.
     var line: String {
-      ["v1", event, head, commit ?? "-", gitDirectory].joined(separator: "\t") + "\n"
+      let fields = target.map { ["v2", event, head, commit ?? "-"] + $0.fields } ?? ["v1", event, head, commit ?? "-"]
+      return (fields + [gitDirectory]).joined(separator: "\t") + "\n"
+    }
+  }
+
+  /// Where a journaled state goes, as the environment of the hook that saw it chose: the
+  /// variables MLflow reads the tracking store and experiment from.
+  struct Target: Sendable, Hashable {
+    /// `MLFLOW_TRACKING_URI`, without the user information of its authority
+    /// (``MLflowStore/TrackingURI/redacted(_:)``); `nil` when unset or empty.
+    var trackingURI: String?
+    /// `MLFLOW_EXPERIMENT_NAME`; `nil` when unset.
+    var experimentName: String?
+    /// `MLFLOW_EXPERIMENT_ID`; `nil` when unset or empty.
+    var experimentID: String?
+
+    init(trackingURI: String? = nil, experimentName: String? = nil, experimentID: String? = nil) {
+      self.trackingURI = trackingURI
+      self.experimentName = experimentName
+      self.experimentID = experimentID
+    }
+
+    /// The target `environment` selects, as the hook journals it.
+    init(environment: [String: String]) {
+      trackingURI = environment[TrackingURI.environmentVariable].flatMap { $0.isEmpty ? nil : TrackingURI.redacted($0) }
+      experimentName = environment[ExperimentSelection.nameVariable]
+      experimentID = environment[ExperimentSelection.idVariable].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// `environment` with this target's variables in place of its own.
+    func applied(to environment: [String: String]) -> [String: String] {
+      var applied = environment
+      applied[TrackingURI.environmentVariable] = trackingURI
+      applied[ExperimentSelection.nameVariable] = experimentName
+      applied[ExperimentSelection.idVariable] = experimentID
+      return applied
+    }
+
+    /// The three fields of the journal line: empty when unset, else `=` and the escaped value.
+    var fields: [String] {
+      [trackingURI, experimentName, experimentID].map { $0.map { "=" + Journal.escaped($0) } ?? "" }
     }
   }
 
@@ -118,13 +164,67 @@ struct Journal: Sendable {
   }
 
   static func parse(_ line: ArraySlice<UInt8>) -> Entry? {
-    let fields = line.split(separator: UInt8(ascii: "\t"), maxSplits: 4, omittingEmptySubsequences: false)
+    let version = line.prefix(3)
+    let count = version.elementsEqual("v2\t".utf8) ? 8 : version.elementsEqual("v1\t".utf8) ? 5 : 0
+    guard count > 0 else { return nil }
+    let fields = line.split(separator: UInt8(ascii: "\t"), maxSplits: count - 1, omittingEmptySubsequences: false)
       .map { String(decoding: $0, as: UTF8.self) }
-    guard fields.count == 5, fields[0] == "v1", !fields[1].isEmpty,
-      fields[2].hasPrefix("ref: refs/") || isHexID(fields[2]),
-      fields[3] == "-" || isHexID(fields[3]), fields[4].hasPrefix("/")
+    guard fields.count == count, !fields[1].isEmpty, fields[2].hasPrefix("ref: refs/") || isHexID(fields[2]),
+      fields[3] == "-" || isHexID(fields[3]), fields[count - 1].hasPrefix("/")
     else { return nil }
-    return Entry(event: fields[1], head: fields[2], commit: fields[3] == "-" ? nil : fields[3], gitDirectory: fields[4])
+    var target: Target?
+    if count == 8 {
+      var values: [String?] = []
+      for field in fields[4...6] {
+        if field.isEmpty {
+          values.append(nil)
+        } else if field.hasPrefix("="), let value = unescaped(field.dropFirst()) {
+          values.append(value)
+        } else {
+          return nil
+        }
+      }
+      target = Target(trackingURI: values[0], experimentName: values[1], experimentID: values[2])
+    }
+    return Entry(
+      event: fields[1], head: fields[2], commit: fields[3] == "-" ? nil : fields[3], target: target,
+      gitDirectory: fields[count - 1])
+  }
+
+  /// `text` with backslash, tab and newline written `\\`, `\t` and `\n`, as the hook writes a
+  /// target field.
+  static func escaped(_ text: String) -> String {
+    guard text.contains(where: { $0 == "\\" || $0 == "\t" || $0 == "\n" }) else { return text }
+    var escaped = ""
+    for character in text {
+      switch character {
+      case "\\": escaped += "\\\\"
+      case "\t": escaped += "\\t"
+      case "\n": escaped += "\\n"
+      default: escaped.append(character)
+      }
+    }
+    return escaped
+  }
+
+  /// The value an escaped field stands for, or `nil` when a backslash starts no known escape.
+  static func unescaped(_ field: Substring) -> String? {
+    guard field.contains("\\") else { return String(field) }
+    var value = ""
+    var characters = field.makeIterator()
+    while let character = characters.next() {
+      guard character == "\\" else {
+        value.append(character)
+        continue
+      }
+      switch characters.next() {
+      case "\\": value += "\\"
+      case "t": value += "\t"
+      case "n": value += "\n"
+      default: return nil
+      }
+    }
+    return value
   }
 
   static func isHexID(_ text: String) -> Bool {

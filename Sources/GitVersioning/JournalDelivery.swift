@@ -115,8 +115,18 @@ public enum JournalDelivery {
   /// Delivers batches until the journal is empty or a store fails other than by being absent.
   /// Call with the worker lock.
   ///
-  /// - Parameter absent: The tracking URIs found absent, with why; their versions are kept
-  ///   undelivered without trying the store again.
+  /// Each entry goes where the environment of the hook that journaled it pointed (see
+  /// ``Journal/Target``), in the store of the worktree it was journaled in when that environment
+  /// named none: the delivering environment only lends the credentials for that store when it
+  /// uses the same one (see ``VersionResolution/connection(to:repository:environment:)``). A
+  /// store that is absent, or that refuses this environment's credentials, does not hold up the
+  /// others: its versions get their IDs now and wait undelivered for a process that can deliver
+  /// them (the next hook, app start or `mlflow-git sync` of a shell with the credentials). An
+  /// entry whose journaled store or experiment cannot be used at all (a scheme mlflow-git does
+  /// not write, an experiment ID the store does not have) is skipped, and why is logged.
+  ///
+  /// - Parameter absent: The tracking URIs found absent or refusing, with why; their versions are
+  ///   kept undelivered without trying the store again.
   static func drain(
     _ repository: GitRepository, remoteName: String, options: GitVersioningOptions, into report: inout Report,
     absent: inout [String: GitVersioningError], progress: (Int, Int) -> Void
@@ -124,7 +134,7 @@ public enum JournalDelivery {
     let directory = VersionResolution.stateDirectory(of: repository)
     let journal = Journal(stateDirectory: directory)
     let environment = options.environment ?? ProcessInfo.processInfo.environment
-    var registrars: [String: Registrar] = [:]
+    var registrars: [Destination: Registrar] = [:]
     while true {
       let batch: Journal.Batch
       do {
@@ -139,11 +149,9 @@ public enum JournalDelivery {
         log("skipped an unreadable journal line: \(bad.text)", in: directory)
       }
       report.malformed += batch.malformed.count
-      // Each worktree has its own default store (MLflow's mlflow.db is relative to where the
-      // app runs), so versions go to the store of the worktree whose hook journaled them.
-      var groups: [(worktree: GitRepository, versions: [GitVersion])] = []
+      var groups: [(destination: Destination, versions: [GitVersion])] = []
       var seen = Set<[String]>()
-      var skipped: [Journal.Entry] = []
+      var skipped = 0
       // The remote URL is part of every version's identity: when it cannot be read, nothing is
       // registered (a version without it would be another version).
       let repoURL: String?
@@ -157,49 +165,66 @@ public enum JournalDelivery {
       }
       for entry in batch.entries {
         guard let version = version(of: entry, in: repository, repoURL: repoURL) else {
-          skipped.append(entry)
+          skipped += 1
+          if let branch = entry.branch {
+            log("skipped a journaled state: branch '\(branch)' (\(entry.commit ?? "tip")) no longer exists", in: directory)
+          }
           continue
         }
-        let worktree = worktree(of: entry, in: repository)
-        guard seen.insert([worktree.workTree, version.branch, version.commit]).inserted else { continue }
-        if let index = groups.firstIndex(where: { $0.worktree.workTree == worktree.workTree }) {
+        let destination: Destination
+        do throws(GitVersioningError) {
+          destination = try Destination(of: entry, worktree: worktree(of: entry, in: repository), environment: environment)
+        } catch where entry.target != nil && Destination.isStoreSetting(error) {
+          skipped += 1
+          log("skipped a journaled state (\(version.displayName)): its store cannot be used: \(error)", in: directory)
+          continue
+        } catch {
+          report.problem = error
+          report.pending = batch.entries.count
+          log("\(batch.entries.count) journaled versions wait: their store cannot be chosen: \(error)", in: directory)
+          return
+        }
+        guard seen.insert(destination.key + [version.branch, version.commit]).inserted else { continue }
+        if let index = groups.firstIndex(where: { $0.destination == destination }) {
           groups[index].versions.append(version)
         } else {
-          groups.append((worktree, [version]))
+          groups.append((destination, [version]))
         }
       }
       let total = groups.reduce(0) { $0 + $1.versions.count }
       var done = 0
-      for group in groups {
+      for (destination, versions) in groups {
+        let store = destination.trackingURI.description
         do throws(GitVersioningError) {
-          let trackingURI = try VersionResolution.trackingURI(of: group.worktree, environment: environment)
-          var reason = absent[trackingURI.description]
+          var reason = absent[store]
           if reason == nil {
             do throws(GitVersioningError) {
-              let registrar: Registrar
-              if let opened = registrars[group.worktree.workTree] {
-                registrar = opened
-              } else {
-                registrar = try await Registrar.open(
-                  repository: group.worktree, trackingURI: trackingURI, environment: environment, options: options)
-                registrars[group.worktree.workTree] = registrar
+              guard let registrar = try await registrar(for: destination, among: &registrars, options: options) else {
+                skipped += versions.count
+                done += versions.count
+                continue
               }
-              let outcomes = try await registrar.register(group.versions) { count in progress(done + count, total) }
+              let outcomes = try await registrar.register(versions) { count in progress(done + count, total) }
               report.created += outcomes.filter(\.created).count
-            } catch where UndeliveredRegistration.applies(to: error) {
+            } catch where UndeliveredRegistration.applies(to: error) || Destination.refuses(error) {
               reason = error
-              absent[trackingURI.description] = error
+              absent[store] = error
             }
           }
           if let reason {
-            // The store is absent: each version gets its ID now and waits undelivered.
+            // The store is absent, or refuses this environment: each version gets its ID now and
+            // waits undelivered for a process that can deliver it.
             let registration = UndeliveredRegistration(
-              repository: group.worktree, trackingURI: trackingURI, environment: environment, options: options)
-            let outcomes = try await registration.keep(group.versions)
+              repository: destination.worktree, trackingURI: destination.trackingURI,
+              environment: destination.environment, options: destination.options(options))
+            let outcomes = try await registration.keep(versions)
             report.kept += outcomes.filter(\.created).count
             report.problem = reason
+            if Destination.refuses(reason) {
+              log("\(versions.count) journaled versions wait undelivered for credentials of \(store): \(reason)", in: directory)
+            }
           }
-          done += group.versions.count
+          done += versions.count
           progress(done, total)
         } catch {
           report.problem = error
@@ -208,13 +233,8 @@ public enum JournalDelivery {
           return
         }
       }
-      report.delivered += batch.entries.count - skipped.count
-      report.skipped += skipped.count
-      for entry in skipped where entry.branch != nil {
-        log(
-          "skipped a journaled state: branch '\(entry.branch ?? "")' (\(entry.commit ?? "tip")) no longer exists",
-          in: directory)
-      }
+      report.delivered += batch.entries.count - skipped
+      report.skipped += skipped
       do {
         try journal.markDelivered(upTo: batch.endOffset)
         try journal.compact(threshold: Journal.compactionThreshold(environment))
@@ -223,6 +243,107 @@ public enum JournalDelivery {
         log("delivered journal entries could not be marked delivered (they are delivered again): \(error)", in: directory)
         return
       }
+    }
+  }
+
+  /// The registrar of `destination`, opened once per delivery; `nil` when the experiment a
+  /// hook's environment selected cannot be used (an ID the store does not have, an empty
+  /// name): its entries are skipped, and why is logged.
+  static func registrar(
+    for destination: Destination, among registrars: inout [Destination: Registrar], options: GitVersioningOptions
+  ) async throws(GitVersioningError) -> Registrar? {
+    if let opened = registrars[destination] { return opened }
+    let options = destination.options(options)
+    let store = try await VersionResolution.openStore(destination.trackingURI, options: options, repository: destination.worktree)
+    do throws(GitVersioningError) {
+      let registrar = try await Registrar.open(
+        repository: destination.worktree, trackingURI: destination.trackingURI, environment: destination.environment,
+        options: options, store: store)
+      registrars[destination] = registrar
+      return registrar
+    } catch where destination.isJournaled && Destination.cannotSelectExperiment(error) {
+      log(
+        "skipped the journaled states for \(destination.trackingURI) (\(destination.experimentKey)): \(error)",
+        in: VersionResolution.stateDirectory(of: destination.worktree))
+      return nil
+    }
+  }
+
+  /// Where the versions of journal entries go: a worktree (whose top holds the default
+  /// `mlflow.db`), a store, an experiment, and how to connect.
+  struct Destination: Hashable, Sendable {
+    let worktree: GitRepository
+    /// The store, with the credentials to connect with when the delivering environment has them.
+    let trackingURI: TrackingURI
+    /// The delivering environment, with the journaled target's variables in place of its own and
+    /// without its credential variables when its store is another one.
+    let environment: [String: String]
+    /// `true` when a hook's environment chose it (a `v2` line), `false` for the delivering
+    /// environment's own (a `v1` line).
+    let isJournaled: Bool
+
+    /// The experiment as ``environment`` selects it (the index's experiment key).
+    var experimentKey: String { VersionResolution.experimentKey(environment) }
+
+    /// What tells destinations apart.
+    var key: [String] { [worktree.workTree, trackingURI.description, experimentKey] }
+
+    static func == (lhs: Destination, rhs: Destination) -> Bool { lhs.key == rhs.key }
+    func hash(into hasher: inout Hasher) { hasher.combine(key) }
+
+    /// The destination of `entry`, journaled in `worktree`, delivered from `environment`.
+    ///
+    /// - Throws: When the journaled store cannot be used (a URI mlflow-git cannot parse, a file
+    ///   store) or the repository's setting cannot be read.
+    init(of entry: Journal.Entry, worktree: GitRepository, environment: [String: String]) throws(GitVersioningError) {
+      self.worktree = worktree
+      guard let target = entry.target else {
+        trackingURI = try VersionResolution.trackingURI(of: worktree, environment: environment)
+        self.environment = environment
+        isJournaled = false
+        return
+      }
+      // Git runs hooks at the top of the worktree: a relative URI is relative to it.
+      let journaled = try VersionResolution.trackingURI(
+        of: worktree, environment: target.applied(to: environment), workingDirectory: worktree.workTree)
+      if case .fileStore(let path) = journaled {
+        throw GitVersioningError(
+          .store(
+            MLflowStoreError(
+              code: .invalidConfiguration,
+              message: "the hook's environment named MLflow's file store at \(path), which mlflow-git does not write")))
+      }
+      let connection = VersionResolution.connection(to: journaled, repository: worktree, environment: environment)
+      trackingURI = connection.uri
+      self.environment = target.applied(to: connection.environment)
+      isJournaled = true
+    }
+
+    /// `options` with this destination's environment.
+    func options(_ options: GitVersioningOptions) -> GitVersioningOptions {
+      var options = options
+      options.environment = environment
+      return options
+    }
+
+    /// `true` when `error` is about the tracking URI (one mlflow-git cannot use), not about
+    /// reading the repository's setting.
+    static func isStoreSetting(_ error: GitVersioningError) -> Bool {
+      if case .store = error.source { return true }
+      return false
+    }
+
+    /// `true` when the store refused the credentials this environment has for it (none, say).
+    static func refuses(_ error: GitVersioningError) -> Bool {
+      guard case .store(let storeError) = error.source else { return false }
+      return storeError.code == .unauthenticated || storeError.code == .permissionDenied
+    }
+
+    /// `true` when the experiment the environment selects cannot be used: an ID the store does
+    /// not have, an empty name, a name that cannot be created.
+    static func cannotSelectExperiment(_ error: GitVersioningError) -> Bool {
+      guard case .store(let storeError) = error.source else { return false }
+      return storeError.code == .invalidConfiguration
     }
   }
 
@@ -293,14 +414,21 @@ extension JournalDelivery {
 }
 
 extension JournalDelivery {
-  /// Journals past commits of `branch` for delivery (what `mlflow-git backfill` registers).
-  public static func journal(commits: [String], branch: String, in repository: GitRepository) throws(GitVersioningError) {
+  /// Journals past commits of `branch` for delivery (what `mlflow-git backfill` registers), to
+  /// the store and experiment `environment` selects, as a hook would.
+  public static func journal(
+    commits: [String], branch: String, in repository: GitRepository,
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws(GitVersioningError) {
     let journal = Journal(stateDirectory: VersionResolution.stateDirectory(of: repository))
+    let target = Journal.Target(environment: environment)
     do {
       try VersionResolution.createStateDirectory(VersionResolution.stateDirectory(of: repository))
       try journal.append(
         commits.map {
-          Journal.Entry(event: "backfill", head: "ref: refs/heads/" + branch, commit: $0, gitDirectory: repository.gitDirectory)
+          Journal.Entry(
+            event: "backfill", head: "ref: refs/heads/" + branch, commit: $0, target: target,
+            gitDirectory: repository.gitDirectory)
         })
     } catch {
       throw GitVersioningError(.localState(error))

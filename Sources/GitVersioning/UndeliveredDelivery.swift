@@ -58,8 +58,10 @@ enum UndeliveredDelivery {
     var stores: [(uri: String, store: any TrackingStore)] = []
     for uri in waiting.sorted() {
       do throws(GitVersioningError) {
-        let parsed = try VersionResolution.connectionURI(for: uri, repository: repository, environment: environment)
-        stores.append((uri, try await VersionResolution.openStore(parsed, options: options, repository: repository)))
+        let connection = try VersionResolution.connection(toRecorded: uri, repository: repository, environment: environment)
+        var connecting = options
+        connecting.environment = connection.environment
+        stores.append((uri, try await VersionResolution.openStore(connection.uri, options: connecting, repository: repository)))
       } catch {
         outcome.problem = error
       }

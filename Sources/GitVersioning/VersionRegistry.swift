@@ -11,8 +11,9 @@ import MLflowStore
 /// The wait is what makes two creations in one millisecond converge: without it, the first
 /// creator could re-read before the second committed, keep its model, and the second, seeing
 /// both, keep its own when its ID sorts first. In the embedded store the wait is exact (see
-/// ``MLflowStore/SQLiteTrackingStore/waitForModelsCreated(through:)``); on a tracking server,
-/// whose clock and commits are out of sight, it lasts as long as the creation request took.
+/// ``MLflowStore/SQLiteTrackingStore/waitForModelsCreated(through:creationTime:)``); on a
+/// tracking server, whose clock and commits are out of sight, it lasts as long as the creation
+/// request took (``MLflowStore/TrackingStore/waitForModelsCreated(through:creationTime:)``).
 ///
 /// A model mlflow-git created (it bears the version's name, ``GitVersion/displayName``) and
 /// left PENDING (a registration killed between creating and finalizing it) is finalized READY
@@ -55,22 +56,13 @@ struct VersionRegistry: Sendable {
     try storeCompleteDiff(of: version, in: created, tags: tags)
     let ready = try await store.finalizeLoggedModel(id: created.modelID, status: .ready)
     // Converge with creators that raced us from other processes or machines: the oldest wins.
-    try await waitForCreations(through: created.creationTimestamp, creationTime: creationTime)
+    try await store.waitForModelsCreated(through: created.creationTimestamp, creationTime: creationTime)
     guard let oldest = try await matchingModels(of: version).first, oldest.modelID != ready.modelID else {
       return Found(model: ready, created: true)
     }
     let adopted = try await finalizedIfPending(oldest, for: version)
     let deleted = await delete(ready.modelID)
     return Found(model: adopted, created: false, undeletedDuplicate: deleted ? nil : ready.modelID)
-  }
-
-  /// Waits until models created by others at or before `timestamp` are visible to searches.
-  private func waitForCreations(through timestamp: Int64, creationTime: Duration) async throws(MLflowStoreError) {
-    if let embedded = store as? SQLiteTrackingStore {
-      try await embedded.waitForModelsCreated(through: timestamp)
-    } else {
-      try? await Task.sleep(for: min(max(creationTime, .milliseconds(5)), .seconds(1)))
-    }
   }
 
   /// `model`, finalized READY (with its complete diff stored) when mlflow-git created it and it

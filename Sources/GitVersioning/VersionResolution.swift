@@ -275,8 +275,11 @@ public struct VersionResolution: Sendable {
 
   /// The tracking store MLflow would use for this repository: `MLFLOW_TRACKING_URI`, then
   /// `git config mlflow.trackingUri`, then `sqlite:///mlflow.db` at the work tree's top.
-  static func trackingURI(of repository: GitRepository, environment: [String: String]) throws(GitVersioningError)
-    -> TrackingURI
+  ///
+  /// - Parameter workingDirectory: What a relative URI is relative to; the current directory
+  ///   when `nil`.
+  static func trackingURI(of repository: GitRepository, environment: [String: String], workingDirectory: String? = nil)
+    throws(GitVersioningError) -> TrackingURI
   {
     let configured: String?
     do {
@@ -287,25 +290,49 @@ public struct VersionResolution: Sendable {
     do {
       return try TrackingURI.resolve(
         environment: environment, repositorySetting: configured,
-        repositorySettingName: "git config mlflow.trackingUri", defaultDirectory: repository.workTree)
+        repositorySettingName: "git config mlflow.trackingUri", defaultDirectory: repository.workTree,
+        workingDirectory: workingDirectory ?? FileManager.default.currentDirectoryPath)
     } catch {
       throw GitVersioningError(.store(error))
     }
   }
 
-  /// The URI to connect to the store that `stored` (a ``MLflowStore/TrackingURI/description``, which has no
-  /// credentials) names: the repository's own tracking URI when it is that store (it may carry
-  /// the credentials the record left out), else `stored` (see
-  /// ``MLflowStore/TrackingURI/reconnecting(to:environment:relativeTo:settingName:)``).
-  static func connectionURI(for stored: String, repository: GitRepository, environment: [String: String])
-    throws(GitVersioningError) -> TrackingURI
+  /// The environment variables that authenticate requests to a tracking server.
+  static let credentialVariables = ["MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN"]
+
+  /// How to connect to the store `uri` names when `uri` has no credentials (a store recorded
+  /// for a journaled state or an undelivered version, see ``MLflowStore/TrackingURI/description``):
+  /// through the URI of `environment`, or of the repository's setting, that names the same
+  /// store — it may carry the credentials the record left out — else through `uri` itself. The
+  /// credential variables of `environment` (``credentialVariables``) go only to the store
+  /// `environment` itself uses, as MLflow sends them: a store another shell chose gets none.
+  ///
+  /// - Returns: The URI to connect with, and the environment to open its store with.
+  static func connection(to uri: TrackingURI, repository: GitRepository, environment: [String: String])
+    -> (uri: TrackingURI, environment: [String: String])
   {
-    if let current = try? trackingURI(of: repository, environment: environment), current.description == stored {
-      return current
+    if let current = try? trackingURI(of: repository, environment: environment), current.description == uri.description {
+      return (current, environment)
     }
+    var withoutCredentials = environment
+    for name in credentialVariables { withoutCredentials[name] = nil }
+    if let setting = try? repository.configValue("mlflow.trackingUri"), !setting.isEmpty,
+      let configured = try? TrackingURI.resolve(
+        environment: [:], repositorySetting: setting, defaultDirectory: repository.workTree),
+      configured.description == uri.description
+    {
+      return (configured, withoutCredentials)
+    }
+    return (uri, withoutCredentials)
+  }
+
+  /// ``connection(to:repository:environment:)`` for a recorded ``MLflowStore/TrackingURI/description``.
+  static func connection(toRecorded stored: String, repository: GitRepository, environment: [String: String])
+    throws(GitVersioningError) -> (uri: TrackingURI, environment: [String: String])
+  {
     do {
-      return try TrackingURI.reconnecting(
-        to: stored, environment: environment, relativeTo: "/", settingName: "a recorded tracking URI")
+      let uri = try TrackingURI(parsing: stored, relativeTo: "/", settingName: "a recorded tracking URI")
+      return connection(to: uri, repository: repository, environment: environment)
     } catch {
       throw GitVersioningError(.store(error))
     }

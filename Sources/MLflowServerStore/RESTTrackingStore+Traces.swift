@@ -6,9 +6,16 @@ extension RESTTrackingStore {
     _ = try EntityValidation.experimentNumber(trace.info.experimentID)
     let traceID = trace.info.traceID
     do throws(MLflowStoreError) {
-      _ = try await traceInfo(id: traceID)
-      throw MLflowStoreError(
-        code: .alreadyExists, message: "a trace with ID \(traceID) already exists; give a new trace a new ID")
+      let stored = try await traceInfo(id: traceID)
+      // A trace whose stored info lacks metadata this one carries (its model link, say) was half
+      // logged: an attempt with this ID sent its spans, from which the server made the trace, and
+      // stopped before sending its info (the server went down, the process was killed). Both
+      // requests are idempotent on the server (spans are upserted, the info merged), so it is
+      // finished now instead of being reported as existing.
+      guard trace.info.metadata.contains(where: { stored.metadata[$0.key] == nil }) else {
+        throw MLflowStoreError(
+          code: .alreadyExists, message: "a trace with ID \(traceID) already exists; give a new trace a new ID")
+      }
     } catch where error.code == .traceNotFound {
       // The ID is free.
     }

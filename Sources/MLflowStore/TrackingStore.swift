@@ -85,6 +85,14 @@ public protocol TrackingStore: Sendable {
   /// - Throws: `.modelNotFound`.
   func deleteLoggedModel(id: String) async throws(MLflowStoreError)
 
+  /// Returns once the logged models that any client created with a creation timestamp at or
+  /// before `timestamp` (milliseconds) are visible to searches, as far as the store can tell:
+  /// what creators that may have raced wait for before they choose the oldest model of a
+  /// version. A store that cannot see other clients' commits (a tracking server) waits about as
+  /// long as this client's own creation took, `creationTime`; the embedded store knows exactly
+  /// (see ``SQLiteTrackingStore/waitForModelsCreated(through:creationTime:)``).
+  func waitForModelsCreated(through timestamp: Int64, creationTime: Duration) async throws(MLflowStoreError)
+
   /// Stores a finished trace: its info, metadata, tags and spans, all at once.
   ///
   /// - Returns: The trace info as stored, with the tags the store adds
@@ -137,6 +145,13 @@ extension TrackingStore {
   /// The active logged model with this ID.
   public func loggedModel(id: String) async throws(MLflowStoreError) -> LoggedModel {
     try await loggedModel(id: id, includeDeleted: false)
+  }
+
+  /// Waits as long as the creation took (at least 5 ms, at most 1 s): a store whose clock and
+  /// commits are out of sight has most likely committed, by then, what other clients created
+  /// no later than this client.
+  public func waitForModelsCreated(through timestamp: Int64, creationTime: Duration) async throws(MLflowStoreError) {
+    try? await Task.sleep(for: min(max(creationTime, .milliseconds(5)), .seconds(1)))
   }
 
   /// The first page (up to 100) of the traces linked to `modelID` in `experimentIDs`.

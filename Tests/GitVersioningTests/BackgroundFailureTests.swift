@@ -24,7 +24,8 @@ struct BackgroundFailureTests {
   static func journal(_ fixture: VersioningFixture, branch: String = "main") throws -> GitRepository {
     let repository = try GitRepository.discover(from: fixture.repo, environment: fixture.environment)
     try JournalDelivery.journal(
-      commits: [try fixture.scratch.git(["-C", fixture.repo, "rev-parse", "HEAD"])], branch: branch, in: repository)
+      commits: [try fixture.scratch.git(["-C", fixture.repo, "rev-parse", "HEAD"])], branch: branch, in: repository,
+      environment: fixture.environment)
     return repository
   }
 
@@ -70,6 +71,26 @@ struct BackgroundFailureTests {
     try await Self.worker(fixture)
     let models = try await fixture.models()
     #expect(models.count == 1 && models.first?.tags[VersionTagKey.repoURL] == "https://git.example.com/acme/app.git")
+  }
+
+  @Test("states journaled for an experiment or a store that cannot be used are skipped with the reason; the rest is delivered")
+  func unusableTargetsSkipped() async throws {
+    let fixture = try await VersioningFixture()
+    defer { fixture.remove() }
+    let repository = try GitRepository.discover(from: fixture.repo, environment: fixture.environment)
+    var commits: [String] = []
+    for variables in [["MLFLOW_EXPERIMENT_ID": "999"], ["MLFLOW_TRACKING_URI": "databricks"], [:]] {
+      try fixture.git("commit", "-q", "--allow-empty", "-m", "c\(commits.count)")
+      commits.append(try fixture.scratch.git(["-C", fixture.repo, "rev-parse", "HEAD"]))
+      try JournalDelivery.journal(
+        commits: [commits.last!], branch: "main", in: repository, environment: fixture.environment.merging(variables) { $1 })
+    }
+    try await Self.worker(fixture)
+    let log = Self.workerLog(fixture)
+    #expect(try await fixture.models().compactMap { $0.tags[VersionTagKey.commit] } == [commits[2]])
+    #expect(log.contains("skipped the journaled states for") && log.contains("'999'"), "log: \(log)")
+    #expect(log.contains("skipped a journaled state") && log.contains("databricks"), "log: \(log)")
+    #expect(JournalDelivery.pending(in: repository).isEmpty, "nothing is left waiting behind them")
   }
 
   @Test("the worker's log is rotated past its limit: two files at most, the latest line in the current one")

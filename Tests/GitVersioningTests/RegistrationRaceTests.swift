@@ -3,6 +3,7 @@ import Foundation
 import GitState
 import LocalFiles
 import MLflowStore
+import Synchronization
 import Testing
 import TestSupport
 
@@ -44,7 +45,7 @@ struct RegistrationRaceTests {
       commits.append(try fixture.scratch.git(["-C", fixture.repo, "rev-parse", "HEAD"]))
     }
     let repository = try GitRepository.discover(from: fixture.repo, environment: fixture.environment)
-    try JournalDelivery.journal(commits: commits, branch: "main", in: repository)
+    try JournalDelivery.journal(commits: commits, branch: "main", in: repository, environment: fixture.environment)
 
     let worker = Task { try await Self.cli(["sync"], in: fixture.repo, environment: fixture.environment) }
     let index = VersionIndex(stateDirectory: VersionResolution.stateDirectory(of: repository))
@@ -154,5 +155,83 @@ struct RegistrationRaceTests {
     }
     #expect(duplicated.isEmpty, "rounds with two models or two answers: \(duplicated)")
     print("same-millisecond creations in \(sameMillisecond) of \(rounds) rounds")
+  }
+
+  @Test("two creators in one millisecond, the other still in its transaction when the first re-reads: both end on the same one model")
+  func sameMillisecondInFlight() async throws {
+    let fixture = try await VersioningFixture()
+    defer { fixture.remove() }
+    let version = GitVersion(snapshot: try GitSnapshot.read(from: fixture.repo, environment: fixture.environment))
+    let racer = try await RacingCreator(databasePath: fixture.databasePath)
+    defer { racer.stop() }
+    let raced = Mutex<(ours: LoggedModel, theirs: String)?>(nil)
+    let store = InterposedStore(
+      try fixture.store(),
+      afterFinalize: { model in
+        guard raced.withLock({ $0 == nil }) else { return }
+        // Right after our model is finalized, the other creator, which read the clock in the same
+        // millisecond, is inside its write transaction: its model is not visible yet.
+        let theirs = try racer.startCreating(
+          timestamp: model.creationTimestamp, experimentID: model.experimentID, tags: model.tags,
+          artifactLocation: model.artifactLocation + "-racing", hold: 0.3)
+        raced.withLock { $0 = (model, theirs) }
+      })
+    let tagging = VersionTagging(options: fixture.options(), environment: fixture.environment)
+    let registry = VersionRegistry(store: store, experimentID: "0", tagging: tagging)
+    let found = try await registry.findOrCreate(version)
+    let (ours, theirs) = try #require(raced.withLock { $0 })
+    let theyChose = try racer.chosen()
+
+    #expect(theirs < ours.modelID, "theirs sorts first")
+    #expect(try await fixture.store().loggedModel(id: theirs).creationTimestamp == ours.creationTimestamp, "the same millisecond")
+    #expect(theyChose == theirs, "the other creator keeps the oldest: its own")
+    #expect(found.model.modelID == theirs && !found.created, "so does the first: it saw the other's model before choosing")
+    #expect(try await registry.matchingModels(of: version).map(\.modelID) == [theirs], "one model is left")
+    #expect(try await fixture.store().loggedModel(id: ours.modelID, includeDeleted: true).lifecycleStage == .deleted)
+  }
+
+  @Test("a duplicate whose delete keeps failing is tried three times, recorded in mlflow-git/duplicates, and deleted by the next batch")
+  func failedDeleteRetriedLater() async throws {
+    let fixture = try await VersioningFixture()
+    defer { fixture.remove() }
+    let repository = try GitRepository.discover(from: fixture.repo, environment: fixture.environment)
+    let version = GitVersion(snapshot: try GitSnapshot.read(from: fixture.repo, environment: fixture.environment))
+    let older = Mutex<String?>(nil)
+    let real = try fixture.store()
+    // Another creator's model of the same version commits between our search and our creation,
+    // so we create ours, find theirs older and delete ours; the store refuses every delete.
+    let store = InterposedStore(
+      real,
+      beforeCreate: { tags in
+        guard older.withLock({ $0 == nil }) else { return }
+        let theirs = try await real.createLoggedModel(experimentID: "0", name: "other-creator", tags: tags)
+        older.withLock { $0 = theirs.modelID }
+        try await Task.sleep(for: .milliseconds(2))
+      },
+      deleteFailure: MLflowStoreError(code: .databaseBusy, message: "the database stays locked"))
+    let registrar = try await Registrar.open(
+      repository: repository, trackingURI: .sqlite(path: fixture.databasePath), environment: fixture.environment,
+      options: fixture.options(), store: store)
+    let outcome = try #require(try await registrar.register([version]).first)
+    let theirs = try #require(older.withLock { $0 })
+    #expect(outcome.modelID == theirs && !outcome.created, "the older model is adopted")
+    #expect(store.deleteAttempts == 3, "the delete was tried three times")
+    let duplicates = DuplicateModels(stateDirectory: VersionResolution.stateDirectory(of: repository))
+    let waiting = duplicates.waiting(in: TrackingURI.sqlite(path: fixture.databasePath).description)
+    try #require(waiting.count == 1, "the duplicate waits in mlflow-git/duplicates: \(waiting)")
+    let ours = waiting[0]
+    #expect(try await real.loggedModel(id: ours).lifecycleStage == .active)
+
+    // The next batch, a worker's, with the store answering again.
+    try fixture.git("commit", "-q", "--allow-empty", "-m", "next")
+    let head = try fixture.scratch.git(["-C", fixture.repo, "rev-parse", "HEAD"])
+    try JournalDelivery.journal(commits: [head], branch: "main", in: repository, environment: fixture.environment)
+    let sync = try await Self.cli(["sync"], in: fixture.repo, environment: fixture.environment)
+    #expect(sync.output.succeeded, "\(sync.output.standardErrorText)")
+    #expect(try await real.loggedModel(id: ours, includeDeleted: true).lifecycleStage == .deleted, "deleted by the next batch")
+    #expect(duplicates.waiting(in: TrackingURI.sqlite(path: fixture.databasePath).description).isEmpty)
+    let models = try await fixture.models()
+    #expect(models.filter { $0.tags[VersionTagKey.commit] == version.commit }.map(\.modelID) == [theirs])
+    #expect(models.contains { $0.tags[VersionTagKey.commit] == head }, "and registered its own version")
   }
 }

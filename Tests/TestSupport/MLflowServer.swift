@@ -81,6 +81,27 @@ public final class MLflowServer: Sendable {
     return server
   }
 
+  /// A server with MLflow's basic-auth app on a fresh copy of the template database in
+  /// `directory`, started and answering; its user `admin` has `adminPassword` (MLflow wants at
+  /// least 12 characters), and other users may read only.
+  public static func startedWithBasicAuth(in directory: String, adminPassword: String) async throws -> MLflowServer {
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let config = directory + "/basic_auth.ini"
+    try """
+      [mlflow]
+      default_permission = READ
+      database_uri = sqlite:///\(directory)/basic_auth.db
+      admin_username = admin
+      authorization_function = mlflow.server.auth:authenticate_request_basic_auth
+      """.write(toFile: config, atomically: false, encoding: .utf8)
+    return try await started(
+      freshSQLiteIn: directory, arguments: ["--app-name", "basic-auth"],
+      extraEnvironment: [
+        "MLFLOW_AUTH_CONFIG_PATH": config, "MLFLOW_AUTH_ADMIN_PASSWORD": adminPassword,
+        "MLFLOW_FLASK_SERVER_SECRET_KEY": "mlflow-git-tests",
+      ])
+  }
+
   /// Starts the server and waits (up to 180 s) until `/health` answers 200.
   public func start() async throws {
     let started = try BackgroundProcess(

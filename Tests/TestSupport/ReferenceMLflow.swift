@@ -72,4 +72,51 @@ public enum ReferenceMLflow {
     guard let last = lines.last else { throw TestFailure("python printed nothing") }
     return try JSONSerialization.jsonObject(with: Data(last.utf8))
   }
+
+  /// A logged model as Python MLflow's `MlflowClient.search_logged_models` returns it.
+  public struct StoredModel: Sendable, Hashable {
+    public var experimentName: String
+    public var modelID: String
+    /// `READY`, `PENDING` or `FAILED`.
+    public var status: String
+    public var tags: [String: String]
+
+    /// Its `mlflow.source.git.branch` and `mlflow.source.git.commit` tags.
+    public var branch: String? { tags["mlflow.source.git.branch"] }
+    public var commit: String? { tags["mlflow.source.git.commit"] }
+  }
+
+  /// Every active logged model in every experiment of the store `trackingURI`, read by Python
+  /// MLflow (`search_experiments`, then `search_logged_models`, page by page): the oracle for
+  /// what mlflow-git registered. `environment` adds variables (credentials) to
+  /// ``environment(trackingURI:)``.
+  public static func loggedModels(trackingURI: String, environment extra: [String: String] = [:]) async throws
+    -> [StoredModel]
+  {
+    let code = """
+      import json
+      from mlflow import MlflowClient
+      from mlflow.entities import ViewType
+      client = MlflowClient()
+      models = []
+      for experiment in client.search_experiments(view_type=ViewType.ALL, max_results=50000):
+          token = None
+          while True:
+              page = client.search_logged_models(
+                  experiment_ids=[experiment.experiment_id], max_results=100, page_token=token)
+              for model in page:
+                  models.append([experiment.name, model.model_id, str(model.status), model.tags])
+              token = page.token
+              if not token:
+                  break
+      print(json.dumps(models))
+      """
+    let output = try await runJSON(code, environment: environment(trackingURI: trackingURI).merging(extra) { $1 })
+    guard let rows = output as? [[Any]] else { throw TestFailure("unexpected search_logged_models output: \(output)") }
+    return rows.map { row in
+      StoredModel(
+        experimentName: row[0] as? String ?? "", modelID: row[1] as? String ?? "", status: row[2] as? String ?? "",
+        tags: row[3] as? [String: String] ?? [:])
+    }
+  }
 }

@@ -143,7 +143,10 @@ extension SQLiteTrackingStore {
   /// `timestamp`, any creation that read `timestamp` or earlier holds or held the write lock;
   /// taking the write lock once (`BEGIN IMMEDIATE`, then nothing) waits for it to commit.
   /// Writers that read the clock before taking the lock (Python MLflow) are not covered.
-  public func waitForModelsCreated(through timestamp: Int64) async throws(MLflowStoreError) {
+  /// `creationTime` is not needed here.
+  public func waitForModelsCreated(through timestamp: Int64, creationTime: Duration)
+    async throws(MLflowStoreError)
+  {
     while Clock.nowMilliseconds() <= timestamp {
       try? await Task.sleep(for: .microseconds(200))
     }

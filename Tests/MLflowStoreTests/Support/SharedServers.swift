@@ -19,21 +19,8 @@ extension MLflowServer {
 
   /// The server with MLflow's basic-auth app, whose admin has `adminPassword`.
   static let basicAuth = Task { () throws -> MLflowServer in
-    let path = try TemporaryDirectory("mlflow-server-auth").keep()
-    let config = path + "/basic_auth.ini"
-    try """
-      [mlflow]
-      default_permission = READ
-      database_uri = sqlite:///\(path)/basic_auth.db
-      admin_username = admin
-      authorization_function = mlflow.server.auth:authenticate_request_basic_auth
-      """.write(toFile: config, atomically: false, encoding: .utf8)
-    return try await MLflowServer.started(
-      freshSQLiteIn: path, arguments: ["--app-name", "basic-auth"],
-      extraEnvironment: [
-        "MLFLOW_AUTH_CONFIG_PATH": config, "MLFLOW_AUTH_ADMIN_PASSWORD": adminPassword,
-        "MLFLOW_FLASK_SERVER_SECRET_KEY": "mlflow-git-tests",
-      ])
+    try await MLflowServer.startedWithBasicAuth(
+      in: try TemporaryDirectory("mlflow-server-auth").keep(), adminPassword: adminPassword)
   }
 
   /// The basic-auth server's admin password (MLflow wants at least 12 characters).
