@@ -1,3 +1,4 @@
+import Dispatch
 import GitVersioning
 import MLflowServerStore
 import MLflowStore
@@ -15,7 +16,8 @@ import Glibc
 /// Sends finished traces to their stores from a background task, so tracing costs the caller
 /// only the recording.
 ///
-/// **Batches.** Traces wait in an in-memory queue; one background task takes what is queued in
+/// **Batches.** Traces wait in an in-memory queue, each as a ``TraceRecord`` (its bytes, so the
+/// queue's byte bound is a bound on its memory); one background task takes what is queued in
 /// batches (``BatchLimits``: 500 traces, 4 MiB, 5 ms linger by default) and stores each batch
 /// with one ``TrackingStore/logTraces(_:)``: one SQLite transaction, or on a tracking server
 /// one OTLP request for all the spans and one `StartTraceV3` per trace. A batch the store
@@ -23,49 +25,71 @@ import Glibc
 /// invalid is dropped, counted, and a warning says why.
 ///
 /// **Journal.** Traces the store cannot take (unreachable, `mlflow.db` not created yet, locked)
-/// go to the local trace journal and are delivered later; after such a failure the store gets
-/// 5 seconds' rest, during which traces go straight to the journal.
+/// go to the local trace journal, a batch per file, and are delivered later; after such a
+/// failure the store gets 5 seconds' rest, during which traces go straight to the journal.
 ///
 /// **A full queue spills.** The queue holds at most `MLFLOW_GIT_TRACE_QUEUE_SIZE` traces
-/// (default 10,000) and `MLFLOW_GIT_TRACE_QUEUE_MB` (default 64). Past that, the caller writes
-/// the trace to the journal itself (*spills* it): memory stays bounded however fast traces
-/// come, and callers pay for a file write only while the store is behind. Once the queue is
-/// empty the exporter delivers the journal, in batches, between new traces; the next run or
-/// `mlflow-git sync` deliver what is left. The journal has a bound of its own,
-/// `MLFLOW_GIT_TRACE_JOURNAL_MB` (default 1024) per folder: past it traces are dropped,
-/// counted (in ``flushTraces(timeout:)``'s counts and in the journal's counters, which
-/// `mlflow-git doctor` shows), and a warning says so once.
+/// (default 10,000) and `MLFLOW_GIT_TRACE_QUEUE_MB` (default 64) of them. Past that, the caller
+/// hands the trace to the *overflow* (at most an eighth of `MLFLOW_GIT_TRACE_QUEUE_MB` more),
+/// which a spill writer of its own empties into the journal, appending each batch with one
+/// write to a segment file (see ``JournalFile``): the caller never writes a file. Only when
+/// the overflow is full too — the disk takes traces slower than they come — does the caller
+/// wait for room, at most `MLFLOW_GIT_TRACE_SPILL_WAIT_MS` (default 1000); then the trace is
+/// dropped and counted. Once the queue is empty the exporter delivers the journal, in batches,
+/// between new traces; the next run or `mlflow-git sync` deliver what is left. The journal has
+/// a bound of its own, `MLFLOW_GIT_TRACE_JOURNAL_MB` (default 1024) per folder: past it traces
+/// are dropped, counted (in ``flushTraces(timeout:)``'s counts and in the journal's counters,
+/// which `mlflow-git doctor` shows), and a warning says so once.
 ///
 /// **Exit.** At normal process exit, queued traces are flushed (at most
 /// `MLFLOW_GIT_TRACE_FLUSH_TIMEOUT` seconds, default 10); whatever is left then is journaled.
 final class TraceExporter: Sendable {
   static let shared = TraceExporter(environment: ProcessDefaults.shared.environment)
 
+  /// A trace waiting in memory: its record, and where it goes.
   struct Pending: Sendable {
-    var trace: Trace
+    var record: TraceRecord
+    /// Where it goes (its source metadata is in the record).
     var destination: TraceDestination
-    /// Its estimated size in a batch and in the queue.
+    /// The memory it holds: the record, and the strings of its destination.
     var bytes: Int
 
     init(trace: Trace, destination: TraceDestination) {
-      self.trace = trace
+      record = TraceRecord(trace: trace, trackingURI: destination.trackingURI, experimentName: destination.experimentName)
+      var destination = destination
+      destination.sourceMetadata = [:]
       self.destination = destination
-      bytes = estimatedSize(of: trace)
+      bytes = record.bytes.count + 32
+        + [destination.trackingURI, destination.journalDirectory, destination.stateDirectory ?? "", destination.experimentName ?? ""]
+        .reduce(0) { $0 + $1.utf8.count + 32 }
+    }
+
+    var backlog: Backlog {
+      Backlog(
+        journalDirectory: destination.journalDirectory, stateDirectory: destination.stateDirectory,
+        trackingURI: destination.trackingURI)
     }
   }
 
   /// A journal the worker delivers once the queue is empty: one folder's traces for one store.
-  private struct Backlog: Hashable {
+  struct Backlog: Hashable {
     var journalDirectory: String
     var stateDirectory: String?
     var trackingURI: String
   }
 
-  private struct State: Sendable {
+  struct State: Sendable {
     var queue: [Pending] = []
     var head = 0
     var queuedBytes = 0
     var inFlight: [Pending] = []
+    /// Traces the queue had no room for, waiting for the spill writer.
+    var overflow: [Pending] = []
+    var overflowBytes = 0
+    /// Bytes the spill writer took from the overflow and has not written yet.
+    var spillingBytes = 0
+    /// The spill writer is scheduled or running.
+    var spilling = false
     var waiter: CheckedContinuation<Void, Never>?
     var workerStarted = false
     var counts = TraceExportCounts()
@@ -92,12 +116,17 @@ final class TraceExporter: Sendable {
     var queuedCount: Int { queue.count - head }
   }
 
-  private let state = Mutex(State())
+  let state = Mutex(State())
   /// Held while counters are added to the journals, so a flush returns after they are written.
   private let recording = Mutex(())
+  /// The spill writer's open segments; used on `spillQueue` only.
+  let spillSegments = SpillSegments()
+  let spillQueue = DispatchQueue(label: "MLflowTracing.TraceExporter.spill")
   let stores = StoreCache()
   let capacity: Int
   let queueBytes: Int
+  let overflowBytes: Int
+  let spillWait: Duration
   let journalBytes: Int
   let batchLimits: BatchLimits
   let exitFlushTimeout: Duration
@@ -107,6 +136,8 @@ final class TraceExporter: Sendable {
     self.environment = environment
     capacity = environment["MLFLOW_GIT_TRACE_QUEUE_SIZE"].flatMap { Int($0) }.map { max(1, $0) } ?? 10_000
     queueBytes = Self.megabytes(environment["MLFLOW_GIT_TRACE_QUEUE_MB"]) ?? 64 << 20
+    overflowBytes = queueBytes / 8
+    spillWait = .milliseconds(environment["MLFLOW_GIT_TRACE_SPILL_WAIT_MS"].flatMap { Int($0) }.map { max(0, $0) } ?? 1000)
     journalBytes = Self.megabytes(environment["MLFLOW_GIT_TRACE_JOURNAL_MB"]) ?? 1024 << 20
     batchLimits = BatchLimits(environment: environment)
     exitFlushTimeout = .milliseconds(
@@ -117,42 +148,72 @@ final class TraceExporter: Sendable {
     text.flatMap { Double($0) }.map { max(0, Int($0 * 1_048_576)) }
   }
 
-  /// Queues a finished trace; when the queue is full, writes it to the journal instead.
-  /// Never waits for the store.
+  /// Queues a finished trace; when the queue is full, hands it to the spill writer. Never waits
+  /// for the store; waits for the disk only when the overflow is full as well (at most
+  /// `spillWait`, then the trace is dropped and counted).
   func export(_ trace: Trace, to destination: TraceDestination) {
     let pending = Pending(trace: trace, destination: destination)
-    var startWorker = false
-    var queued = false
-    let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-      guard state.queuedCount < capacity && (state.queuedBytes + pending.bytes <= queueBytes || state.queuedCount == 0)
-      else { return nil }
-      queued = true
-      state.queue.append(pending)
-      state.queuedBytes += pending.bytes
-      state.counts.pending += 1
-      if !state.workerStarted {
-        state.workerStarted = true
-        startWorker = true
+    var waitUntil: ContinuousClock.Instant?
+    while true {
+      switch place(pending) {
+      case .queued(let waiter, let startWorker):
+        if startWorker {
+          atexit { TraceExporter.shared.flushAtExit() }
+          Task.detached(priority: .utility) { await self.run() }
+        }
+        waiter?.resume()
+        return
+      case .overflowed(let startSpilling):
+        if startSpilling { spillQueue.async { self.spillOverflow() } }
+        return
+      case .full:
+        let now = ContinuousClock.now
+        let deadline = waitUntil ?? now + spillWait
+        waitUntil = deadline
+        guard now < deadline else { return drop(pending, reason: .overflowFull) }
+        usleep(200)
       }
-      defer { state.waiter = nil }
-      return state.waiter
     }
-    if startWorker {
-      atexit { TraceExporter.shared.flushAtExit() }
-      Task.detached(priority: .utility) { await self.run() }
-    }
-    if queued {
-      waiter?.resume()
-    } else {
-      spill(pending)
+  }
+
+  private enum Placement {
+    case queued(CheckedContinuation<Void, Never>?, startWorker: Bool)
+    case overflowed(startSpilling: Bool)
+    case full
+  }
+
+  private func place(_ pending: Pending) -> Placement {
+    state.withLock { state in
+      if state.queuedCount < capacity && (state.queuedBytes + pending.bytes <= queueBytes || state.queuedCount == 0) {
+        state.queue.append(pending)
+        state.queuedBytes += pending.bytes
+        state.counts.pending += 1
+        let startWorker = !state.workerStarted
+        state.workerStarted = true
+        defer { state.waiter = nil }
+        return .queued(state.waiter, startWorker: startWorker)
+      }
+      let held = state.overflowBytes + state.spillingBytes
+      guard held + pending.bytes <= overflowBytes || held == 0 else { return .full }
+      state.overflow.append(pending)
+      state.overflowBytes += pending.bytes
+      state.counts.pending += 1
+      defer { state.spilling = true }
+      return .overflowed(startSpilling: !state.spilling)
     }
   }
 
   /// What has happened to the traces handed over so far.
   var counts: TraceExportCounts { state.withLock { $0.counts } }
 
-  /// The traces the queue's storage holds: those queued, and taken ones not yet let go.
-  var retainedTraces: Int { state.withLock { $0.queue.count } }
+  /// What the exporter holds in memory: the traces in the queue's storage (queued, and taken
+  /// but not let go yet), and the bytes of those queued and of those on their way to the
+  /// journal.
+  var held: (queueStorage: Int, bytes: Int) {
+    state.withLock { state in
+      (state.queue.count, state.queuedBytes + state.overflowBytes + state.spillingBytes)
+    }
+  }
 
   /// Waits until every trace queued before the call is stored, journaled or dropped, and the
   /// traces this process spilled are delivered (unless their store is resting after a
@@ -186,11 +247,12 @@ final class TraceExporter: Sendable {
     }
   }
 
-  /// The exit flush: waits for the queue to drain, then journals what is left.
+  /// The exit flush: waits for the queue to drain, then journals what is left and seals the
+  /// spill writer's segments.
   func flushAtExit() {
     let deadline = ContinuousClock.now + exitFlushTimeout
     while ContinuousClock.now < deadline {
-      if state.withLock({ $0.counts.pending == 0 }) { break }
+      if state.withLock({ $0.queuedCount == 0 && $0.inFlight.isEmpty }) { break }
       usleep(1000)
     }
     let leftovers = state.withLock { state -> [Pending] in
@@ -200,11 +262,17 @@ final class TraceExporter: Sendable {
       state.queuedBytes = 0
       return leftovers
     }
-    for pending in leftovers { journal(pending) }
+    let journaled = journal(leftovers).filter { $0 == .journaled }.count
+    state.withLock { state in
+      state.counts.pending -= leftovers.count
+      state.counts.journaled += journaled
+      state.counts.dropped += leftovers.count - journaled
+    }
     if !leftovers.isEmpty {
       warn("\(leftovers.count) trace(s) were not stored before exit; they are kept in the trace journal "
         + "and delivered by the next run or `mlflow-git sync`")
     }
+    spillQueue.sync { spillOverflow() }
     recordJournalCounters(force: true)
   }
 
@@ -282,11 +350,10 @@ final class TraceExporter: Sendable {
 
   /// The batch split by destination, in order of first appearance.
   private static func groups(_ batch: [Pending]) -> [[Pending]] {
-    var keys: [String] = []
-    var groups: [String: [Pending]] = [:]
+    var keys: [Backlog] = []
+    var groups: [Backlog: [Pending]] = [:]
     for pending in batch {
-      let key = pending.destination.trackingURI + "\u{0}" + pending.destination.journalDirectory + "\u{0}"
-        + (pending.destination.stateDirectory ?? "")
+      let key = pending.backlog
       if groups[key] == nil { keys.append(key) }
       groups[key, default: []].append(pending)
     }
@@ -300,39 +367,46 @@ final class TraceExporter: Sendable {
     guard let destination = group.first?.destination else { return [] }
     let uri = destination.trackingURI
     if let until = state.withLock({ $0.restingUntil[uri] }), ContinuousClock.now < until {
-      return group.map(journal)
+      return journal(group)
     }
     var outcomes: [Outcome] = []
-    var sendable: [Pending] = []
+    var sendable: [(pending: Pending, trace: Trace, experimentName: String?)] = []
+    var held: [Pending] = []
     var links = TraceLink.Cache(stateDirectory: destination.stateDirectory)
     for pending in group {
-      if let linked = links.linked(pending.trace) {
-        var relinked = pending
-        relinked.trace = linked
-        sendable.append(relinked)
+      guard let contents = pending.record.decoded() else {
+        warn("a queued trace could not be read back and was dropped")
+        outcomes.append(.dropped)
+        continue
+      }
+      if let linked = links.linked(contents.trace) {
+        sendable.append((pending, linked, contents.experimentName))
       } else {
-        outcomes.append(journal(pending))  // its version waits for a final ID
+        held.append(pending)  // its version waits for a final ID
       }
     }
+    outcomes += journal(held)
     guard !sendable.isEmpty else { return outcomes }
+    var traces = sendable.map(\.trace)
     let outcome: BatchDelivery.Outcome
     do throws(MLflowStoreError) {
       let store = try await store(for: uri)
-      for index in sendable.indices where sendable[index].trace.info.experimentID.isEmpty {
-        sendable[index].trace.info.experimentID = try await experimentID(
-          for: uri, named: sendable[index].destination.experimentName, in: store)
+      for index in traces.indices where traces[index].info.experimentID.isEmpty {
+        traces[index].info.experimentID = try await experimentID(
+          for: uri, named: sendable[index].experimentName, in: store)
       }
-      outcome = await BatchDelivery.store(sendable.map(\.trace), in: store)
+      outcome = await BatchDelivery.store(traces, in: store)
     } catch {
-      outcome = BatchDelivery.Outcome(unavailable: Array(sendable.indices), error: error)
+      outcome = BatchDelivery.Outcome(unavailable: Array(traces.indices), error: error)
     }
     outcomes += outcome.stored.map { _ in .stored }
+    var failed: [Pending] = []
     for (index, error) in outcome.refused {
       if error.code == .invalidArgument {
         warn("a trace could not be stored and was dropped: \(error)")
         outcomes.append(.dropped)
       } else {
-        outcomes.append(journal(sendable[index]))
+        failed.append(sendable[index].pending)
       }
     }
     if outcome.unavailableError != nil {
@@ -341,12 +415,12 @@ final class TraceExporter: Sendable {
         state.deliveredJournals = state.deliveredJournals.filter { $0.trackingURI != uri }
       }
       stores.forget(uri)
-      outcomes += outcome.unavailable.map { journal(sendable[$0]) }
+      failed += outcome.unavailable.map { sendable[$0].pending }
     }
+    outcomes += journal(failed)
     if !outcome.stored.isEmpty {
       // The store works: deliver what earlier runs left in the journal for it.
-      let backlog = Backlog(
-        journalDirectory: destination.journalDirectory, stateDirectory: destination.stateDirectory, trackingURI: uri)
+      let backlog = group[0].backlog
       state.withLock { state in
         state.restingUntil[uri] = nil
         if state.deliveredJournals.insert(backlog).inserted { state.backlog[backlog, default: 0] += 1 }
@@ -386,67 +460,41 @@ final class TraceExporter: Sendable {
     }
   }
 
-  /// Writes a trace the queue has no room for to the journal, on the caller's thread.
-  private func spill(_ pending: Pending) {
-    let directory = pending.destination.journalDirectory
-    var saved = false
-    if journalHasRoom(directory) {
+  /// Journals traces their store could not take, durably (the store may stay away): one file
+  /// per journal folder. Past the journal's bound they are dropped, counted and warned about.
+  func journal(_ pendings: [Pending]) -> [Outcome] {
+    var outcomes: [Outcome] = []
+    for (directory, group) in Dictionary(grouping: pendings, by: \.destination.journalDirectory) {
+      let (fitting, over) = split(group, toFit: directory)
+      if !over.isEmpty {
+        state.withLock { $0.unrecorded[directory, default: (0, 0)].dropped += over.count }
+        warn("\(over.count) trace(s) could not be stored, and the trace journal (\(directory)) is full "
+          + "(\(journalBytes >> 20) MB): they were dropped")
+        outcomes += over.map { _ in .dropped }
+      }
+      guard !fitting.isEmpty else { continue }
       do {
-        let bytes = try TraceJournal(directory: directory).save(pending, durable: false)
-        saved = true
-        state.withLock { state in
-          state.journalBytes[directory, default: 0] += bytes
-          state.counts.spilled += 1
-          state.unrecorded[directory, default: (0, 0)].spilled += 1
-          let backlog = Backlog(
-            journalDirectory: directory, stateDirectory: pending.destination.stateDirectory,
-            trackingURI: pending.destination.trackingURI)
-          state.backlog[backlog, default: 0] += 1
-        }
+        let bytes = try TraceJournal(directory: directory).write(fitting.map(\.record))
+        state.withLock { $0.journalBytes[directory, default: 0] += bytes }
+        outcomes += fitting.map { _ in .journaled }
       } catch {
-        warn("a trace could not be queued or journaled and was dropped: \(error)")
+        warn("\(fitting.count) trace(s) could not be stored or journaled and were dropped: \(error)")
+        outcomes += fitting.map { _ in .dropped }
       }
     }
-    let (warnSpilling, warnDropping) = state.withLock { state -> (Bool, Bool) in
-      if !saved {
-        state.counts.dropped += 1
-        state.unrecorded[directory, default: (0, 0)].dropped += 1
-      }
-      defer {
-        state.warnedAboutSpilling = true
-        if !saved { state.warnedAboutDropping = true }
-      }
-      return (saved && !state.warnedAboutSpilling, !saved && !state.warnedAboutDropping)
-    }
-    if warnSpilling {
-      warn(
-        "the trace queue is full (\(capacity) traces or \(queueBytes >> 20) MB waiting for the store): traces are written to "
-          + "the trace journal (\(directory)) and delivered when the exporter catches up, by the next run or by `mlflow-git sync`")
-    }
-    if warnDropping {
-      warn(
-        "the trace queue is full and the trace journal (\(directory)) holds its limit of \(journalBytes >> 20) MB: traces are "
-          + "being dropped and counted; run `mlflow-git sync`, or raise MLFLOW_GIT_TRACE_JOURNAL_MB")
-    }
+    return outcomes
   }
 
-  /// Journals a trace its store could not take (durably: the store may stay away).
-  @discardableResult
-  private func journal(_ pending: Pending) -> Outcome {
-    let directory = pending.destination.journalDirectory
-    guard journalHasRoom(directory) else {
-      state.withLock { $0.unrecorded[directory, default: (0, 0)].dropped += 1 }
-      warn("a trace could not be stored, and the trace journal (\(directory)) is full (\(journalBytes >> 20) MB): it was dropped")
-      return .dropped
+  /// `pendings` split into those the journal in `directory` has room for and the others.
+  func split(_ pendings: [Pending], toFit directory: String) -> (fitting: [Pending], over: [Pending]) {
+    guard journalHasRoom(directory) else { return ([], pendings) }
+    var room = journalBytes - (state.withLock { $0.journalBytes[directory] } ?? 0)
+    var fitting = 0
+    while fitting < pendings.count, room > 0 {
+      room -= pendings[fitting].record.bytes.count
+      fitting += 1
     }
-    do {
-      let bytes = try TraceJournal(directory: directory).save(pending)
-      state.withLock { $0.journalBytes[directory, default: 0] += bytes }
-      return .journaled
-    } catch {
-      warn("a trace could not be stored or journaled and was dropped: \(error)")
-      return .dropped
-    }
+    return (Array(pendings[..<fitting]), Array(pendings[fitting...]))
   }
 
   /// Whether the journal in `directory` is below its bound; counted on first use and again at
@@ -464,9 +512,39 @@ final class TraceExporter: Sendable {
     return bytes < journalBytes
   }
 
+  enum DropReason { case overflowFull, journalFull, unwritable }
+
+  /// Counts a trace lost on its way to the journal, and warns once.
+  func drop(_ pending: Pending, reason: DropReason) {
+    drop(count: 1, directory: pending.destination.journalDirectory, reason: reason)
+  }
+
+  func drop(count: Int, directory: String, reason: DropReason) {
+    let warnNow = state.withLock { state -> Bool in
+      state.counts.pending -= count
+      state.counts.dropped += count
+      state.unrecorded[directory, default: (0, 0)].dropped += count
+      defer { state.warnedAboutDropping = true }
+      return !state.warnedAboutDropping
+    }
+    guard warnNow else { return }
+    switch reason {
+    case .overflowFull:
+      warn(
+        "traces come faster than the trace journal (\(directory)) takes them: the queue is full and the traces on their "
+          + "way to the journal waited \(spillWait) for room; traces are being dropped and counted")
+    case .journalFull:
+      warn(
+        "the trace queue is full and the trace journal (\(directory)) holds its limit of \(journalBytes >> 20) MB: traces are "
+          + "being dropped and counted; run `mlflow-git sync`, or raise MLFLOW_GIT_TRACE_JOURNAL_MB")
+    case .unwritable:
+      warn("the trace queue is full and the trace journal (\(directory)) cannot be written: traces are being dropped and counted")
+    }
+  }
+
   /// Adds this process's spills and drops to the journals' counters, at most once a second
   /// unless `force`.
-  private func recordJournalCounters(force: Bool) {
+  func recordJournalCounters(force: Bool) {
     recording.withLock { _ in
       let pending = state.withLock { state -> [String: (spilled: Int, dropped: Int)] in
         guard !state.unrecorded.isEmpty, force || ContinuousClock.now - state.recordedAt >= .seconds(1) else { return [:] }
@@ -491,29 +569,4 @@ final class TraceExporter: Sendable {
   {
     try await stores.experimentID(for: uri, named: name, in: store, environment: environment)
   }
-}
-
-/// What happened to the traces this process recorded.
-public struct TraceExportCounts: Sendable, Hashable {
-  /// Stored in their tracking store.
-  public var stored = 0
-  /// Taken from the trace journal and stored by this process: traces it spilled or journaled,
-  /// or that earlier runs left there.
-  public var storedFromJournal = 0
-  /// Kept in the local trace journal because the store could not take them; they are delivered
-  /// later (next run, or `mlflow-git sync`).
-  public var journaled = 0
-  /// Written to the trace journal because the queue was full; the exporter delivers them when
-  /// it catches up (else the next run, or `mlflow-git sync`).
-  public var spilled = 0
-  /// Lost: refused by the store as invalid, or neither the queue, the store nor the journal
-  /// (full, or not writable) could take them.
-  public var dropped = 0
-  /// Still waiting in the queue or being stored.
-  public var pending = 0
-
-  /// Traces handed over that reached the store, the journal or their end.
-  public var settled: Int { stored + journaled + spilled + dropped }
-
-  public init() {}
 }

@@ -11,16 +11,21 @@ import Foundation
 import Glibc
 #endif
 
-/// Traces waiting for their store: one private JSON file per trace (`<trace ID>.json`, mode
-/// 0600, in a 0700 folder), in the repository's `<git common dir>/mlflow-git/traces` (or
-/// `~/.local/state/mlflow-git/traces` outside a repository). Traces go there when their store
-/// cannot take them, and when the exporter's queue is full (they are *spilled*).
+/// Traces waiting for their store, in private files (mode 0600, in a 0700 folder) in the
+/// repository's `<git common dir>/mlflow-git/traces` (or `~/.local/state/mlflow-git/traces`
+/// outside a repository). Traces go there when their store cannot take them, and when the
+/// exporter's queue is full (they are *spilled*).
 ///
-/// One file per trace makes delivery exactly-once without bookkeeping: a file is removed only
-/// after its store has the trace, and a store that already has it (a delivery interrupted
-/// between the two) keeps it as it is. Deliveries send the traces in batches, split a batch the
-/// store refuses so that one bad trace never holds back the others, and are serialized by a
-/// lock in the folder.
+/// The files are *segments* of many traces (see ``JournalFile``): a batch the store could not
+/// take is written as one sealed segment; spilled traces are appended, a batch per write, to
+/// a segment its writer seals when it is done with it. Per-trace JSON files that earlier
+/// versions wrote are read and delivered the same way.
+///
+/// Delivery is exactly-once without bookkeeping: a file is removed (or rewritten with the
+/// traces still waiting) only after the store has its traces, and a store that already has a
+/// trace (a delivery interrupted between the two) keeps it as it is. Deliveries send the traces
+/// in batches, split a batch the store refuses so that one bad trace never holds back the
+/// others, and are serialized by a lock in the folder.
 ///
 /// # Usage
 /// ```swift
@@ -53,45 +58,48 @@ public struct TraceJournal: Sendable {
     public var delivered = 0
     /// Traces still waiting (their store is unreachable, or another delivery is running).
     public var remaining = 0
-    /// Files that are not readable traces; they are left in place, renamed `*.corrupt`.
+    /// Files with traces that cannot be read; they are left in place, renamed `*.corrupt`,
+    /// after the traces they hold that can be read are delivered.
     public var unreadable = 0
-    /// Traces their store refused as invalid; they are left in place, renamed `*.rejected`.
+    /// Traces their store refused as invalid; they are set aside (`*.rejected`).
     public var rejected = 0
     /// Why some traces are still waiting or were rejected, when it is known.
     public var problem: String?
-    /// The bytes of the files removed.
+    /// The bytes of the files removed, less those written again.
     var bytesRemoved = 0
 
     public init() {}
   }
 
+  /// A trace as the per-trace JSON files of earlier versions hold it.
   struct Entry: Codable {
     var trackingURI: String
     var trace: Trace
-    /// The experiment to store the trace in when ``trace`` has no experiment ID (see
-    /// ``TraceDestination/experimentName``); absent from entries journaled before it was kept.
     var experimentName: String?
   }
 
   /// The number of traces waiting.
-  public var count: Int { fileNames().count }
+  public var count: Int {
+    files().reduce(0) { total, file in
+      total + (file.countByName ?? (try? PrivateFiles.read(path(of: file))).map { TraceRecord.split($0).records.count } ?? 0)
+    }
+  }
 
   /// The bytes the waiting traces take on disk.
-  var byteCount: Int { fileNames().reduce(0) { $0 + (PrivateFiles.size(of: directory + "/" + $1) ?? 0) } }
+  var byteCount: Int { files().reduce(0) { $0 + (PrivateFiles.size(of: path(of: $1)) ?? 0) } }
 
-  /// Saves a trace that its store could not take; returns the bytes written.
-  ///
-  /// - Parameter durable: `false` skips the `fsync`: the trace survives the process being
-  ///   killed, not a system crash (a file left empty is then set aside as `*.corrupt`).
+  /// Writes `records` as one sealed segment (durably, unless `durable` is `false`: then it
+  /// survives the process being killed, not a system crash); returns the bytes written.
   @discardableResult
-  func save(_ pending: TraceExporter.Pending, durable: Bool = true) throws -> Int {
+  func write(_ records: [TraceRecord], durable: Bool = true) throws(LocalFileError) -> Int {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(records.reduce(0) { $0 + $1.bytes.count })
+    for record in records { bytes += record.bytes }
     try PrivateFiles.createDirectory(directory)
-    let entry = Entry(
-      trackingURI: pending.destination.trackingURI, trace: pending.trace,
-      experimentName: pending.destination.experimentName)
-    let data = try JSONEncoder().encode(entry)
-    try PrivateFiles.replace(path(of: pending.trace.info.traceID), with: Array(data), durable: durable)
-    return data.count
+    try PrivateFiles.replace(
+      directory + "/" + JournalFile.sealedName(milliseconds: TracingClock.nowMilliseconds(), count: records.count),
+      with: bytes, durable: durable)
+    return bytes.count
   }
 
   /// Stores the journaled traces (only those for `trackingURI`, when given) and removes them
@@ -109,111 +117,35 @@ public struct TraceJournal: Sendable {
       stores: StoreAccess(environment: environment, relativeTo: "/"))
   }
 
-  /// Delivers at most `limit` traces (all with `nil`), in batches within `batchLimits`,
-  /// through `stores`.
+  /// Delivers whole files until at least `limit` traces were taken (all with `nil`), in
+  /// batches within `batchLimits`, through `stores`.
   func deliver(trackingURI: String?, limit: Int?, batchLimits: BatchLimits, stores: StoreAccess) async -> Report {
-    var report = Report()
-    let names = fileNames()
-    guard !names.isEmpty else { return report }
+    var delivery = Delivery(journal: self, trackingURI: trackingURI, batchLimits: batchLimits, stores: stores)
+    let files = files()
+    guard !files.isEmpty else { return delivery.report }
     let lock: FileLock?
     do {
       lock = try FileLock.tryAcquire(at: directory + "/.deliver.lock")
     } catch {
-      report.remaining = names.count
-      report.problem = "\(error)"
-      return report
+      delivery.report.remaining = files.reduce(0) { $0 + ($1.countByName ?? 1) }
+      delivery.report.problem = "\(error)"
+      return delivery.report
     }
     guard let lock else {
-      report.remaining = names.count
-      return report
+      delivery.report.remaining = files.reduce(0) { $0 + ($1.countByName ?? 1) }
+      return delivery.report
     }
     defer { lock.release() }
-
-    var unreachable: Set<String> = []
-    var batches = BatchCollector<JournaledTrace>(limits: batchLimits)
-    let decoder = JSONDecoder()
-    var taken = 0
-    var links = TraceLink.Cache(stateDirectory: stateDirectory)
-    for name in names {
-      if let limit, taken >= limit {
-        report.remaining += 1
+    removeAbandonedTemporaryFiles()
+    for file in files {
+      if let limit, delivery.taken >= limit {
+        delivery.report.remaining += file.countByName ?? 1
         continue
       }
-      let path = directory + "/" + name
-      guard let bytes = try? PrivateFiles.read(path) else { continue }  // delivered meanwhile
-      guard let decoded = try? decoder.decode(Entry.self, from: Data(bytes)) else {
-        rename(path, path + ".corrupt")
-        report.unreadable += 1
-        continue
-      }
-      if let trackingURI, decoded.trackingURI != trackingURI { continue }
-      if unreachable.contains(decoded.trackingURI) {
-        report.remaining += 1
-        continue
-      }
-      guard let linked = links.linked(decoded.trace) else {
-        report.remaining += 1
-        continue
-      }
-      taken += 1
-      let item = JournaledTrace(path: path, bytes: bytes.count, trace: linked, experimentName: decoded.experimentName)
-      if let full = batches.add(item, bytes: bytes.count, uri: decoded.trackingURI) {
-        await send(full, &report, &unreachable, stores)
-      }
+      await delivery.take(file)
     }
-    for batch in batches.drain() { await send(batch, &report, &unreachable, stores) }
-    return report
-  }
-
-  /// One trace read from its file.
-  struct JournaledTrace: Sendable {
-    var path: String
-    var bytes: Int
-    var trace: Trace
-    var experimentName: String?
-  }
-
-  private func send(
-    _ batch: (uri: String, items: [JournaledTrace]),
-    _ report: inout Report,
-    _ unreachable: inout Set<String>,
-    _ stores: StoreAccess
-  ) async {
-    guard !unreachable.contains(batch.uri) else {
-      report.remaining += batch.items.count
-      return
-    }
-    var traces = batch.items.map(\.trace)
-    let outcome: BatchDelivery.Outcome
-    do throws(MLflowStoreError) {
-      let store = try await stores.store(batch.uri)
-      for index in traces.indices where traces[index].info.experimentID.isEmpty {
-        traces[index].info.experimentID = try await stores.experimentID(
-          batch.uri, batch.items[index].experimentName, store)
-      }
-      outcome = await BatchDelivery.store(traces, in: store)
-    } catch {
-      outcome = BatchDelivery.Outcome(unavailable: Array(traces.indices), error: error)
-    }
-    for index in outcome.stored {
-      unlink(batch.items[index].path)
-      report.delivered += 1
-      report.bytesRemoved += batch.items[index].bytes
-    }
-    for (index, error) in outcome.refused {
-      if error.code == .invalidArgument {
-        rename(batch.items[index].path, batch.items[index].path + ".rejected")
-        report.rejected += 1
-      } else {
-        report.remaining += 1
-      }
-      report.problem = "\(batch.uri): \(error)"
-    }
-    if let error = outcome.unavailableError {
-      unreachable.insert(batch.uri)
-      report.remaining += outcome.unavailable.count
-      report.problem = "\(batch.uri): \(error)"
-    }
+    await delivery.finish()
+    return delivery.report
   }
 
   /// `environment`, selecting the experiment named `name` when there is one.
@@ -225,12 +157,25 @@ public struct TraceJournal: Sendable {
     return selected
   }
 
-  private func path(of traceID: String) -> String { directory + "/" + traceID + ".json" }
+  func path(of file: JournalFile) -> String { directory + "/" + file.name }
 
-  /// The journaled traces' file names, in trace ID order (time order for IDs made here).
-  private func fileNames() -> [String] {
+  /// The journal's files, oldest first (segments by when they were started, then per-trace files
+  /// in trace ID order: time order for IDs made here).
+  func files() -> [JournalFile] {
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
-    return names.filter { $0.hasPrefix("tr-") && $0.hasSuffix(".json") }.sorted()
+    return names.sorted().compactMap(JournalFile.init(name:))
+  }
+
+  /// Temporary files of segment writes whose process died before renaming them.
+  private func removeAbandonedTemporaryFiles() {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+    for name in names {
+      let parts = name.split(separator: ".tmp-", maxSplits: 1)
+      guard parts.count == 2, let pid = parts[1].split(separator: "-").first.flatMap({ pid_t($0) }),
+        kill(pid, 0) != 0 && errno == ESRCH
+      else { continue }
+      unlink(directory + "/" + name)
+    }
   }
 }
 

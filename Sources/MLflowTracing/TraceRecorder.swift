@@ -46,10 +46,14 @@ final class TraceRecorder: Sendable {
   }
 
   /// Completes the trace when its root span ends and hands it to the exporter.
+  ///
+  /// The recorder lets go of its spans then: each span refers to its recorder, so keeping them
+  /// would keep every finished trace alive for good.
   func finish(root: LiveSpan) {
     guard let (spans, tags, userMetadata) = state.withLock({ state -> ([LiveSpan], [String: String], [String: String])? in
       guard !state.finished else { return nil }
       state.finished = true
+      defer { state = State(finished: true) }
       return (state.spans, state.tags, state.metadata)
     }) else { return }
     TraceExporter.shared.export(assemble(root: root, spans: spans, tags: tags, userMetadata: userMetadata), to: destination)

@@ -11,4 +11,6 @@ enum TracingClock {
     clock_gettime(CLOCK_REALTIME, &time)
     return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
   }
+
+  static func nowMilliseconds() -> Int64 { nowNanoseconds() / 1_000_000 }
 }

@@ -171,13 +171,9 @@ struct TraceBatchTests {
     let destination = TraceDestination(
       trackingURI: trackingURI, experimentID: "0", modelID: nil, stateDirectory: stateDirectory,
       journalDirectory: journal.directory, sourceMetadata: [:])
-    var ids: Set<String> = []
-    for _ in 0..<count {
-      let trace = sampleTrace(spans: 3)
-      try journal.save(TraceExporter.Pending(trace: trace, destination: destination), durable: false)
-      ids.insert(trace.info.traceID)
-    }
-    return ids
+    let traces = (0..<count).map { _ in sampleTrace(spans: 3) }
+    try journal.write(traces.map { TraceExporter.Pending(trace: $0, destination: destination).record }, durable: false)
+    return Set(traces.map(\.info.traceID))
   }
 }
 

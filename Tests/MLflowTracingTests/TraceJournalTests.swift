@@ -30,7 +30,9 @@ struct TraceJournalTests {
     #expect(journal.count == 3)
     var status = stat()
     #expect(stat(journal.directory, &status) == 0 && status.st_mode & 0o777 == 0o700)
-    #expect(stat(journal.directory + "/\(ids[0]).json", &status) == 0 && status.st_mode & 0o777 == 0o600)
+    let files = journal.files()
+    #expect(!files.isEmpty)
+    #expect(files.allSatisfy { stat(journal.path(of: $0), &status) == 0 && status.st_mode & 0o777 == 0o600 })
 
     try FileManager.default.createDirectory(atPath: later, withIntermediateDirectories: true)
     try await MLflowDatabaseTemplate.copy(to: later + "/mlflow.db")
@@ -97,12 +99,7 @@ struct TraceJournalTests {
       info: TraceInfo(
         traceID: traceID, experimentID: "0", requestTime: start / 1_000_000, metadata: [TraceInfo.modelIDKey: provisional]),
       spans: [Span(traceID: traceID, spanID: Span.newSpanID(), name: "root", startTime: start, endTime: start + 1000)])
-    try journal.save(
-      TraceExporter.Pending(
-        trace: trace,
-        destination: TraceDestination(
-          trackingURI: uri, experimentID: "0", modelID: provisional, stateDirectory: stateDirectory,
-          journalDirectory: journal.directory, sourceMetadata: [:])))
+    try journal.write([TraceRecord(trace: trace, trackingURI: uri, experimentName: nil)])
     try scratch.write("{not json", to: journal.directory + "/tr-" + String(repeating: "1", count: 32) + ".json")
 
     let held = await journal.deliver(environment: scratch.environment)
@@ -124,18 +121,25 @@ struct TraceJournalTests {
     let fixture = try await TracingFixture()
     defer { fixture.remove() }
     let journal = fixture.scratch.root + "/traces"
-    let exporter = TraceExporter(environment: ["MLFLOW_GIT_TRACE_QUEUE_SIZE": "10", "MLFLOW_GIT_TRACE_BATCH_SIZE": "5"])
+    let exporter = TraceExporter(environment: [
+      "MLFLOW_GIT_TRACE_QUEUE_SIZE": "10", "MLFLOW_GIT_TRACE_QUEUE_MB": "0.05", "MLFLOW_GIT_TRACE_BATCH_SIZE": "5",
+    ])
     let destination = TraceDestination(
       trackingURI: "sqlite:///" + fixture.databasePath, experimentID: "0", modelID: nil, stateDirectory: nil,
       journalDirectory: journal, sourceMetadata: [:])
     let traces = (0..<2000).map { _ in sampleTrace() }
     var retained = 0
+    var heldBytes = 0
     for trace in traces {
       exporter.export(trace, to: destination)
-      retained = max(retained, exporter.retainedTraces)
+      let held = exporter.held
+      retained = max(retained, held.queueStorage)
+      heldBytes = max(heldBytes, held.bytes)
     }
     let counts = await exporter.flush(timeout: .seconds(120))
     #expect(retained <= 2 * 10 + 5, "memory stays bounded: the queue's storage held \(retained) traces")
+    let bound = exporter.queueBytes + exporter.overflowBytes
+    #expect(heldBytes <= bound, "memory stays bounded: \(heldBytes) bytes of traces held, the bound is \(bound)")
     #expect(counts.spilled > 0, "a queue of 10 overflows")
     #expect(counts.dropped == 0)
     #expect(counts.pending == 0)
@@ -155,11 +159,14 @@ struct TraceJournalTests {
     let stateDirectory = fixture.repo + "/.git/mlflow-git"
     let journal = TraceJournal(stateDirectory: stateDirectory)
     // A store that is not there yet: every trace goes to the journal, which holds about 10.
-    let exporter = TraceExporter(environment: ["MLFLOW_GIT_TRACE_JOURNAL_MB": "0.01"])
+    let uri = "sqlite:///" + fixture.scratch.root + "/missing/mlflow.db"
+    let traces = (0..<50).map { _ in sampleTrace() }
+    let tenTraces = 10 * TraceRecord(trace: traces[0], trackingURI: uri, experimentName: nil).bytes.count
+    let exporter = TraceExporter(environment: ["MLFLOW_GIT_TRACE_JOURNAL_MB": String(Double(tenTraces) / 1_048_576)])
     let destination = TraceDestination(
-      trackingURI: "sqlite:///" + fixture.scratch.root + "/missing/mlflow.db", experimentID: "0", modelID: nil,
-      stateDirectory: stateDirectory, journalDirectory: journal.directory, sourceMetadata: [:])
-    for _ in 0..<50 { exporter.export(sampleTrace(), to: destination) }
+      trackingURI: uri, experimentID: "0", modelID: nil, stateDirectory: stateDirectory, journalDirectory: journal.directory,
+      sourceMetadata: [:])
+    for trace in traces { exporter.export(trace, to: destination) }
     let counts = await exporter.flush(timeout: .seconds(60))
     #expect(counts.journaled > 0)
     #expect(counts.dropped > 0)

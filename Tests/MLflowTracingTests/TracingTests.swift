@@ -122,6 +122,22 @@ struct TracingTests {
     #expect(try await fixture.store().trace(id: second).spans.map(\.name) == ["late"])
   }
 
+  @Test("a finished trace lets go of its spans: none stays in memory once the trace is handed to the exporter")
+  func finishedTracesAreFreed() async throws {
+    let fixture = try await TracingFixture()
+    defer { fixture.remove() }
+    let spans = try await fixture.withVersion { _ in
+      let root = startSpan("root")
+      let child = withSpan(root) { startSpan("child") }
+      let forgotten = startSpan("never-ended", parent: root)
+      child.end()
+      root.end()
+      return [root, child, forgotten].map(WeakSpan.init)
+    }
+    await flushTraces()
+    #expect(spans.allSatisfy { $0.span == nil }, "\(spans.filter { $0.span != nil }.count) of 3 spans still alive")
+  }
+
   @Test("searchTraces and getTrace read the active version's traces")
   func queries() async throws {
     let fixture = try await TracingFixture()
@@ -158,6 +174,13 @@ struct TracingTests {
     #expect(page.traces.count == 1)
     #expect(page.traces.first?.tags[TraceInfo.traceNameKey] == "answer")
   }
+}
+
+/// A span that is not kept alive by being referred to.
+final class WeakSpan: Sendable {
+  weak let span: LiveSpan?
+
+  init(_ span: LiveSpan) { self.span = span }
 }
 
 /// A mutable slot for a value set inside a closure.

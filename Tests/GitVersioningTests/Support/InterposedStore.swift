@@ -94,6 +94,8 @@ final class InterposedStore: TrackingStore {
   {
     try await inner.searchTraces(experimentIDs: experimentIDs, modelID: modelID, maxResults: maxResults, pageToken: pageToken)
   }
+  func logTraces(_ traces: [Trace]) async throws(MLflowStoreError) { try await inner.logTraces(traces) }
+
 
   func trace(id: String) async throws(MLflowStoreError) -> Trace { try await inner.trace(id: id) }
 }
