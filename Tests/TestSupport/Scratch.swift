@@ -42,14 +42,29 @@ public struct Scratch: Sendable {
     self.environment = environment
   }
 
-  /// Removes the folder. A detached process the test started (the hooks' background worker)
-  /// may still be writing in it, which makes a removal fail half-way: it is tried again, up
-  /// to 10 times 0.2 s apart, until the folder is gone.
+  /// Removes the folder. A detached process the test started (the hooks' background worker, and
+  /// what it runs) may still be working in it and would write into a half-removed folder: so
+  /// first wait, up to 20 s, until no process has its current directory in the folder, then
+  /// remove it, trying again up to 10 times 0.2 s apart while something still writes there.
   public func remove() {
+    let deadline = ContinuousClock.now + .seconds(20)
+    while !Self.processes(workingIn: root).isEmpty, ContinuousClock.now < deadline { usleep(50_000) }
     for _ in 0..<10 {
       try? FileManager.default.removeItem(atPath: root)
       guard access(root, F_OK) == 0 else { return }
       usleep(200_000)
+    }
+  }
+
+  /// The processes, other than this one, whose current directory is `folder` or inside it.
+  static func processes(workingIn folder: String) -> [Int32] {
+    let folder = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap(Int32.init).filter { pid in
+      guard pid != getpid(),
+        let directory = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd")
+      else { return false }
+      return directory == folder || directory.hasPrefix(folder + "/")
     }
   }
 

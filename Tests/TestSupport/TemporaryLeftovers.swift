@@ -28,7 +28,13 @@ enum TemporaryLeftovers {
   private static func check(against baseline: Set<String>) {
     let left = entries().subtracting(baseline).sorted()
     guard !left.isEmpty else { return }
-    let message = "the tests left \(left.count) entries in \(NSTemporaryDirectory()): \(left.prefix(20).joined(separator: ", "))\n"
+    var message = "the tests left \(left.count) entries in \(NSTemporaryDirectory()): \(left.prefix(20).joined(separator: ", "))\n"
+    // What is in them says which test (or which detached process) left them.
+    for entry in left.prefix(5) {
+      let path = NSTemporaryDirectory() + "/" + entry
+      let inside = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? []).sorted()
+      message += "  \(entry): \(inside.count) paths\(inside.isEmpty ? "" : ": ")\(inside.prefix(15).joined(separator: ", "))\n"
+    }
     FileHandle.standardError.write(Data(message.utf8))
     _exit(1)
   }
