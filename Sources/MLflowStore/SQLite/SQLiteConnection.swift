@@ -9,7 +9,7 @@ final class SQLiteConnection {
   /// The database file, for messages.
   let path: String
   private let handle: OpaquePointer
-  /// Statements kept prepared by SQL text, for those run once per row (see `reusing`).
+  /// Statements kept prepared by SQL text, for those run once per row (see ``kept(_:)``).
   private var prepared: [String: OpaquePointer] = [:]
 
   /// Opens an existing database file for reading and writing (reading only when the file or
@@ -51,13 +51,9 @@ final class SQLiteConnection {
   var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
 
   /// Runs one statement and returns how many rows it inserted, updated or deleted.
-  ///
-  /// - Parameter reusing: Keep the statement prepared for the next call with the same `sql`:
-  ///   for fixed statements run once per row, such as the inserts of a trace's rows, where
-  ///   preparing would cost as much as running.
   @discardableResult
-  func execute(_ sql: String, _ values: [SQLiteValue] = [], reusing: Bool = false) throws(MLflowStoreError) -> Int {
-    try withStatement(sql, values, reusing: reusing) { statement throws(MLflowStoreError) in
+  func execute(_ sql: String, _ values: [SQLiteValue] = []) throws(MLflowStoreError) -> Int {
+    try withStatement(sql, values) { statement throws(MLflowStoreError) in
       while true {
         let status = sqlite3_step(statement)
         if status == SQLITE_DONE { break }
@@ -116,18 +112,10 @@ final class SQLiteConnection {
   private func withStatement<T>(
     _ sql: String,
     _ values: [SQLiteValue],
-    reusing: Bool = false,
     _ body: (OpaquePointer) throws(MLflowStoreError) -> T
   ) throws(MLflowStoreError) -> T {
-    let statement = reusing ? try kept(sql) : try prepare(sql, flags: 0)
-    defer {
-      if reusing {
-        sqlite3_reset(statement)
-        sqlite3_clear_bindings(statement)
-      } else {
-        sqlite3_finalize(statement)
-      }
-    }
+    let statement = try prepare(sql, flags: 0)
+    defer { sqlite3_finalize(statement) }
     var binder = Binder(statement: statement)
     for value in values {
       switch value {
