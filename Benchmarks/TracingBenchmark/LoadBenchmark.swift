@@ -219,20 +219,33 @@ struct LoadBenchmark {
     if report.dropped > 0 { failures.append("\(label): \(report.dropped) traces dropped") }
   }
 
-  /// Python's `mlflow.search_traces(model_id=…)` returns exactly `expected` traces, each with
-  /// its 3 spans. Python loads spans at a few hundred traces a second, so past
-  /// `oracleSpansLimit` traces it counts them all without spans and loads the spans of the
-  /// newest `oracleSpansLimit` (every trace's spans are counted in the store as well).
+  /// Python's `search_traces(model_id=…)` returns exactly `expected` traces, each with its 3
+  /// spans. Python loads spans at a few hundred traces a second, so past `oracleSpansLimit`
+  /// traces it counts them all without spans and loads the spans of the newest
+  /// `oracleSpansLimit` (every trace's spans are counted in the store as well). It reads
+  /// through `MlflowClient.search_traces` in pages of 50,000 (MLflow's largest): the fluent
+  /// `mlflow.search_traces` asks for pages of 100, and each page's token is an offset the store
+  /// counts up to again, so reading a load run's 300,000 traces that way takes time quadratic in
+  /// their number (more than 10 minutes here).
   private func oracle(uri: String, modelID: String, expected: Int, label: String, _ failures: inout [String]) {
     let withSpans = min(expected, oracleSpansLimit)
     let code = """
-      import json, time, mlflow
+      import json, time
+      from mlflow import MlflowClient
+      client = MlflowClient()
+      # The Default experiment, where the load's versions and traces are (the UI check reads it too).
+      def search(max_results, include_spans, token=None):
+          return client.search_traces(
+              locations=["0"], model_id="\(modelID)", max_results=max_results, page_token=token, include_spans=include_spans)
       start = time.perf_counter()
-      everything = mlflow.search_traces(
-          model_id="\(modelID)", max_results=\(expected + 1), include_spans=\(expected <= oracleSpansLimit ? "True" : "False"),
-          return_type="list")
-      newest = everything if \(expected <= oracleSpansLimit ? "True" : "False") else mlflow.search_traces(
-          model_id="\(modelID)", max_results=\(withSpans), return_type="list")
+      everything, token = [], None
+      while True:
+          page = search(50000, \(expected <= oracleSpansLimit ? "True" : "False"), token)
+          everything += page
+          token = page.token
+          if not token:
+              break
+      newest = everything if \(expected <= oracleSpansLimit ? "True" : "False") else search(\(withSpans), True)
       print(json.dumps({"count": len(everything), "ids": len({t.info.trace_id for t in everything}),
                         "complete": sum(1 for t in newest if len(t.data.spans) == 3), "checked": len(newest),
                         "seconds": time.perf_counter() - start}))
@@ -245,7 +258,7 @@ struct LoadBenchmark {
     let ids = answer["ids"] as? Int ?? -1
     let checked = answer["checked"] as? Int ?? -1
     say(
-      "  oracle: mlflow.search_traces(model_id=…) → \(count) traces (\(ids) distinct), expected \(expected); \(complete) of the "
+      "  oracle: Python search_traces(model_id=…) → \(count) traces (\(ids) distinct), expected \(expected); \(complete) of the "
         + "\(checked) loaded with spans have their 3 spans (\(formatDuration(answer["seconds"] as? Double ?? .nan)))")
     if count != expected || ids != expected || complete != withSpans || checked != withSpans {
       failures.append("\(label): search_traces returned \(count) traces (\(complete) of \(checked) complete), expected \(expected)")
