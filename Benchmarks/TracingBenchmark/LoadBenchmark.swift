@@ -38,6 +38,9 @@ struct LoadBenchmark {
     var requests: Int?
     /// CPU seconds the `mlflow server` and PostgreSQL spent meanwhile.
     var serverCPU: Double?
+    /// CPU seconds the producing process spent from the start of production until every trace
+    /// was stored (tracing and exporting together); Swift only.
+    var producerCPU: Double?
 
     /// Traces stored per second from the start of production until the last was stored.
     var sustained: Double { Double(stored) / (seconds + drainSeconds) }
@@ -45,7 +48,7 @@ struct LoadBenchmark {
 
   func run() async -> Bool {
     say("Load: \(tasks) tasks tracing the agent step (root + 2 spans) at a fixed rate for \(Int(seconds)) s; load average "
-      + ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"))
+      + Self.loadAverage())
     var rows: [Row] = []
     var failures: [String] = []
     var sqliteCheck: (uri: String, modelID: String, expected: Int)?
@@ -75,13 +78,18 @@ struct LoadBenchmark {
   static let columns: [(String, Int)] = [
     ("store / producer", 34), ("offered/s", 10), ("produced", 10), ("stored", 10), ("sustained/s", 12), ("drain", 8),
     ("spilled", 9), ("lost", 7), ("span p50", 10), ("span p99", 10), ("peak mem", 10), ("req/trace", 10),
-    ("server CPU/trace", 16),
+    ("server CPU/trace", 17), ("app CPU/trace", 13),
   ]
 
   /// Adds a row to the table and shows it at once.
   static func add(_ rows: inout [Row], _ row: Row) {
-    say("  " + line(row))
+    say("  " + line(row) + " (load average after: \(loadAverage()))")
     rows.append(row)
+  }
+
+  /// The machine's 1, 5 and 15-minute load averages.
+  static func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
   }
 
   /// One row of the table.
@@ -92,6 +100,7 @@ struct LoadBenchmark {
       String(format: "%.1f s", row.drainSeconds), String(row.spilled), String(row.dropped), formatDuration(row.spanP50),
       formatDuration(row.spanP99), "\(row.peakMemory / 1_048_576) MB", requests,
       row.serverCPU.map { formatDuration($0 / Double(max(1, row.stored))) } ?? "-",
+      row.producerCPU.map { formatDuration($0 / Double(max(1, row.produced))) } ?? "-",
     ]
     return zip(cells, columns).map { $0.0.padding(to: $0.1.1) }.joined()
   }
@@ -104,7 +113,7 @@ struct LoadBenchmark {
     Row(
       label: label, offered: offered, produced: report.produced, stored: stored, seconds: report.produceSeconds,
       drainSeconds: report.drainSeconds, spilled: report.spilled, dropped: report.dropped, spanP50: report.spanP50,
-      spanP99: report.spanP99, peakMemory: report.peakMemory, requests: requests)
+      spanP99: report.spanP99, peakMemory: report.peakMemory, requests: requests, producerCPU: report.cpuSeconds)
   }
 
   private func pythonRow(_ label: String, _ report: LoadSetup.PythonReport, offered: Double, stored: Int, requests: Int?) -> Row {
@@ -133,6 +142,19 @@ struct LoadBenchmark {
         return nil
       }
     }
+    // The producer alone first (no trace, no warm-up): the CPU its schedule and the agent step
+    // cost, which the traced run's CPU per trace includes.
+    var untraced = plan(repository, rate: rate)
+    untraced.untraced = true
+    untraced.warmUp = 0
+    say("mlflow.db: the producer alone (the agent step untraced, same schedule) …")
+    let producerAlone = setup.produce(untraced)
+    if let producerAlone {
+      say(
+        "  producer alone: \(formatDuration(producerAlone.cpuSeconds / Double(max(1, producerAlone.produced)))) CPU per step, "
+          + String(format: "%.2f", producerAlone.cpuSeconds / producerAlone.produceSeconds)
+          + " cores (load average after: \(Self.loadAverage()))")
+    }
     say("mlflow.db: Swift at \(Int(rate)) traces/s …")
     guard let swift = setup.produce(plan(repository, rate: rate)) else {
       failures.append("mlflow.db: Swift producer failed")
@@ -141,6 +163,13 @@ struct LoadBenchmark {
     let count = LinkedTraceCount(databasePath: database, modelID: swift.modelID)
     let stored = count.traces() - 50
     Self.add(&rows, row("mlflow.db: Swift MLflowTracing", swift, offered: rate, stored: stored, requests: nil))
+    if let producerAlone {
+      let tracing = swift.cpuSeconds / Double(max(1, swift.produced)) - producerAlone.cpuSeconds / Double(max(1, producerAlone.produced))
+      say(
+        "  tracing's own CPU per trace (caller's path, exporter, store; the producer alone subtracted): \(formatDuration(tracing)); "
+          + String(format: "%.2f", swift.cpuSeconds / (swift.produceSeconds + swift.drainSeconds))
+          + " cores used on average until the last trace was stored")
+    }
     check(swift, stored: stored, spans: count.spans() - 150, label: "mlflow.db", &failures)
     let later = (uri, swift.modelID, swift.produced + 50)
     guard python else { return later }
