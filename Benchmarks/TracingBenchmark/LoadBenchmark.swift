@@ -38,6 +38,9 @@ struct LoadBenchmark {
     var requests: Int?
     /// CPU seconds the `mlflow server` and PostgreSQL spent meanwhile.
     var serverCPU: Double?
+    /// CPU seconds the producing process spent from the start of production until every trace
+    /// was stored (tracing and exporting together); Swift only.
+    var producerCPU: Double?
 
     /// Traces stored per second from the start of production until the last was stored.
     var sustained: Double { Double(stored) / (seconds + drainSeconds) }
@@ -45,7 +48,7 @@ struct LoadBenchmark {
 
   func run() async -> Bool {
     say("Load: \(tasks) tasks tracing the agent step (root + 2 spans) at a fixed rate for \(Int(seconds)) s; load average "
-      + ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"))
+      + Self.loadAverage())
     var rows: [Row] = []
     var failures: [String] = []
     var sqliteCheck: (uri: String, modelID: String, expected: Int)?
@@ -75,13 +78,18 @@ struct LoadBenchmark {
   static let columns: [(String, Int)] = [
     ("store / producer", 34), ("offered/s", 10), ("produced", 10), ("stored", 10), ("sustained/s", 12), ("drain", 8),
     ("spilled", 9), ("lost", 7), ("span p50", 10), ("span p99", 10), ("peak mem", 10), ("req/trace", 10),
-    ("server CPU/trace", 16),
+    ("server CPU/trace", 17), ("app CPU/trace", 13),
   ]
 
   /// Adds a row to the table and shows it at once.
   static func add(_ rows: inout [Row], _ row: Row) {
-    say("  " + line(row))
+    say("  " + line(row) + " (load average after: \(loadAverage()))")
     rows.append(row)
+  }
+
+  /// The machine's 1, 5 and 15-minute load averages.
+  static func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
   }
 
   /// One row of the table.
@@ -92,6 +100,7 @@ struct LoadBenchmark {
       String(format: "%.1f s", row.drainSeconds), String(row.spilled), String(row.dropped), formatDuration(row.spanP50),
       formatDuration(row.spanP99), "\(row.peakMemory / 1_048_576) MB", requests,
       row.serverCPU.map { formatDuration($0 / Double(max(1, row.stored))) } ?? "-",
+      row.producerCPU.map { formatDuration($0 / Double(max(1, row.produced))) } ?? "-",
     ]
     return zip(cells, columns).map { $0.0.padding(to: $0.1.1) }.joined()
   }
@@ -104,7 +113,7 @@ struct LoadBenchmark {
     Row(
       label: label, offered: offered, produced: report.produced, stored: stored, seconds: report.produceSeconds,
       drainSeconds: report.drainSeconds, spilled: report.spilled, dropped: report.dropped, spanP50: report.spanP50,
-      spanP99: report.spanP99, peakMemory: report.peakMemory, requests: requests)
+      spanP99: report.spanP99, peakMemory: report.peakMemory, requests: requests, producerCPU: report.cpuSeconds)
   }
 
   private func pythonRow(_ label: String, _ report: LoadSetup.PythonReport, offered: Double, stored: Int, requests: Int?) -> Row {
@@ -133,6 +142,19 @@ struct LoadBenchmark {
         return nil
       }
     }
+    // The producer alone first (no trace, no warm-up): the CPU its schedule and the agent step
+    // cost, which the traced run's CPU per trace includes.
+    var untraced = plan(repository, rate: rate)
+    untraced.untraced = true
+    untraced.warmUp = 0
+    say("mlflow.db: the producer alone (the agent step untraced, same schedule) …")
+    let producerAlone = setup.produce(untraced)
+    if let producerAlone {
+      say(
+        "  producer alone: \(formatDuration(producerAlone.cpuSeconds / Double(max(1, producerAlone.produced)))) CPU per step, "
+          + String(format: "%.2f", producerAlone.cpuSeconds / producerAlone.produceSeconds)
+          + " cores (load average after: \(Self.loadAverage()))")
+    }
     say("mlflow.db: Swift at \(Int(rate)) traces/s …")
     guard let swift = setup.produce(plan(repository, rate: rate)) else {
       failures.append("mlflow.db: Swift producer failed")
@@ -141,6 +163,13 @@ struct LoadBenchmark {
     let count = LinkedTraceCount(databasePath: database, modelID: swift.modelID)
     let stored = count.traces() - 50
     Self.add(&rows, row("mlflow.db: Swift MLflowTracing", swift, offered: rate, stored: stored, requests: nil))
+    if let producerAlone {
+      let tracing = swift.cpuSeconds / Double(max(1, swift.produced)) - producerAlone.cpuSeconds / Double(max(1, producerAlone.produced))
+      say(
+        "  tracing's own CPU per trace (caller's path, exporter, store; the producer alone subtracted): \(formatDuration(tracing)); "
+          + String(format: "%.2f", swift.cpuSeconds / (swift.produceSeconds + swift.drainSeconds))
+          + " cores used on average until the last trace was stored")
+    }
     check(swift, stored: stored, spans: count.spans() - 150, label: "mlflow.db", &failures)
     let later = (uri, swift.modelID, swift.produced + 50)
     guard python else { return later }
@@ -219,20 +248,33 @@ struct LoadBenchmark {
     if report.dropped > 0 { failures.append("\(label): \(report.dropped) traces dropped") }
   }
 
-  /// Python's `mlflow.search_traces(model_id=…)` returns exactly `expected` traces, each with
-  /// its 3 spans. Python loads spans at a few hundred traces a second, so past
-  /// `oracleSpansLimit` traces it counts them all without spans and loads the spans of the
-  /// newest `oracleSpansLimit` (every trace's spans are counted in the store as well).
+  /// Python's `search_traces(model_id=…)` returns exactly `expected` traces, each with its 3
+  /// spans. Python loads spans at a few hundred traces a second, so past `oracleSpansLimit`
+  /// traces it counts them all without spans and loads the spans of the newest
+  /// `oracleSpansLimit` (every trace's spans are counted in the store as well). It reads
+  /// through `MlflowClient.search_traces` in pages of 50,000 (MLflow's largest): the fluent
+  /// `mlflow.search_traces` asks for pages of 100, and each page's token is an offset the store
+  /// counts up to again, so reading a load run's 300,000 traces that way takes time quadratic in
+  /// their number (more than 10 minutes here).
   private func oracle(uri: String, modelID: String, expected: Int, label: String, _ failures: inout [String]) {
     let withSpans = min(expected, oracleSpansLimit)
     let code = """
-      import json, time, mlflow
+      import json, time
+      from mlflow import MlflowClient
+      client = MlflowClient()
+      # The Default experiment, where the load's versions and traces are (the UI check reads it too).
+      def search(max_results, include_spans, token=None):
+          return client.search_traces(
+              locations=["0"], model_id="\(modelID)", max_results=max_results, page_token=token, include_spans=include_spans)
       start = time.perf_counter()
-      everything = mlflow.search_traces(
-          model_id="\(modelID)", max_results=\(expected + 1), include_spans=\(expected <= oracleSpansLimit ? "True" : "False"),
-          return_type="list")
-      newest = everything if \(expected <= oracleSpansLimit ? "True" : "False") else mlflow.search_traces(
-          model_id="\(modelID)", max_results=\(withSpans), return_type="list")
+      everything, token = [], None
+      while True:
+          page = search(50000, \(expected <= oracleSpansLimit ? "True" : "False"), token)
+          everything += page
+          token = page.token
+          if not token:
+              break
+      newest = everything if \(expected <= oracleSpansLimit ? "True" : "False") else search(\(withSpans), True)
       print(json.dumps({"count": len(everything), "ids": len({t.info.trace_id for t in everything}),
                         "complete": sum(1 for t in newest if len(t.data.spans) == 3), "checked": len(newest),
                         "seconds": time.perf_counter() - start}))
@@ -245,7 +287,7 @@ struct LoadBenchmark {
     let ids = answer["ids"] as? Int ?? -1
     let checked = answer["checked"] as? Int ?? -1
     say(
-      "  oracle: mlflow.search_traces(model_id=…) → \(count) traces (\(ids) distinct), expected \(expected); \(complete) of the "
+      "  oracle: Python search_traces(model_id=…) → \(count) traces (\(ids) distinct), expected \(expected); \(complete) of the "
         + "\(checked) loaded with spans have their 3 spans (\(formatDuration(answer["seconds"] as? Double ?? .nan)))")
     if count != expected || ids != expected || complete != withSpans || checked != withSpans {
       failures.append("\(label): search_traces returned \(count) traces (\(complete) of \(checked) complete), expected \(expected)")

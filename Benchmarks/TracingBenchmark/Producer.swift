@@ -22,6 +22,8 @@ struct Producer {
     /// With rate 0: how many traces in all.
     var traces: Int
     var warmUp: Int
+    /// The agent step without tracing, on the same schedule: what the producer itself costs.
+    var untraced = false
   }
 
   struct Report: Codable {
@@ -83,7 +85,11 @@ struct Producer {
               lag = max(lag, monotonicSeconds() - due)
             }
             let begin = monotonicSeconds()
-            _ = await AgentStep.traced("question \(task)-\(index)")
+            if plan.untraced {
+              _ = AgentStep.untraced("question \(task)-\(index)")
+            } else {
+              _ = await AgentStep.traced("question \(task)-\(index)")
+            }
             durations.append(monotonicSeconds() - begin)
           }
           return (durations, lag)

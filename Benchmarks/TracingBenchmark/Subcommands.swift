@@ -6,9 +6,9 @@ import Foundation
 import Glibc
 #endif
 
-/// Runs `produce`, `load` or `growth`; `nil` for the per-span benchmark (no subcommand).
+/// Runs `produce`, `load`, `growth` or `ceiling`; `nil` for the per-span benchmark (no subcommand).
 func runSubcommand(_ arguments: [String]) async -> Int32? {
-  guard let command = arguments.first, ["produce", "load", "growth"].contains(command) else { return nil }
+  guard let command = arguments.first, ["produce", "load", "growth", "ceiling"].contains(command) else { return nil }
   if command == "produce" {
     guard arguments.count == 2, let plan = try? JSONDecoder().decode(Producer.Plan.self, from: Data(arguments[1].utf8)),
       let report = await Producer(plan: plan).run()
@@ -36,7 +36,12 @@ func runSubcommand(_ arguments: [String]) async -> Int32? {
     root: root, python: python, mlflow: String(python.dropLast("python".count)) + "mlflow",
     environment: benchmarkEnvironment(mlflowExecutable: String(python.dropLast("python".count)) + "mlflow"))
   let ok: Bool
-  if command == "growth" {
+  if command == "ceiling" {
+    ok = await CeilingBenchmark(
+      setup: setup, traces: options["--traces"].flatMap { Int($0) } ?? 5000,
+      rounds: options["--rounds"].flatMap { Int($0) } ?? 5
+    ).run()
+  } else if command == "growth" {
     ok = GrowthBenchmark(
       setup: setup, traces: options["--traces"].flatMap { Int($0) } ?? 20_000,
       sizes: (options["--sizes"] ?? "0,100000,1000000").split(separator: ",").compactMap { Int($0) },

@@ -14,11 +14,14 @@
 //   swift run -c release TracingBenchmark load [--seconds 60] [--rate 5000] [--server-rate 1000]
 //       [--tasks 16] [--prefill N] [--stores sqlite,server] [--no-python] [--drain-limit 120] [--oracle-spans 20000]
 //   swift run -c release TracingBenchmark growth [--traces 20000] [--sizes 0,100000,1000000] [--prefill-cache DIR]
+//   swift run -c release TracingBenchmark ceiling [--traces 5000] [--rounds 5]
 //
 // `load`: a server's load (16 tasks at a fixed rate) against mlflow.db and against a local
 // `mlflow server` on PostgreSQL, next to Python's async export under the same load; then Python
 // (search_traces) and the MLflow UI check what was stored (LoadBenchmark). `growth`: export
-// throughput into mlflow.db as it grows to a million traces (GrowthBenchmark).
+// throughput into mlflow.db as it grows to a million traces (GrowthBenchmark). `ceiling`: the CPU
+// one trace costs on the caller's path and in the store, each alone, and what one core does
+// (CeilingBenchmark).
 
 import BenchmarkSupport
 import ChildProcess

@@ -48,22 +48,6 @@ package enum Identifiers {
     text.hasPrefix("tr-") && isLowercaseHex(text.dropFirst(3), digits: 32)
   }
 
-  /// The base64 text of the bytes a hex string spells (MLflow's span content keeps IDs so).
-  package static func base64(fromHex hexText: some StringProtocol) -> String {
-    var bytes: [UInt8] = []
-    var high: UInt8?
-    for byte in hexText.utf8 {
-      let nibble = byte <= 57 ? byte - 48 : byte - 87
-      if let first = high {
-        bytes.append(first << 4 | nibble)
-        high = nil
-      } else {
-        high = nibble
-      }
-    }
-    return Data(bytes).base64EncodedString()
-  }
-
   private static func hex(_ bytes: ArraySlice<UInt8>) -> String {
     String(unsafeUninitializedCapacity: bytes.count * 2) { text in
       var index = 0

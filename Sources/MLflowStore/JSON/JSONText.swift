@@ -16,6 +16,6 @@ public enum JSONText {
 
   /// `true` when `text` is one complete JSON value.
   public static func isValid(_ text: String) -> Bool {
-    JSONValue.parse(text) != nil
+    JSONValue.isValid(text)
   }
 }

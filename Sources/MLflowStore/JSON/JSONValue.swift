@@ -253,8 +253,14 @@ package enum JSONValue: Sendable, Equatable {
         case UInt8(ascii: "t"): scalars.append("\t")
         case UInt8(ascii: "u"):
           guard var code = parseHex4() else { return nil }
-          if (0xD800..<0xDC00).contains(code), consume("\\u"), let low = parseHex4(), (0xDC00..<0xE000).contains(low) {
-            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+          let afterEscape = position
+          if (0xD800..<0xDC00).contains(code), consume("\\u") {
+            guard let low = parseHex4() else { return nil }
+            if (0xDC00..<0xE000).contains(low) {
+              code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+            } else {
+              position = afterEscape  // not a pair: the next escape is a character of its own
+            }
           }
           // A lone surrogate cannot be a Swift character; Python would keep it, we substitute.
           scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
@@ -317,6 +323,152 @@ package enum JSONValue: Sendable, Equatable {
       let text = String(decoding: bytes[start..<position], as: UTF8.self)
       if isInteger, let integer = Int64(text) { return .integer(integer) }
       return Double(text).map { .double($0) }
+    }
+  }
+}
+
+extension JSONValue {
+  /// `true` exactly when ``parse(_:)`` would parse `text`, found without building the value.
+  package static func isValid(_ text: String) -> Bool {
+    var text = text
+    return text.withUTF8 { bytes in
+      var validator = Validator(bytes: bytes)
+      guard validator.value() else { return false }
+      validator.skipWhitespace()
+      return validator.position == bytes.count
+    }
+  }
+
+  /// ``Parser``'s grammar, checked byte by byte.
+  private struct Validator {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var position = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    private var current: UInt8? { position < bytes.count ? bytes[position] : nil }
+
+    mutating func skipWhitespace() {
+      while let byte = current, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { position += 1 }
+    }
+
+    private mutating func consume(_ literal: StaticString) -> Bool {
+      let count = literal.utf8CodeUnitCount
+      guard bytes.count - position >= count else { return false }
+      for offset in 0..<count where bytes[position + offset] != literal.utf8Start[offset] { return false }
+      position += count
+      return true
+    }
+
+    mutating func value() -> Bool {
+      skipWhitespace()
+      guard let byte = current else { return false }
+      switch byte {
+      case UInt8(ascii: "{"): return members(closing: UInt8(ascii: "}"), keyed: true)
+      case UInt8(ascii: "["): return members(closing: UInt8(ascii: "]"), keyed: false)
+      case UInt8(ascii: "\""): return string()
+      case UInt8(ascii: "t"): return consume("true")
+      case UInt8(ascii: "f"): return consume("false")
+      case UInt8(ascii: "n"): return consume("null")
+      case UInt8(ascii: "N"): return consume("NaN")
+      case UInt8(ascii: "I"): return consume("Infinity")
+      default: return number()
+      }
+    }
+
+    /// An object's members (`keyed`) or an array's elements, after the opening bracket.
+    private mutating func members(closing: UInt8, keyed: Bool) -> Bool {
+      position += 1
+      skipWhitespace()
+      if current == closing {
+        position += 1
+        return true
+      }
+      while true {
+        if keyed {
+          skipWhitespace()
+          guard current == UInt8(ascii: "\""), string() else { return false }
+          skipWhitespace()
+          guard current == UInt8(ascii: ":") else { return false }
+          position += 1
+        }
+        guard value() else { return false }
+        skipWhitespace()
+        switch current {
+        case UInt8(ascii: ","): position += 1
+        case closing:
+          position += 1
+          return true
+        default: return false
+        }
+      }
+    }
+
+    private mutating func string() -> Bool {
+      position += 1
+      while let byte = current {
+        position += 1
+        switch byte {
+        case UInt8(ascii: "\""): return true
+        case ..<0x20: return false
+        case UInt8(ascii: "\\"):
+          guard let escape = current else { return false }
+          position += 1
+          switch escape {
+          case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            continue
+          case UInt8(ascii: "u"):
+            guard hex4() else { return false }
+          default: return false
+          }
+        default: continue
+        }
+      }
+      return false
+    }
+
+    /// Four hex digits (a `\u` escape's; a second `\uXXXX` after a high surrogate is read
+    /// as another escape, which accepts the same texts).
+    private mutating func hex4() -> Bool {
+      guard bytes.count - position >= 4 else { return false }
+      for offset in 0..<4 {
+        switch bytes[position + offset] {
+        case 48...57, 65...70, 97...102: continue
+        default: return false
+        }
+      }
+      position += 4
+      return true
+    }
+
+    private mutating func number() -> Bool {
+      if current == UInt8(ascii: "-") {
+        position += 1
+        if consume("Infinity") { return true }
+      }
+      let digitsStart = position
+      skipDigits()
+      guard position > digitsStart else { return false }
+      if bytes[digitsStart] == 48, position - digitsStart > 1 { return false }
+      if current == UInt8(ascii: ".") {
+        position += 1
+        let fractionStart = position
+        skipDigits()
+        guard position > fractionStart else { return false }
+      }
+      if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
+        position += 1
+        if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { position += 1 }
+        let exponentStart = position
+        skipDigits()
+        guard position > exponentStart else { return false }
+      }
+      return true
+    }
+
+    private mutating func skipDigits() {
+      while let byte = current, (48...57).contains(byte) { position += 1 }
     }
   }
 }

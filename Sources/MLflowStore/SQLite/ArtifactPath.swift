@@ -2,14 +2,28 @@
 /// to the path of a plain path or URI, before any `?query`.
 enum ArtifactPath {
   static func appending(_ segments: [String], to base: String) -> String {
-    var path = base
-    var query = ""
-    if base.contains("://"), let mark = base.firstIndex(of: "?") {
-      path = String(base[..<mark])
-      query = String(base[mark...])
+    Location(base).appending(segments)
+  }
+
+  /// A base location read once, to append to many times.
+  struct Location: Sendable {
+    private let path: String
+    private let query: String
+
+    init(_ base: String) {
+      var path = base
+      var query = ""
+      if base.contains("://"), let mark = base.firstIndex(of: "?") {
+        path = String(base[..<mark])
+        query = String(base[mark...])
+      }
+      while path.hasSuffix("/") && path.count > 1 { path.removeLast() }
+      self.path = path.hasSuffix("/") ? path : path + "/"
+      self.query = query
     }
-    while path.hasSuffix("/") && path.count > 1 { path.removeLast() }
-    let separator = path.hasSuffix("/") ? "" : "/"
-    return path + separator + segments.joined(separator: "/") + query
+
+    func appending(_ segments: [String]) -> String {
+      path + segments.joined(separator: "/") + query
+    }
   }
 }

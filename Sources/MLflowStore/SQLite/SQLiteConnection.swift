@@ -9,7 +9,7 @@ final class SQLiteConnection {
   /// The database file, for messages.
   let path: String
   private let handle: OpaquePointer
-  /// Statements kept prepared by SQL text, for those run once per row (see `reusing`).
+  /// Statements kept prepared by SQL text, for those run once per row (see ``kept(_:)``).
   private var prepared: [String: OpaquePointer] = [:]
 
   /// Opens an existing database file for reading and writing (reading only when the file or
@@ -51,13 +51,9 @@ final class SQLiteConnection {
   var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
 
   /// Runs one statement and returns how many rows it inserted, updated or deleted.
-  ///
-  /// - Parameter reusing: Keep the statement prepared for the next call with the same `sql`:
-  ///   for fixed statements run once per row, such as the inserts of a trace's rows, where
-  ///   preparing would cost as much as running.
   @discardableResult
-  func execute(_ sql: String, _ values: [SQLiteValue] = [], reusing: Bool = false) throws(MLflowStoreError) -> Int {
-    try withStatement(sql, values, reusing: reusing) { statement throws(MLflowStoreError) in
+  func execute(_ sql: String, _ values: [SQLiteValue] = []) throws(MLflowStoreError) -> Int {
+    try withStatement(sql, values) { statement throws(MLflowStoreError) in
       while true {
         let status = sqlite3_step(statement)
         if status == SQLITE_DONE { break }
@@ -116,58 +112,114 @@ final class SQLiteConnection {
   private func withStatement<T>(
     _ sql: String,
     _ values: [SQLiteValue],
-    reusing: Bool = false,
     _ body: (OpaquePointer) throws(MLflowStoreError) -> T
   ) throws(MLflowStoreError) -> T {
-    let statement: OpaquePointer
-    if reusing, let kept = prepared[sql] {
-      statement = kept
-    } else {
-      var made: OpaquePointer?
-      let flags = reusing ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0
-      let status = sqlite3_prepare_v3(handle, sql, -1, flags, &made, nil)
-      guard status == SQLITE_OK, let made else {
-        sqlite3_finalize(made)
-        throw failure(status, doing: sql)
-      }
-      statement = made
-      if reusing { prepared[sql] = made }
-    }
-    defer {
-      if reusing {
-        sqlite3_reset(statement)
-        sqlite3_clear_bindings(statement)
-      } else {
-        sqlite3_finalize(statement)
-      }
-    }
-    for (offset, value) in values.enumerated() {
-      let index = Int32(offset + 1)
-      let bound: Int32
+    let statement = try prepare(sql, flags: 0)
+    defer { sqlite3_finalize(statement) }
+    var binder = Binder(statement: statement)
+    for value in values {
       switch value {
-      case .null:
-        bound = sqlite3_bind_null(statement, index)
-      case .integer(let number):
-        bound = sqlite3_bind_int64(statement, index, number)
-      case .real(let number):
-        bound = sqlite3_bind_double(statement, index, number)
-      case .text(var text):
-        // Bound with its byte count, so text containing NUL characters is kept whole; a
-        // non-NULL pointer even for "" (a NULL one would bind NULL).
-        if text.isEmpty {
-          bound = sqlite3_bind_text(statement, index, "", 0, SQLiteConnection.transient)
-        } else {
-          text.makeContiguousUTF8()
-          bound = text.withUTF8 { utf8 in
-            utf8.withMemoryRebound(to: CChar.self) { chars in
-              sqlite3_bind_text(statement, index, chars.baseAddress, Int32(chars.count), SQLiteConnection.transient)
-            }
-          }
-        }
+      case .null: binder.null()
+      case .integer(let number): binder.integer(number)
+      case .real(let number): binder.real(number)
+      case .text(let text): binder.text(text)
       }
-      guard bound == SQLITE_OK else { throw failure(bound, doing: sql) }
     }
+    guard binder.status == SQLITE_OK else { throw failure(binder.status, doing: sql) }
     return try body(statement)
+  }
+
+  /// The statement for `sql`, prepared on first use and kept for the connection's life: for
+  /// fixed statements run once per row, such as the inserts of a trace's rows, where preparing
+  /// would cost as much as running. Run it with ``run(_:binding:)``.
+  func kept(_ sql: String) throws(MLflowStoreError) -> OpaquePointer {
+    if let kept = prepared[sql] { return kept }
+    let statement = try prepare(sql, flags: UInt32(SQLITE_PREPARE_PERSISTENT))
+    prepared[sql] = statement
+    return statement
+  }
+
+  private func prepare(_ sql: String, flags: UInt32) throws(MLflowStoreError) -> OpaquePointer {
+    var made: OpaquePointer?
+    let status = sqlite3_prepare_v3(handle, sql, -1, flags, &made, nil)
+    guard status == SQLITE_OK, let made else {
+      sqlite3_finalize(made)
+      throw failure(status, doing: sql)
+    }
+    return made
+  }
+
+  /// Runs a ``kept(_:)`` statement once: `bind` binds its parameters in order, then it is
+  /// stepped to its end and reset. Returns how many rows it inserted, updated or deleted.
+  @discardableResult
+  func run(_ statement: OpaquePointer, binding bind: (inout Binder) -> Void) throws(MLflowStoreError) -> Int {
+    defer {
+      sqlite3_reset(statement)
+      sqlite3_clear_bindings(statement)
+    }
+    var binder = Binder(statement: statement)
+    bind(&binder)
+    let sql = { String(cString: sqlite3_sql(statement)) }
+    guard binder.status == SQLITE_OK else { throw failure(binder.status, doing: sql()) }
+    while true {
+      let status = sqlite3_step(statement)
+      if status == SQLITE_DONE { break }
+      if status != SQLITE_ROW { throw failure(status, doing: sql()) }
+    }
+    return Int(sqlite3_changes(handle))
+  }
+
+  /// Binds a statement's parameters one after another; the first failure is kept in `status`.
+  struct Binder {
+    let statement: OpaquePointer
+    private var index: Int32 = 1
+    private(set) var status = SQLITE_OK
+
+    init(statement: OpaquePointer) { self.statement = statement }
+
+    private mutating func bound(_ result: Int32) {
+      if status == SQLITE_OK { status = result }
+      index += 1
+    }
+
+    mutating func null() { bound(sqlite3_bind_null(statement, index)) }
+
+    mutating func integer(_ value: Int64) { bound(sqlite3_bind_int64(statement, index, value)) }
+
+    mutating func real(_ value: Double) { bound(sqlite3_bind_double(statement, index, value)) }
+
+    /// Bound with its byte count, so text containing NUL characters is kept whole; a non-NULL
+    /// pointer even for "" (a NULL one would bind NULL).
+    mutating func text(_ value: String) {
+      var value = value
+      bound(value.withUTF8 { bindText($0) })
+    }
+
+    /// UTF-8 bytes bound as text.
+    mutating func text(_ utf8: [UInt8]) {
+      bound(utf8.withUnsafeBufferPointer { bindText($0) })
+    }
+
+    private func bindText(_ utf8: UnsafeBufferPointer<UInt8>) -> Int32 {
+      guard let start = utf8.baseAddress, !utf8.isEmpty else {
+        return sqlite3_bind_text(statement, index, "", 0, SQLiteConnection.transient)
+      }
+      return start.withMemoryRebound(to: CChar.self, capacity: utf8.count) { chars in
+        sqlite3_bind_text(statement, index, chars, Int32(utf8.count), SQLiteConnection.transient)
+      }
+    }
+
+    mutating func text(_ value: String?) {
+      if let value { text(value) } else { null() }
+    }
+
+    mutating func integer(_ value: Int64?) {
+      if let value { integer(value) } else { null() }
+    }
+
+    mutating func real(_ value: Double?) {
+      if let value { real(value) } else { null() }
+    }
   }
 
   private func value(of statement: OpaquePointer, column: Int32) -> SQLiteValue {
@@ -194,7 +246,7 @@ final class SQLiteConnection {
   private static let constraintPrimaryKey = SQLITE_CONSTRAINT | (6 << 8)
 
   /// Tells SQLite to copy bound text before the call returns.
-  private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+  fileprivate static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
   /// An error naming the file, what was being done, and what to do about it.
   static func error(_ status: Int32, handle: OpaquePointer?, path: String, doing: String) -> MLflowStoreError {

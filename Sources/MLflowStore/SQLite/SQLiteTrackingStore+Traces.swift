@@ -1,37 +1,25 @@
 extension SQLiteTrackingStore {
   public func logTrace(_ trace: Trace) async throws(MLflowStoreError) -> TraceInfo {
-    try EntityValidation.validate(trace)
-    let analytics = try TraceAnalytics(metadata: trace.info.metadata)
+    let prepared = try TraceRows.Prepared(trace)
     return try await withConnection { (connection) throws(MLflowStoreError) -> TraceInfo in
       try connection.writeTransaction { () throws(MLflowStoreError) -> TraceInfo in
-        let experiment = try ExperimentRows.active(id: trace.info.experimentID, in: connection)
-        return try TraceRows.insert(trace, experiment: experiment, analytics: analytics, in: connection)
+        var writer = try TraceRows.Writer(connection: connection)
+        return try writer.insert(prepared, unlessStored: false)!
       }
     }
   }
 
+  /// Stores the batch in one transaction. Each trace's rows are made before it, on the calling
+  /// task, so the store's queue spends its time in SQLite.
   public func logTraces(_ traces: [Trace]) async throws(MLflowStoreError) {
-    var checked: [(trace: Trace, analytics: TraceAnalytics)] = []
-    checked.reserveCapacity(traces.count)
-    for trace in traces {
-      try EntityValidation.validate(trace)
-      checked.append((trace, try TraceAnalytics(metadata: trace.info.metadata)))
-    }
-    let batch = checked
+    var prepared: [TraceRows.Prepared] = []
+    prepared.reserveCapacity(traces.count)
+    for trace in traces { prepared.append(try TraceRows.Prepared(trace)) }
+    let batch = prepared
     try await withConnection { (connection) throws(MLflowStoreError) in
       try connection.writeTransaction { () throws(MLflowStoreError) in
-        var experiments: [String: Experiment] = [:]
-        for (trace, analytics) in batch {
-          let id = trace.info.experimentID
-          let experiment: Experiment
-          if let known = experiments[id] {
-            experiment = known
-          } else {
-            experiment = try ExperimentRows.active(id: id, in: connection)
-            experiments[id] = experiment
-          }
-          _ = try TraceRows.insertUnlessStored(trace, experiment: experiment, analytics: analytics, in: connection)
-        }
+        var writer = try TraceRows.Writer(connection: connection)
+        for trace in batch { _ = try writer.insert(trace, unlessStored: true) }
       }
     }
   }

@@ -16,27 +16,54 @@ enum SpanContent {
     return attributes
   }
 
-  /// The `content` text for `span`, whose attribute and event values are valid JSON texts.
-  static func encode(_ span: Span, attributes: [(key: String, value: String)]) -> String {
-    let events = span.events.map { event in
-      JSONValue.object([
-        ("name", .string(event.name)),
-        ("time_unix_nano", .integer(event.time)),
-        ("attributes", .object(event.attributes.sorted(by: { $0.key < $1.key }).map { ($0.key, JSONValue.parse($0.value) ?? .null) })),
-      ])
+  /// The `content` text for `span`, whose attribute and event values are valid JSON texts, as
+  /// UTF-8 bytes; written directly, in the order and layout of Python's `Span.to_dict()`
+  /// dumped by `json.dumps`.
+  static func encode(_ span: Span, attributes: [(key: String, value: String)]) -> [UInt8] {
+    var json = PythonJSONWriter(
+      capacity: 512 + span.name.utf8.count + attributes.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 8 })
+    json.raw("{\"trace_id\": ")
+    json.base64String(ofHex: span.traceID.dropFirst(3).utf8)
+    json.raw(", \"span_id\": ")
+    json.base64String(ofHex: Substring(span.spanID).utf8)
+    json.raw(", \"parent_span_id\": ")
+    if let parent = span.parentSpanID { json.base64String(ofHex: Substring(parent).utf8) } else { json.raw("null") }
+    json.raw(", \"name\": ")
+    json.string(span.name)
+    json.raw(", \"start_time_unix_nano\": ")
+    json.integer(span.startTime)
+    json.raw(", \"end_time_unix_nano\": ")
+    if let end = span.endTime { json.integer(end) } else { json.raw("null") }
+    json.raw(", \"events\": [")
+    for (index, event) in span.events.enumerated() {
+      if index > 0 { json.raw(", ") }
+      json.raw("{\"name\": ")
+      json.string(event.name)
+      json.raw(", \"time_unix_nano\": ")
+      json.integer(event.time)
+      json.raw(", \"attributes\": {")
+      // Event attribute values are stored as JSON values, not texts: parsed and written again.
+      for (position, attribute) in event.attributes.sorted(by: { $0.key < $1.key }).enumerated() {
+        if position > 0 { json.raw(", ") }
+        json.string(attribute.key)
+        json.raw(": ")
+        json.value(JSONValue.parse(attribute.value) ?? .null)
+      }
+      json.raw("}}")
     }
-    return JSONValue.object([
-      ("trace_id", .string(Identifiers.base64(fromHex: span.traceID.dropFirst(3)))),
-      ("span_id", .string(Identifiers.base64(fromHex: span.spanID))),
-      ("parent_span_id", span.parentSpanID.map { .string(Identifiers.base64(fromHex: $0)) } ?? .null),
-      ("name", .string(span.name)),
-      ("start_time_unix_nano", .integer(span.startTime)),
-      ("end_time_unix_nano", span.endTime.map { .integer($0) } ?? .null),
-      ("events", .array(events)),
-      ("status", .object([("code", .string("STATUS_CODE_" + span.status.code.rawValue)), ("message", .string(span.status.message))])),
-      ("attributes", .object(attributes.map { ($0.key, .string($0.value)) })),
-      ("links", .array([])),
-    ]).pythonJSON
+    json.raw("], \"status\": {\"code\": ")
+    json.string("STATUS_CODE_" + span.status.code.rawValue)
+    json.raw(", \"message\": ")
+    json.string(span.status.message)
+    json.raw("}, \"attributes\": {")
+    for (index, attribute) in attributes.enumerated() {
+      if index > 0 { json.raw(", ") }
+      json.string(attribute.key)
+      json.raw(": ")
+      json.string(attribute.value)
+    }
+    json.raw("}, \"links\": []}")
+    return json.bytes
   }
 
   /// What a stored `content` adds to the span columns: attributes, events and the status message.

@@ -10,128 +10,171 @@ enum TraceRows {
     artifactLocationTag, spansLocationTag, "mlflow.trace.archiveLocation", "mlflow.trace.archivalFailure",
   ]
 
-  /// Inserts all rows of a validated trace into an active experiment.
-  ///
-  /// - Throws: `.alreadyExists` when a trace with that ID is stored.
-  static func insert(
-    _ trace: Trace,
-    experiment: Experiment,
-    analytics: TraceAnalytics,
-    in connection: SQLiteConnection
-  ) throws(MLflowStoreError) -> TraceInfo {
-    do throws(MLflowStoreError) {
-      try insertInfo(trace.info, experiment: experiment, analytics: analytics, unlessStored: false, in: connection)
-    } catch where error.code == .alreadyExists {
-      throw MLflowStoreError(
-        code: .alreadyExists,
-        message: "a trace with ID \(trace.info.traceID) already exists; give a new trace a new ID")
+  /// A validated trace's rows, made before the write transaction (off the store's queue):
+  /// everything but what depends on the experiment it is stored in.
+  struct Prepared: Sendable {
+    let info: TraceInfo
+    let analytics: TraceAnalytics
+    /// The tags as stored, by key; the artifact location's value is set at the write.
+    let tags: [(key: String, value: String)]
+    let metadata: [(key: String, value: String)]
+    let spans: [SpanRow]
+
+    /// - Throws: `.invalidArgument` for a trace MLflow would refuse.
+    init(_ trace: Trace) throws(MLflowStoreError) {
+      try EntityValidation.validate(trace)
+      info = trace.info
+      analytics = try TraceAnalytics(metadata: trace.info.metadata)
+      var tags = info.tags.filter { $0.key != TraceInfo.traceNameKey && !systemTags.contains($0.key) }
+      tags[artifactLocationTag] = ""
+      tags[spansLocationTag] = trackingStore
+      self.tags = tags.sorted { $0.key < $1.key }
+      var metadata = info.metadata.filter { !TraceAnalytics.promotedKeys.contains($0.key) }
+      metadata[infoFinalizedKey] = "true"
+      if metadata[TraceInfo.schemaVersionKey] == nil { metadata[TraceInfo.schemaVersionKey] = "3" }
+      self.metadata = metadata.sorted { $0.key < $1.key }
+      spans = trace.spans.map(SpanRow.init)
     }
-    return try insertDetails(trace, experiment: experiment, analytics: analytics, in: connection)
+
+    /// The info as stored in `experiment`, whose trace artifacts are at `artifactLocation`.
+    func stored(in experiment: Experiment, artifactLocation: String) -> TraceInfo {
+      var stored = info
+      stored.experimentID = experiment.experimentID
+      stored.requestPreview = info.requestPreview.map(EntityValidation.preview)
+      stored.responsePreview = info.responsePreview.map(EntityValidation.preview)
+      stored.tags = Dictionary(tags.map { ($0.key, $0.key == artifactLocationTag ? artifactLocation : $0.value) }) { first, _ in first }
+      if let name = info.tags[TraceInfo.traceNameKey] { stored.tags[TraceInfo.traceNameKey] = name }
+      stored.metadata = Dictionary(metadata.map { ($0.key, $0.value) }) { first, _ in first }
+        .merging(analytics.metadata) { current, _ in current }
+      return stored
+    }
   }
 
-  /// Inserts all rows of a validated trace, unless a trace with its ID is stored already (then
-  /// nothing is written): what lets a batch be sent again after an interrupted delivery.
-  ///
-  /// - Returns: `false` when the trace was stored already.
-  static func insertUnlessStored(
-    _ trace: Trace,
-    experiment: Experiment,
-    analytics: TraceAnalytics,
-    in connection: SQLiteConnection
-  ) throws(MLflowStoreError) -> Bool {
-    guard try insertInfo(trace.info, experiment: experiment, analytics: analytics, unlessStored: true, in: connection)
-    else { return false }
-    _ = try insertDetails(trace, experiment: experiment, analytics: analytics, in: connection)
-    return true
+  /// A `spans` row but its experiment.
+  struct SpanRow: Sendable {
+    let span: Span
+    let content: [UInt8]
+    let costs: [Double?]
+    let modelName: String?
+    let modelProvider: String?
+
+    init(_ span: Span) {
+      self.span = span
+      content = SpanContent.encode(span, attributes: SpanContent.storedAttributes(of: span))
+      let cost = span.attributes["mlflow.llm.cost"].flatMap(JSONValue.parse)
+      costs = TraceAnalytics.costColumns.map { cost?[$0.key].flatMap(TraceAnalytics.finiteNumber) }
+      modelName = modelDimension(span.attributes["mlflow.llm.model"])
+      modelProvider = modelDimension(span.attributes["mlflow.llm.provider"])
+    }
   }
 
-  /// The `trace_info` row; `false` when `unlessStored` and the ID is taken.
-  @discardableResult
-  private static func insertInfo(
-    _ info: TraceInfo,
-    experiment: Experiment,
-    analytics: TraceAnalytics,
-    unlessStored: Bool,
-    in connection: SQLiteConnection
-  ) throws(MLflowStoreError) -> Bool {
-    let experimentNumber = try ExperimentRows.parseID(experiment.experimentID)
-    let inserted = try connection.execute(
-      """
+  /// Writes prepared traces in the connection's write transaction, with its statements
+  /// prepared once for the connection's life.
+  struct Writer {
+    let connection: SQLiteConnection
+    private let info: OpaquePointer
+    private let infoUnlessStored: OpaquePointer
+    private let tag: OpaquePointer
+    private let metadata: OpaquePointer
+    private let span: OpaquePointer
+    /// Experiments written to, with their trace artifacts' location.
+    private var experiments: [String: (experiment: Experiment, number: Int64, artifacts: ArtifactPath.Location)] = [:]
+
+    private static let insertInfo = """
       INSERT INTO trace_info
         (request_id, experiment_id, timestamp_ms, execution_time_ms, status, client_request_id,
          request_preview, response_preview, db_payload_generation, trace_name, session_id,
          input_tokens, output_tokens, total_tokens, cache_read_input_tokens, cache_creation_input_tokens,
          cache_creation_input_tokens_above_1hr, input_cost, output_cost, total_cost)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      """ + (unlessStored ? " ON CONFLICT (request_id) DO NOTHING" : ""),
-      [
-        .text(info.traceID), .integer(experimentNumber), .integer(info.requestTime),
-        .optionalInteger(info.executionDuration), .text(info.state.rawValue), .optionalText(info.clientRequestID),
-        .optionalText(info.requestPreview.map(EntityValidation.preview)), .optionalText(info.responsePreview.map(EntityValidation.preview)),
-        .optionalText(info.tags[TraceInfo.traceNameKey]), .optionalText(analytics.sessionID),
-      ] + analytics.tokens.map(SQLiteValue.optionalInteger) + analytics.costs.map(SQLiteValue.optionalReal),
-      reusing: true)
-    return inserted == 1
-  }
-
-  /// The tags, metadata and spans of a trace whose `trace_info` row was just inserted; returns
-  /// the info as stored.
-  private static func insertDetails(
-    _ trace: Trace,
-    experiment: Experiment,
-    analytics: TraceAnalytics,
-    in connection: SQLiteConnection
-  ) throws(MLflowStoreError) -> TraceInfo {
-    let info = trace.info
-    let experimentNumber = try ExperimentRows.parseID(experiment.experimentID)
-    let traceID = info.traceID
-    var tags = info.tags.filter { $0.key != TraceInfo.traceNameKey && !systemTags.contains($0.key) }
-    tags[artifactLocationTag] = ArtifactPath.appending(["traces", traceID, "artifacts"], to: experiment.artifactLocation)
-    tags[spansLocationTag] = trackingStore
-    for (key, value) in tags.sorted(by: { $0.key < $1.key }) {
-      try connection.execute(
-        "INSERT INTO trace_tags (key, value, request_id) VALUES (?, ?, ?)", [.text(key), .text(value), .text(traceID)],
-        reusing: true)
-    }
-    var metadata = info.metadata.filter { !TraceAnalytics.promotedKeys.contains($0.key) }
-    metadata[infoFinalizedKey] = "true"
-    if metadata[TraceInfo.schemaVersionKey] == nil { metadata[TraceInfo.schemaVersionKey] = "3" }
-    for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
-      try connection.execute(
-        "INSERT INTO trace_request_metadata (key, value, request_id) VALUES (?, ?, ?)",
-        [.text(key), .text(value), .text(traceID)], reusing: true)
-    }
-    for span in trace.spans {
-      try insert(span, experimentNumber: experimentNumber, in: connection)
-    }
-    var stored = info
-    stored.experimentID = experiment.experimentID
-    stored.requestPreview = info.requestPreview.map(EntityValidation.preview)
-    stored.responsePreview = info.responsePreview.map(EntityValidation.preview)
-    stored.tags = tags.merging(info.tags.filter { $0.key == TraceInfo.traceNameKey }) { current, _ in current }
-    stored.metadata = metadata.merging(analytics.metadata) { current, _ in current }
-    return stored
-  }
-
-  private static func insert(_ span: Span, experimentNumber: Int64, in connection: SQLiteConnection) throws(MLflowStoreError) {
-    let attributes = SpanContent.storedAttributes(of: span)
-    let cost = span.attributes["mlflow.llm.cost"].flatMap(JSONValue.parse)
-    let costs = TraceAnalytics.costColumns.map { cost?[$0.key].flatMap(TraceAnalytics.finiteNumber) }
-    try connection.execute(
       """
-      INSERT INTO spans
-        (trace_id, experiment_id, span_id, parent_span_id, name, type, status, start_time_unix_nano,
-         end_time_unix_nano, content, input_cost, output_cost, total_cost, model_name, model_provider)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      """,
-      [
-        .text(span.traceID), .integer(experimentNumber), .text(span.spanID), .optionalText(span.parentSpanID),
-        .text(span.name), .text(span.type.rawValue), .text(span.status.code.rawValue), .integer(span.startTime),
-        .optionalInteger(span.endTime), .text(SpanContent.encode(span, attributes: attributes)),
-      ] + costs.map(SQLiteValue.optionalReal) + [
-        .optionalText(modelDimension(span.attributes["mlflow.llm.model"])),
-        .optionalText(modelDimension(span.attributes["mlflow.llm.provider"])),
-      ], reusing: true)
+
+    init(connection: SQLiteConnection) throws(MLflowStoreError) {
+      self.connection = connection
+      info = try connection.kept(Self.insertInfo)
+      infoUnlessStored = try connection.kept(Self.insertInfo + " ON CONFLICT (request_id) DO NOTHING")
+      tag = try connection.kept("INSERT INTO trace_tags (key, value, request_id) VALUES (?, ?, ?)")
+      metadata = try connection.kept("INSERT INTO trace_request_metadata (key, value, request_id) VALUES (?, ?, ?)")
+      span = try connection.kept(
+        """
+        INSERT INTO spans
+          (trace_id, experiment_id, span_id, parent_span_id, name, type, status, start_time_unix_nano,
+           end_time_unix_nano, content, input_cost, output_cost, total_cost, model_name, model_provider)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+    }
+
+    /// Inserts all rows of `trace` into its experiment, which must be active; returns the info as
+    /// stored, or `nil` when `unlessStored` and a trace with its ID is stored already (then
+    /// nothing is written: what lets a batch be sent again after an interrupted delivery).
+    ///
+    /// - Throws: `.alreadyExists` when a trace with that ID is stored (and not `unlessStored`).
+    mutating func insert(_ trace: Prepared, unlessStored: Bool) throws(MLflowStoreError) -> TraceInfo? {
+      let experimentID = trace.info.experimentID
+      if experiments[experimentID] == nil {
+        let experiment = try ExperimentRows.active(id: experimentID, in: connection)
+        experiments[experimentID] = (
+          experiment, try ExperimentRows.parseID(experiment.experimentID), ArtifactPath.Location(experiment.artifactLocation)
+        )
+      }
+      let (experiment, number, artifacts) = experiments[experimentID]!
+      let info = trace.info
+      let traceID = info.traceID
+      do throws(MLflowStoreError) {
+        let inserted = try connection.run(unlessStored ? infoUnlessStored : self.info) { row in
+          row.text(traceID)
+          row.integer(number)
+          row.integer(info.requestTime)
+          row.integer(info.executionDuration)
+          row.text(info.state.rawValue)
+          row.text(info.clientRequestID)
+          row.text(info.requestPreview.map(EntityValidation.preview))
+          row.text(info.responsePreview.map(EntityValidation.preview))
+          row.text(info.tags[TraceInfo.traceNameKey])
+          row.text(trace.analytics.sessionID)
+          for tokens in trace.analytics.tokens { row.integer(tokens) }
+          for cost in trace.analytics.costs { row.real(cost) }
+        }
+        guard inserted == 1 else { return nil }
+      } catch where error.code == .alreadyExists {
+        throw MLflowStoreError(
+          code: .alreadyExists, message: "a trace with ID \(traceID) already exists; give a new trace a new ID")
+      }
+      let artifactLocation = artifacts.appending(["traces", traceID, "artifacts"])
+      for (key, value) in trace.tags {
+        try connection.run(tag) { row in
+          row.text(key)
+          row.text(key == artifactLocationTag ? artifactLocation : value)
+          row.text(traceID)
+        }
+      }
+      for (key, value) in trace.metadata {
+        try connection.run(metadata) { row in
+          row.text(key)
+          row.text(value)
+          row.text(traceID)
+        }
+      }
+      for spanRow in trace.spans {
+        let span = spanRow.span
+        try connection.run(self.span) { row in
+          row.text(span.traceID)
+          row.integer(number)
+          row.text(span.spanID)
+          row.text(span.parentSpanID)
+          row.text(span.name)
+          row.text(span.type.rawValue)
+          row.text(span.status.code.rawValue)
+          row.integer(span.startTime)
+          row.integer(span.endTime)
+          row.text(spanRow.content)
+          for cost in spanRow.costs { row.real(cost) }
+          row.text(spanRow.modelName)
+          row.text(spanRow.modelProvider)
+        }
+      }
+      return trace.stored(in: experiment, artifactLocation: artifactLocation)
+    }
   }
 
   private static let infoColumns = """
