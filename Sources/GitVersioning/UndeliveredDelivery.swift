@@ -15,7 +15,9 @@ import Foundation
 ///   its recorded tags, name and creation time. When `mlflow.db` already has another model of
 ///   the same state (Python's `enable_git_model_versioning()` ran first, say), ours is still
 ///   created with its own ID: that ID was handed out (active model, `MLFLOW_ACTIVE_MODEL_ID` of
-///   child processes, traces) and is never taken back; neither model is deleted.
+///   child processes, traces) and is never taken back; neither model is deleted. A model of the
+///   state that mlflow-git created and a killed registration left PENDING is deleted (see
+///   ``VersionRegistry/create(_:id:tags:creationTimestamp:)``).
 /// - Tracking server: the model of the state is found or created as any registration does
 ///   (oldest wins), and provisional → final is recorded in ``ModelIDMapping``; the index then
 ///   gives the final ID.
@@ -124,9 +126,8 @@ enum UndeliveredDelivery {
         if record.isProvisional {
           result = try await registry.findOrCreate(version, recordedTags: record.tags)
         } else {
-          let made = try await registry.create(
+          result = try await registry.create(
             version, id: record.modelID, tags: record.tags, creationTimestamp: record.creationTimestamp)
-          result = VersionRegistry.Found(model: made.model, created: made.created)
         }
         final = result.model.modelID
         if result.created { created += 1 }

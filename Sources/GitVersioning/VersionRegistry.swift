@@ -30,8 +30,9 @@ struct VersionRegistry: Sendable {
   struct Found: Sendable {
     var model: LoggedModel
     var created: Bool
-    /// A model this registry created and could not delete after adopting an older one: a
-    /// duplicate to delete later (see ``Registrar``).
+    /// A model this registry created and could not delete after adopting an older one, or one a
+    /// killed registration left PENDING that ``create(_:id:tags:creationTimestamp:)`` could not
+    /// delete: a duplicate to delete later (see ``Registrar``).
     var undeletedDuplicate: String?
   }
 
@@ -130,10 +131,16 @@ struct VersionRegistry: Sendable {
   /// (a delivery that was interrupted). Its ID is kept even when another model of the same state
   /// appeared meanwhile (Python's versioning, say): the ID was handed out and traces use it.
   ///
+  /// A model of the version that mlflow-git created and left PENDING (a registration killed
+  /// between creating and finalizing it, before the store went away) is deleted: its ID was
+  /// never handed out, and left alone it would stay PENDING beside this one, or be adopted as
+  /// the oldest by a registration that does not know this one. Call with the registration lock
+  /// held, so that no registration of the repository is still making it.
+  ///
   /// - Throws: `.invalidArgument` when the store is not the embedded one (a tracking server
   ///   chooses its own IDs), or what the store throws.
   func create(_ version: GitVersion, id modelID: String, tags: [String: String], creationTimestamp: Int64)
-    async throws(MLflowStoreError) -> (model: LoggedModel, created: Bool)
+    async throws(MLflowStoreError) -> Found
   {
     guard let embedded = store as? SQLiteTrackingStore else {
       throw MLflowStoreError(
@@ -145,7 +152,12 @@ struct VersionRegistry: Sendable {
       creationTimestamp: creationTimestamp)
     try storeCompleteDiff(of: version, in: model, tags: tags)
     if model.status == .pending { model = try await store.finalizeLoggedModel(id: modelID, status: .ready) }
-    return (model, created)
+    var undeleted: String?
+    for abandoned in try await matchingModels(of: version)
+    where abandoned.modelID != modelID && abandoned.status == .pending && abandoned.name == version.displayName {
+      if await !delete(abandoned.modelID) { undeleted = abandoned.modelID }
+    }
+    return Found(model: model, created: created, undeletedDuplicate: undeleted)
   }
 
   /// Writes the complete diff as the model artifact `git.diff` when its tag had to be cut and

@@ -1,5 +1,6 @@
 import ChildProcess
 import Foundation
+import GitState
 import MLflowStore
 import Testing
 import TestSupport
@@ -126,6 +127,30 @@ struct UndeliveredVersionTests {
     _ = await JournalDelivery.deliver(from: ours.repository, options: fixture.options())
     #expect(Set(try await fixture.models().map(\.modelID)) == [ours.modelID, pythonID], "neither is deleted")
     #expect(try await fixture.resolve().modelID == ours.modelID, "the ID handed out stays the version's")
+  }
+
+  @Test("a registration killed between create and finalize, then mlflow.db away: the kept version is delivered under its ID and the PENDING model left behind is deleted")
+  func abandonedPendingModel() async throws {
+    let fixture = try await VersioningFixture(freshMachine: true)
+    defer { fixture.remove() }
+    try await MLflowDatabaseTemplate.copy(to: fixture.databasePath)
+    let version = GitVersion(snapshot: try GitSnapshot.read(from: fixture.repo, environment: fixture.environment))
+    let tags = VersionTagging(options: fixture.options(), environment: fixture.environment).tags(for: version)
+    // What a worker killed between create and finalize leaves behind (found by the chaos test).
+    let abandoned = try await fixture.store().createLoggedModel(
+      experimentID: "0", name: version.displayName, tags: tags, params: [:], modelType: nil, sourceRunID: nil)
+    // The database away (a volume gone) before anyone registers the version again.
+    try FileManager.default.moveItem(atPath: fixture.databasePath, toPath: fixture.databasePath + ".away")
+    let kept = try await fixture.resolve()
+    #expect(!kept.isDelivered && !kept.isProvisional && kept.modelID != abandoned.modelID)
+    try FileManager.default.moveItem(atPath: fixture.databasePath + ".away", toPath: fixture.databasePath)
+
+    let report = await JournalDelivery.deliver(from: kept.repository, options: fixture.options())
+    #expect(report.problem == nil && report.undelivered == 0)
+    let models = try await fixture.models()
+    #expect(models.map(\.modelID) == [kept.modelID], "one model: the ID handed out")
+    #expect(models.allSatisfy { $0.status == .ready })
+    #expect(try await fixture.resolve().modelID == kept.modelID)
   }
 
   @Test("16 processes starting at once on a fresh machine: one undelivered ID, all report it")
