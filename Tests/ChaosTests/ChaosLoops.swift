@@ -37,10 +37,12 @@ enum ChaosLoops {
     }
   }
 
-  /// Until the chaos stops: every 30–250 ms, `kill -9` one of the running background workers.
+  /// Until the chaos stops: every 0.1–1.5 s, `kill -9` one of the running background workers.
+  /// Often enough that most workers die mid-batch, seldom enough that some finish theirs (a
+  /// worker moves the journal's offset only when its whole batch is registered).
   static func killWorkers(of repository: ChaosRepository, figures: ChaosFigures) async throws {
     while !figures.isStopping {
-      try await Task.sleep(for: .milliseconds(Int.random(in: 30...250)))
+      try await Task.sleep(for: .milliseconds(Int.random(in: 100...1500)))
       let running = repository.worktrees.flatMap { BackgroundWorkers.running(in: $0.path) }
       if let victim = running.randomElement(), kill(victim, SIGKILL) == 0 {
         figures.count { $0.kills += 1 }

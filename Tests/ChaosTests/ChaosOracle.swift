@@ -66,13 +66,26 @@ struct ChaosOracle {
 
   var pendingModels: [ReferenceMLflow.StoredModel] { models.values.flatMap { $0 }.filter { $0.status != "READY" } }
 
+  /// The lines of the workers' log (`worker.log.1`, `worker.log`), without their timestamps.
+  var workerLog: [Substring] {
+    ["worker.log.1", "worker.log"].compactMap {
+      try? String(contentsOfFile: repository.stateDirectory + "/" + $0, encoding: .utf8)
+    }.joined().split(separator: "\n").map { $0.drop { $0 != " " }.dropFirst() }
+  }
+
+  /// What the workers logged during the chaos: the most frequent kinds of line (their first
+  /// five words), with their counts.
+  var workerLogSummary: String {
+    let kinds = Dictionary(grouping: workerLog) { $0.split(separator: " ").prefix(5).joined(separator: " ") }
+    let frequent = kinds.sorted { $0.value.count > $1.value.count }.prefix(6)
+    return frequent.isEmpty ? "nothing" : frequent.map { "\($0.value.count) × \($0.key)…" }.joined(separator: "; ")
+  }
+
   /// What became of each line of the hooks' journal: delivered (its version is in the store and
   /// experiment its line names), skipped for a reason `worker.log` states, or unaccounted for.
   func journalAccount() throws -> (lines: Int, malformed: Int, delivered: Int, skipped: Int, unaccounted: [String]) {
     let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: repository.stateDirectory + "/journal")))
-    let log = ["worker.log.1", "worker.log"].compactMap {
-      try? String(contentsOfFile: repository.stateDirectory + "/" + $0, encoding: .utf8)
-    }.joined().split(separator: "\n").filter { $0.contains("skipped") }
+    let log = workerLog.filter { $0.contains("skipped") }
     var account = (lines: 0, malformed: 0, delivered: 0, skipped: 0, unaccounted: [String]())
     for line in bytes.split(separator: UInt8(ascii: "\n")) {
       account.lines += 1

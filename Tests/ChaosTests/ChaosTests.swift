@@ -122,7 +122,9 @@ struct ChaosTests {
       \(counts.unversionedStarts) app starts without a version; app starts took \(Self.median(counts.startTimes)) \
       (median), \(counts.startTimes.max() ?? .zero) at most
       chaos: the traces' flush took \(flushTime), the last workers \(syncing - settling - flushTime), the sync \
-      \(syncTime), the oracle \(clock.now - checking)
+      \(syncTime) (\(sync.standardOutputText.split(separator: "\n").joined(separator: "; "))), the oracle \
+      \(clock.now - checking)
+      chaos: the workers logged \(oracle.workerLog.count) lines: \(oracle.workerLogSummary)
       """)
     #expect(counts.failures.isEmpty, "the chaos's own steps failed: \(counts.failures.prefix(5))")
     #expect(lost.isEmpty, "reflog versions not READY exactly once: \(lost.prefix(10))")
