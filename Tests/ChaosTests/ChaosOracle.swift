@@ -74,9 +74,11 @@ struct ChaosOracle {
   }
 
   /// What the workers logged during the chaos: the most frequent kinds of line (their first
-  /// five words), with their counts.
+  /// six words, numbers left out), with their counts.
   var workerLogSummary: String {
-    let kinds = Dictionary(grouping: workerLog) { $0.split(separator: " ").prefix(5).joined(separator: " ") }
+    let kinds = Dictionary(grouping: workerLog) { line in
+      line.split(separator: " ").filter { $0.first?.isNumber != true }.prefix(6).joined(separator: " ")
+    }
     let frequent = kinds.sorted { $0.value.count > $1.value.count }.prefix(6)
     return frequent.isEmpty ? "nothing" : frequent.map { "\($0.value.count) × \($0.key)…" }.joined(separator: "; ")
   }
