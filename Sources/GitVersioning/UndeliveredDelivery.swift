@@ -16,8 +16,8 @@ import Foundation
 ///   the same state (Python's `enable_git_model_versioning()` ran first, say), ours is still
 ///   created with its own ID: that ID was handed out (active model, `MLFLOW_ACTIVE_MODEL_ID` of
 ///   child processes, traces) and is never taken back; neither model is deleted. A model of the
-///   state that mlflow-git created and a killed registration left PENDING is deleted (see
-///   ``VersionRegistry/create(_:id:tags:creationTimestamp:)``).
+///   state that mlflow-git created and a killed registration left behind unused is deleted
+///   (see ``VersionRegistry/create(_:id:tags:creationTimestamp:)``).
 /// - Tracking server: the model of the state is found or created as any registration does
 ///   (oldest wins), and provisional → final is recorded in ``ModelIDMapping``; the index then
 ///   gives the final ID.

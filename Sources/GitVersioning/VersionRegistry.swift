@@ -31,7 +31,7 @@ struct VersionRegistry: Sendable {
     var model: LoggedModel
     var created: Bool
     /// A model this registry created and could not delete after adopting an older one, or one a
-    /// killed registration left PENDING that ``create(_:id:tags:creationTimestamp:)`` could not
+    /// killed registration left behind that ``create(_:id:tags:creationTimestamp:)`` could not
     /// delete: a duplicate to delete later (see ``Registrar``).
     var undeletedDuplicate: String?
   }
@@ -131,11 +131,14 @@ struct VersionRegistry: Sendable {
   /// (a delivery that was interrupted). Its ID is kept even when another model of the same state
   /// appeared meanwhile (Python's versioning, say): the ID was handed out and traces use it.
   ///
-  /// A model of the version that mlflow-git created and left PENDING (a registration killed
-  /// between creating and finalizing it, before the store went away) is deleted: its ID was
-  /// never handed out, and left alone it would stay PENDING beside this one, or be adopted as
-  /// the oldest by a registration that does not know this one. Call with the registration lock
-  /// held, so that no registration of the repository is still making it.
+  /// A model of the version that mlflow-git created and a killed registration left behind
+  /// before the store went away is deleted: left PENDING (killed between creating and
+  /// finalizing it), or READY with no trace linked to it (killed before it was indexed). A
+  /// registration hands out its model's ID only once it is indexed, and the index gave this
+  /// version no other ID, so nothing uses it; left alone it would be a second model of the
+  /// version, or be adopted as the oldest by a registration that does not know this one. Call
+  /// with the registration lock held, so that no registration of the repository is still making
+  /// it.
   ///
   /// - Throws: `.invalidArgument` when the store is not the embedded one (a tracking server
   ///   chooses its own IDs), or what the store throws.
@@ -153,11 +156,17 @@ struct VersionRegistry: Sendable {
     try storeCompleteDiff(of: version, in: model, tags: tags)
     if model.status == .pending { model = try await store.finalizeLoggedModel(id: modelID, status: .ready) }
     var undeleted: String?
-    for abandoned in try await matchingModels(of: version)
-    where abandoned.modelID != modelID && abandoned.status == .pending && abandoned.name == version.displayName {
-      if await !delete(abandoned.modelID) { undeleted = abandoned.modelID }
+    for other in try await matchingModels(of: version) where other.modelID != modelID && other.name == version.displayName {
+      guard try await isAbandoned(other) else { continue }
+      if await !delete(other.modelID) { undeleted = other.modelID }
     }
     return Found(model: model, created: created, undeletedDuplicate: undeleted)
+  }
+
+  /// `true` when `model`, an mlflow-git model of a version, is PENDING or no trace is linked to it.
+  private func isAbandoned(_ model: LoggedModel) async throws(MLflowStoreError) -> Bool {
+    if model.status == .pending { return true }
+    return try await store.searchTraces(experimentIDs: [experimentID], modelID: model.modelID).traces.isEmpty
   }
 
   /// Writes the complete diff as the model artifact `git.diff` when its tag had to be cut and
