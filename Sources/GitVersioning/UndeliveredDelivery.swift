@@ -127,7 +127,10 @@ enum UndeliveredDelivery {
           result = try await registry.findOrCreate(version, recordedTags: record.tags)
         } else {
           result = try await registry.create(
-            version, id: record.modelID, tags: record.tags, creationTimestamp: record.creationTimestamp)
+            version, id: record.modelID, tags: record.tags, creationTimestamp: record.creationTimestamp,
+            handedOut: { id in
+              index.modelID(for: record.indexKey) == id || journaledTraces(in: directory, mention: id)
+            })
         }
         final = result.model.modelID
         if result.created { created += 1 }
@@ -167,5 +170,18 @@ enum UndeliveredDelivery {
     if key.hasPrefix("name:") { selected[ExperimentSelection.nameVariable] = String(key.dropFirst("name:".count)) }
     if key.hasPrefix("id:") { selected[ExperimentSelection.idVariable] = String(key.dropFirst("id:".count)) }
     return selected
+  }
+
+  /// Whether a file of the trace journal (traces waiting for their store, written with the model
+  /// ID their process was given) holds `modelID`'s bytes anywhere: a byte search, so a false
+  /// "yes" only keeps a model.
+  static func journaledTraces(in stateDirectory: String, mention modelID: String) -> Bool {
+    let folder = stateDirectory + "/traces"
+    guard let paths = try? FileManager.default.subpathsOfDirectory(atPath: folder) else { return false }
+    let needle = Array(modelID.utf8)
+    return paths.contains { path in
+      guard let bytes = FileManager.default.contents(atPath: folder + "/" + path) else { return false }
+      return bytes.firstRange(of: needle) != nil
+    }
   }
 }

@@ -133,17 +133,20 @@ struct VersionRegistry: Sendable {
   ///
   /// A model of the version that mlflow-git created and a killed registration left behind
   /// before the store went away is deleted: left PENDING (killed between creating and
-  /// finalizing it), or READY with no trace linked to it (killed before it was indexed). A
-  /// registration hands out its model's ID only once it is indexed, and the index gave this
-  /// version no other ID, so nothing uses it; left alone it would be a second model of the
-  /// version, or be adopted as the oldest by a registration that does not know this one. Call
-  /// with the registration lock held, so that no registration of the repository is still making
-  /// it.
+  /// finalizing it), or READY and never handed out (killed before it was indexed). A
+  /// registration hands out its model's ID only once it is indexed, so a READY model is kept
+  /// when `handedOut` says its ID may be in use here (the index names it, a journaled trace
+  /// carries it) or a trace in the store is linked to it (another clone sharing the database);
+  /// left alone, an unused one would be a second model of the version, or be adopted as the
+  /// oldest by a registration that does not know this one. Call with the registration lock held,
+  /// so that no registration of the repository is still making or indexing it.
   ///
   /// - Throws: `.invalidArgument` when the store is not the embedded one (a tracking server
   ///   chooses its own IDs), or what the store throws.
-  func create(_ version: GitVersion, id modelID: String, tags: [String: String], creationTimestamp: Int64)
-    async throws(MLflowStoreError) -> Found
+  func create(
+    _ version: GitVersion, id modelID: String, tags: [String: String], creationTimestamp: Int64,
+    handedOut: (String) -> Bool
+  ) async throws(MLflowStoreError) -> Found
   {
     guard let embedded = store as? SQLiteTrackingStore else {
       throw MLflowStoreError(
@@ -157,15 +160,17 @@ struct VersionRegistry: Sendable {
     if model.status == .pending { model = try await store.finalizeLoggedModel(id: modelID, status: .ready) }
     var undeleted: String?
     for other in try await matchingModels(of: version) where other.modelID != modelID && other.name == version.displayName {
-      guard try await isAbandoned(other) else { continue }
+      guard try await isAbandoned(other, handedOut: handedOut) else { continue }
       if await !delete(other.modelID) { undeleted = other.modelID }
     }
     return Found(model: model, created: created, undeletedDuplicate: undeleted)
   }
 
-  /// `true` when `model`, an mlflow-git model of a version, is PENDING or no trace is linked to it.
-  private func isAbandoned(_ model: LoggedModel) async throws(MLflowStoreError) -> Bool {
+  /// `true` when `model`, an mlflow-git model of a version, is PENDING, or READY with its ID not
+  /// handed out and no trace linked to it.
+  private func isAbandoned(_ model: LoggedModel, handedOut: (String) -> Bool) async throws(MLflowStoreError) -> Bool {
     if model.status == .pending { return true }
+    if handedOut(model.modelID) { return false }
     return try await store.searchTraces(experimentIDs: [experimentID], modelID: model.modelID).traces.isEmpty
   }
 
