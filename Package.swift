@@ -153,6 +153,10 @@ let package = Package(
       ], exclude: ["Python"],
       swiftSettings: strictSettings),
     .testTarget(
+      name: "ChaosTests",
+      dependencies: ["GitVersioning", "MLflowTracing", "ChildProcess", "TestSupport"],
+      swiftSettings: strictSettings),
+    .testTarget(
       name: "HooksTests", dependencies: ["GitHooks", "MLflowStore", "LocalFiles", "ChildProcess", "TestSupport"],
       swiftSettings: strictSettings),
   ],

@@ -23,16 +23,19 @@ export TMPDIR="$test_tmp" MLFLOW_GIT_CHECK_TEMPORARY_DIRECTORY=1
 if [ $# -gt 0 ]; then
   swift test --skip-build "$@"
 else
-  # Three runs, so that no suite checks elapsed time on a starved machine: the suites tagged
+  # Four runs, so that no suite checks elapsed time on a starved machine: the suites tagged
   # timingSensitive (they time network faults: timeouts, cancellation, retries) run alone, after
   # the others (whose Python and git child processes keep both cores busy, though they no longer
-  # hold the test process's threads: see ChildProcess.runAsync and runLimited), and the suites
-  # tagged releaseBuild (install.sh's release builds keep both cores busy for a minute or more)
-  # run last. Tags: Tests/TestSupport/TestTags.swift; scripts/tagged-tests.sh turns one into a
+  # hold the test process's threads: see ChildProcess.runAsync and runLimited), then the suites
+  # tagged releaseBuild (install.sh's release builds keep both cores busy for a minute or more),
+  # and last the chaos test (tagged chaos: four worktrees, killed workers and store outages for
+  # a few minutes, which would starve any suite beside it). Tags: Tests/TestSupport/TestTags.swift; scripts/tagged-tests.sh turns one into a
   # --filter expression, since `swift test` here cannot select by tag.
   timing_sensitive=$(scripts/tagged-tests.sh timingSensitive)
   release_build=$(scripts/tagged-tests.sh releaseBuild)
-  swift test --skip-build --skip "$timing_sensitive|$release_build"
+  chaos=$(scripts/tagged-tests.sh chaos)
+  swift test --skip-build --skip "$timing_sensitive|$release_build|$chaos"
   swift test --skip-build --filter "$timing_sensitive"
   swift test --skip-build --filter "$release_build"
+  swift test --skip-build --filter "$chaos"
 fi

@@ -15,7 +15,9 @@ import Foundation
 ///   its recorded tags, name and creation time. When `mlflow.db` already has another model of
 ///   the same state (Python's `enable_git_model_versioning()` ran first, say), ours is still
 ///   created with its own ID: that ID was handed out (active model, `MLFLOW_ACTIVE_MODEL_ID` of
-///   child processes, traces) and is never taken back; neither model is deleted.
+///   child processes, traces) and is never taken back; neither model is deleted. A model of the
+///   state that mlflow-git created and a killed registration left behind unused is deleted
+///   (see ``VersionRegistry/create(_:id:tags:creationTimestamp:)``).
 /// - Tracking server: the model of the state is found or created as any registration does
 ///   (oldest wins), and provisional → final is recorded in ``ModelIDMapping``; the index then
 ///   gives the final ID.
@@ -124,9 +126,11 @@ enum UndeliveredDelivery {
         if record.isProvisional {
           result = try await registry.findOrCreate(version, recordedTags: record.tags)
         } else {
-          let made = try await registry.create(
-            version, id: record.modelID, tags: record.tags, creationTimestamp: record.creationTimestamp)
-          result = VersionRegistry.Found(model: made.model, created: made.created)
+          result = try await registry.create(
+            version, id: record.modelID, tags: record.tags, creationTimestamp: record.creationTimestamp,
+            handedOut: { id in
+              index.modelID(for: record.indexKey) == id || journaledTraces(in: directory, mention: id)
+            })
         }
         final = result.model.modelID
         if result.created { created += 1 }
@@ -166,5 +170,18 @@ enum UndeliveredDelivery {
     if key.hasPrefix("name:") { selected[ExperimentSelection.nameVariable] = String(key.dropFirst("name:".count)) }
     if key.hasPrefix("id:") { selected[ExperimentSelection.idVariable] = String(key.dropFirst("id:".count)) }
     return selected
+  }
+
+  /// Whether a file of the trace journal (traces waiting for their store, written with the model
+  /// ID their process was given) holds `modelID`'s bytes anywhere: a byte search, so a false
+  /// "yes" only keeps a model.
+  static func journaledTraces(in stateDirectory: String, mention modelID: String) -> Bool {
+    let folder = stateDirectory + "/traces"
+    guard let paths = try? FileManager.default.subpathsOfDirectory(atPath: folder) else { return false }
+    let needle = Array(modelID.utf8)
+    return paths.contains { path in
+      guard let bytes = FileManager.default.contents(atPath: folder + "/" + path) else { return false }
+      return bytes.firstRange(of: needle) != nil
+    }
   }
 }

@@ -30,8 +30,9 @@ struct VersionRegistry: Sendable {
   struct Found: Sendable {
     var model: LoggedModel
     var created: Bool
-    /// A model this registry created and could not delete after adopting an older one: a
-    /// duplicate to delete later (see ``Registrar``).
+    /// A model this registry created and could not delete after adopting an older one, or one a
+    /// killed registration left behind that ``create(_:id:tags:creationTimestamp:)`` could not
+    /// delete: a duplicate to delete later (see ``Registrar``).
     var undeletedDuplicate: String?
   }
 
@@ -130,10 +131,22 @@ struct VersionRegistry: Sendable {
   /// (a delivery that was interrupted). Its ID is kept even when another model of the same state
   /// appeared meanwhile (Python's versioning, say): the ID was handed out and traces use it.
   ///
+  /// A model of the version that mlflow-git created and a killed registration left behind
+  /// before the store went away is deleted: left PENDING (killed between creating and
+  /// finalizing it), or READY and never handed out (killed before it was indexed). A
+  /// registration hands out its model's ID only once it is indexed, so a READY model is kept
+  /// when `handedOut` says its ID may be in use here (the index names it, a journaled trace
+  /// carries it) or a trace in the store is linked to it (another clone sharing the database);
+  /// left alone, an unused one would be a second model of the version, or be adopted as the
+  /// oldest by a registration that does not know this one. Call with the registration lock held,
+  /// so that no registration of the repository is still making or indexing it.
+  ///
   /// - Throws: `.invalidArgument` when the store is not the embedded one (a tracking server
   ///   chooses its own IDs), or what the store throws.
-  func create(_ version: GitVersion, id modelID: String, tags: [String: String], creationTimestamp: Int64)
-    async throws(MLflowStoreError) -> (model: LoggedModel, created: Bool)
+  func create(
+    _ version: GitVersion, id modelID: String, tags: [String: String], creationTimestamp: Int64,
+    handedOut: (String) -> Bool
+  ) async throws(MLflowStoreError) -> Found
   {
     guard let embedded = store as? SQLiteTrackingStore else {
       throw MLflowStoreError(
@@ -145,7 +158,20 @@ struct VersionRegistry: Sendable {
       creationTimestamp: creationTimestamp)
     try storeCompleteDiff(of: version, in: model, tags: tags)
     if model.status == .pending { model = try await store.finalizeLoggedModel(id: modelID, status: .ready) }
-    return (model, created)
+    var undeleted: String?
+    for other in try await matchingModels(of: version) where other.modelID != modelID && other.name == version.displayName {
+      guard try await isAbandoned(other, handedOut: handedOut) else { continue }
+      if await !delete(other.modelID) { undeleted = other.modelID }
+    }
+    return Found(model: model, created: created, undeletedDuplicate: undeleted)
+  }
+
+  /// `true` when `model`, an mlflow-git model of a version, is PENDING, or READY with its ID not
+  /// handed out and no trace linked to it.
+  private func isAbandoned(_ model: LoggedModel, handedOut: (String) -> Bool) async throws(MLflowStoreError) -> Bool {
+    if model.status == .pending { return true }
+    if handedOut(model.modelID) { return false }
+    return try await store.searchTraces(experimentIDs: [experimentID], modelID: model.modelID).traces.isEmpty
   }
 
   /// Writes the complete diff as the model artifact `git.diff` when its tag had to be cut and

@@ -1,5 +1,6 @@
 import ChildProcess
 import Foundation
+import GitState
 import MLflowStore
 import Testing
 import TestSupport
@@ -126,6 +127,60 @@ struct UndeliveredVersionTests {
     _ = await JournalDelivery.deliver(from: ours.repository, options: fixture.options())
     #expect(Set(try await fixture.models().map(\.modelID)) == [ours.modelID, pythonID], "neither is deleted")
     #expect(try await fixture.resolve().modelID == ours.modelID, "the ID handed out stays the version's")
+  }
+
+  @Test(
+    "a registration killed before it indexed its model, then mlflow.db away: the kept version is delivered under its ID and the model left behind (PENDING, or READY with no trace) is deleted; one a trace is linked to, in the store or in the trace journal, is kept",
+    arguments: ["PENDING", "READY", "READY with a trace", "READY with a journaled trace"])
+  func abandonedModel(left: String) async throws {
+    let fixture = try await VersioningFixture(freshMachine: true)
+    defer { fixture.remove() }
+    try await MLflowDatabaseTemplate.copy(to: fixture.databasePath)
+    let version = GitVersion(snapshot: try GitSnapshot.read(from: fixture.repo, environment: fixture.environment))
+    let tags = VersionTagging(options: fixture.options(), environment: fixture.environment).tags(for: version)
+    // What a worker killed between create and finalize, or between finalize and the index,
+    // leaves behind (found by the chaos test).
+    var abandoned = try await fixture.store().createLoggedModel(
+      experimentID: "0", name: version.displayName, tags: tags, params: [:], modelType: nil, sourceRunID: nil)
+    if left != "PENDING" { abandoned = try await fixture.store().finalizeLoggedModel(id: abandoned.modelID, status: .ready) }
+    if left == "READY with a trace" {
+      // Its ID was handed out after all (to another clone sharing the database, say).
+      _ = try await fixture.python(
+        """
+        import mlflow
+        mlflow.set_active_model(model_id=\(pythonLiteral(abandoned.modelID)))
+        with mlflow.start_span("call"):
+            pass
+        mlflow.flush_trace_async_logging()
+        print(json.dumps({"ok": True}))
+        """)
+      let linked = try await fixture.store().searchTraces(experimentIDs: ["0"], modelID: abandoned.modelID)
+      #expect(linked.traces.count == 1)
+    }
+    if left == "READY with a journaled trace" {
+      // Handed out and used by a trace that waits in the trace journal for its store: only the
+      // journal knows. (The check searches the journal's files for the ID's bytes, whatever
+      // their layout.)
+      let journal = fixture.repo + "/.git/mlflow-git/traces"
+      try FileManager.default.createDirectory(atPath: journal, withIntermediateDirectories: true)
+      try Data(#"{"modelID":"\#(abandoned.modelID)"}"#.utf8).write(to: URL(fileURLWithPath: journal + "/waiting.json"))
+    }
+    // The database away (a volume gone) before anyone registers the version again.
+    try FileManager.default.moveItem(atPath: fixture.databasePath, toPath: fixture.databasePath + ".away")
+    let kept = try await fixture.resolve()
+    #expect(!kept.isDelivered && !kept.isProvisional && kept.modelID != abandoned.modelID)
+    try FileManager.default.moveItem(atPath: fixture.databasePath + ".away", toPath: fixture.databasePath)
+
+    let report = await JournalDelivery.deliver(from: kept.repository, options: fixture.options())
+    #expect(report.problem == nil && report.undelivered == 0)
+    let models = try await fixture.models()
+    if left.hasPrefix("READY with a") {
+      #expect(Set(models.map(\.modelID)) == [kept.modelID, abandoned.modelID], "neither is deleted")
+    } else {
+      #expect(models.map(\.modelID) == [kept.modelID], "one model: the ID handed out")
+    }
+    #expect(models.allSatisfy { $0.status == .ready })
+    #expect(try await fixture.resolve().modelID == kept.modelID)
   }
 
   @Test("16 processes starting at once on a fresh machine: one undelivered ID, all report it")

@@ -61,6 +61,11 @@ public final class PostgresCluster: Sendable {
     return "postgresql+psycopg2://postgres@127.0.0.1:\(port)/\(name)"
   }
 
+  /// Drops a database made by ``createDatabase(_:)``, closing the connections still open to it.
+  public func dropDatabase(_ name: String) async throws {
+    try await run("dropdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "--force", "--if-exists", name])
+  }
+
   /// Runs `sql` in `database` with `psql` and returns what it prints, unaligned and without
   /// headers (`42` for a count).
   public func query(_ sql: String, database: String) async throws -> String {

@@ -8,4 +8,8 @@ extension Tag {
   /// Suites that make install.sh's two release builds, which take both cores for a minute or
   /// more: scripts/test.sh runs them last, alone.
   @Tag public static var releaseBuild: Self
+
+  /// The chaos test: four worktrees, killed workers and stores going down for minutes, with
+  /// every core busy: scripts/test.sh runs it alone, after the other suites.
+  @Tag public static var chaos: Self
 }
