@@ -1,5 +1,7 @@
 import GitState
+import LocalFiles
 import Synchronization
+import VersionRegistration
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -79,8 +81,8 @@ func resolveContext(remoteName: String, options: GitVersioningOptions) async -> 
     let context = GitVersioningContext(
       info: resolution.version, activeModel: resolution.activeModel, problem: nil,
       foundInIndex: resolution.foundInIndex,
-      stateDirectory: VersionResolution.stateDirectory(of: resolution.repository))
-    let delivers = !UndeliveredVersions(stateDirectory: VersionResolution.stateDirectory(of: resolution.repository)).isEmpty
+      stateDirectory: Registration.stateDirectory(of: resolution.repository))
+    let delivers = Registration.hasUndelivered(in: resolution.repository)
     let heals = resolution.foundInIndex && resolution.isDelivered && options.indexVerification == .background
     if delivers || heals {
       Task.detached(priority: .utility) {
@@ -111,7 +113,7 @@ func healInBackground(_ resolution: VersionResolution, replacing stale: GitVersi
 /// context's provisional model was among them and the stale context is still the process-wide
 /// one, the final ID replaces it.
 func deliverInBackground(_ resolution: VersionResolution, replacing stale: GitVersioningContext) async {
-  _ = await UndeliveredDelivery.deliver(in: resolution.repository, options: resolution.options)
+  await Registration.deliverUndelivered(in: resolution.repository, settings: resolution.options.settings)
   guard resolution.isProvisional,
     let final = ModelIDMapping.finalID(for: resolution.modelID, in: resolution.repository)
   else { return }
@@ -123,12 +125,4 @@ func deliverInBackground(_ resolution: VersionResolution, replacing stale: GitVe
   ActiveState.global.withLock { current in
     if current?.activeModel == stale.activeModel { current = delivered }
   }
-}
-
-/// Prints a warning to standard error (MLflow logs the same events as warnings), unless
-/// `MLFLOW_GIT_QUIET` is set.
-package func warn(_ message: String) {
-  if let quiet = getenv("MLFLOW_GIT_QUIET"), quiet.pointee != 0 { return }
-  let line = Array("mlflow-git: warning: \(message)\n".utf8)
-  _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
 }

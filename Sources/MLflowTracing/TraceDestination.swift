@@ -79,9 +79,9 @@ struct ProcessDefaults: Sendable {
     var metadata = [
       TraceInfo.schemaVersionKey: "3",
       "mlflow.source.type": "LOCAL",
-      "mlflow.source.name": VersionResolution.programName(),
+      "mlflow.source.name": SourceMetadata.programName(),
     ]
-    if let user = VersionResolution.userName(environment) { metadata["mlflow.user"] = user }
+    if let user = SourceMetadata.userName(environment) { metadata["mlflow.user"] = user }
     unlinked = TraceDestination(
       trackingURI: trackingURI,
       experimentID: environment[ExperimentSelection.idVariable].flatMap { $0.isEmpty ? nil : $0 },

@@ -32,7 +32,7 @@ enum UndeliveredDelivery {
     /// Versions still undelivered (of every store of the repository).
     var remaining = 0
     /// Why versions remain, when a store could not be used.
-    var problem: GitVersioningError?
+    var problem: RegistrationError?
   }
 
   /// Delivers the undelivered versions of `repository` whose stores can be opened now.
@@ -43,9 +43,9 @@ enum UndeliveredDelivery {
   ///   - only: Deliver only the versions of this tracking URI.
   ///   - skipping: Tracking URIs not to try now (found absent moments ago).
   static func deliver(
-    in repository: GitRepository, options: GitVersioningOptions, only: String? = nil, skipping: Set<String> = []
+    in repository: GitRepository, options: RegistrationSettings, only: String? = nil, skipping: Set<String> = []
   ) async -> Outcome {
-    let directory = VersionResolution.stateDirectory(of: repository)
+    let directory = Registration.stateDirectory(of: repository)
     let folder = UndeliveredVersions(stateDirectory: directory)
     var outcome = Outcome()
     let waiting = Set(folder.all().map(\.trackingURI)).filter { (only == nil || $0 == only) && !skipping.contains($0) }
@@ -57,11 +57,11 @@ enum UndeliveredDelivery {
     // Opening may create mlflow.db (seconds of `mlflow db upgrade`): done before taking the lock.
     var stores: [(uri: String, store: any TrackingStore)] = []
     for uri in waiting.sorted() {
-      do throws(GitVersioningError) {
-        let connection = try VersionResolution.connection(toRecorded: uri, repository: repository, environment: environment)
+      do throws(RegistrationError) {
+        let connection = try Registration.connection(toRecorded: uri, repository: repository, environment: environment)
         var connecting = options
         connecting.environment = connection.environment
-        stores.append((uri, try await VersionResolution.openStore(connection.uri, options: connecting, repository: repository)))
+        stores.append((uri, try await Registration.openStore(connection.uri, options: connecting, repository: repository)))
       } catch {
         outcome.problem = error
       }
@@ -70,7 +70,7 @@ enum UndeliveredDelivery {
     // ``Registrar``), so an app start waiting for it never waits for a whole delivery.
     for (uri, store) in stores {
       for record in folder.all() where record.trackingURI == uri {
-        do throws(GitVersioningError) {
+        do throws(RegistrationError) {
           guard let lock = try await Registrar.lock(directory, waitingAtMost: nil) else { break }
           defer { lock.release() }
           // Read again under the lock: another process may have delivered it meanwhile.
@@ -93,9 +93,9 @@ enum UndeliveredDelivery {
   /// the registration lock held.
   static func deliverLocked(
     _ records: [UndeliveredVersion], to store: any TrackingStore, repository: GitRepository,
-    options: GitVersioningOptions, environment: [String: String]
-  ) async throws(GitVersioningError) -> (delivered: Int, created: Int) {
-    let directory = VersionResolution.stateDirectory(of: repository)
+    options: RegistrationSettings, environment: [String: String]
+  ) async throws(RegistrationError) -> (delivered: Int, created: Int) {
+    let directory = Registration.stateDirectory(of: repository)
     let folder = UndeliveredVersions(stateDirectory: directory)
     let index = VersionIndex(stateDirectory: directory)
     var experiments: [String: Experiment] = [:]
@@ -116,7 +116,7 @@ enum UndeliveredDelivery {
         experimentID = experiment.experimentID
         let tagging = VersionTagging(
           policy: record.dirtyVersions, diffTagLimit: options.maxDiffTagBytes,
-          sourceName: record.tags[VersionTagKey.sourceName] ?? VersionResolution.programName(),
+          sourceName: record.tags[VersionTagKey.sourceName] ?? SourceMetadata.programName(),
           user: record.tags[VersionTagKey.user])
         let registry = VersionRegistry(store: store, experimentID: experiment.experimentID, tagging: tagging)
         let version = folder.gitVersion(of: record)
@@ -134,7 +134,7 @@ enum UndeliveredDelivery {
           try? DuplicateModels(stateDirectory: directory).record(duplicate, store: record.trackingURI)
         }
       } catch {
-        throw GitVersioningError(.store(error))
+        throw RegistrationError(.store(error))
       }
       do {
         if record.isProvisional {
@@ -150,7 +150,7 @@ enum UndeliveredDelivery {
         }
         try folder.remove(record.modelID)
       } catch {
-        throw GitVersioningError(.localState(error))
+        throw RegistrationError(.localState(error))
       }
       delivered += 1
     }

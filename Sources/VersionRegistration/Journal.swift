@@ -234,7 +234,7 @@ struct Journal: Sendable {
 }
 
 extension String {
-  func trimmingSpaces() -> String {
+  package func trimmingSpaces() -> String {
     String(drop { $0 == " " || $0 == "\n" }.reversed().drop { $0 == " " || $0 == "\n" }.reversed())
   }
 }
