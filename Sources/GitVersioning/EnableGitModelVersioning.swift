@@ -55,9 +55,14 @@ public func enableGitModelVersioning(
 ///   try await agent.answer(question)   // traces link to context.activeModel
 /// }
 /// ```
-public func withGitModelVersioning<Result: Sendable>(
+///
+/// - Parameter isolation: The actor `body` runs on: the caller's (`#isolation`), so a
+///   `@MainActor` caller's closure runs on the main actor with no hop, and may use its
+///   non-`Sendable` state.
+public func withGitModelVersioning<Result>(
   remoteName: String = "origin",
   options: GitVersioningOptions = GitVersioningOptions(),
+  isolation: isolated (any Actor)? = #isolation,
   _ body: (GitVersioningContext) async throws -> Result
 ) async rethrows -> Result {
   let context = await resolveContext(remoteName: remoteName, options: options)
