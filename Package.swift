@@ -162,6 +162,8 @@ let package = Package(
         "VersionComparison", "MLflowStore", "GitState", "GitVersioning", "ChildProcess", "TestSupport",
       ], exclude: ["Python"],
       swiftSettings: strictSettings),
+    // An app's view: only library products, default Swift 6 settings, and the README's snippets verbatim.
+    .testTarget(name: "AppTests", dependencies: ["GitVersioning", "MLflowTracing"]),
     .testTarget(
       name: "HooksTests", dependencies: ["GitHooks", "MLflowStore", "LocalFiles", "ChildProcess", "TestSupport"],
       swiftSettings: strictSettings),
