@@ -28,32 +28,32 @@ import Foundation
 /// let resolution = try await VersionResolution.resolve(options: GitVersioningOptions())
 /// print(resolution.version.displayName, resolution.modelID)
 /// ```
-public struct VersionResolution: Sendable {
+package struct VersionResolution: Sendable {
   /// The Git state.
-  public let version: GitVersion
+  package let version: GitVersion
   /// The repository it was read from.
-  public let repository: GitRepository
+  package let repository: GitRepository
   /// The tracking store, as MLflow resolves it (`MLFLOW_TRACKING_URI`, then
   /// `git config mlflow.trackingUri`, then `sqlite:///mlflow.db` at the work tree's top).
-  public let trackingURI: TrackingURI
+  package let trackingURI: TrackingURI
   /// The experiment ID, or `nil` while it is not known: the version waits undelivered under an
   /// experiment name that has not been looked up.
-  public let experimentID: String?
+  package let experimentID: String?
   /// The LoggedModel's ID.
-  public let modelID: String
+  package let modelID: String
   /// `true` when the index answered and no store request was made.
-  public let foundInIndex: Bool
+  package let foundInIndex: Bool
   /// `true` when this call created the model (or, undelivered, gave the version its ID).
-  public let created: Bool
+  package let created: Bool
   /// `false` while the version is undelivered: it has its model ID, but its store was absent,
   /// so it waits in local state for the next hook, app start or `mlflow-git sync`.
-  public let isDelivered: Bool
+  package let isDelivered: Bool
   /// `true` when ``modelID`` is provisional: the version is undelivered and its store is a
   /// tracking server, which gives the model its own ID at delivery (see ``ModelIDMapping``).
-  public let isProvisional: Bool
+  package let isProvisional: Bool
   /// Whether the store was asked about the model, or a check was skipped because the SQLite
   /// database has not changed since an earlier check found the model.
-  public let storeCheck: StoreCheck
+  package let storeCheck: StoreCheck
 
   let indexKey: VersionIndex.Key
   let options: GitVersioningOptions
@@ -61,7 +61,7 @@ public struct VersionResolution: Sendable {
   /// The model as traces and child processes should see it. While its experiment's ID is not
   /// known (the version waits undelivered under an experiment name), the name goes with it, so
   /// its traces go to that experiment whatever environment delivers them.
-  public var activeModel: ActiveModel {
+  package var activeModel: ActiveModel {
     var model = ActiveModel(modelID: modelID, trackingURI: trackingURI.description, experimentID: experimentID)
     if experimentID == nil, indexKey.experiment.hasPrefix("name:") {
       model.experimentName = String(indexKey.experiment.dropFirst("name:".count))
@@ -73,7 +73,7 @@ public struct VersionResolution: Sendable {
   ///
   /// - Throws: ``GitVersioningError`` from Git (not a repository, detached, no commits …),
   ///   the store (not created yet, unsupported, busy …) or the local state files.
-  public static func resolve(
+  package static func resolve(
     remoteName: String = "origin",
     options: GitVersioningOptions = GitVersioningOptions()
   ) async throws(GitVersioningError) -> VersionResolution {
@@ -108,7 +108,7 @@ public struct VersionResolution: Sendable {
   /// the store is absent).
   ///
   /// - Throws: ``GitVersioningError`` from the store or the local state files.
-  public static func resolve(
+  package static func resolve(
     _ version: GitVersion, in repository: GitRepository, options: GitVersioningOptions = GitVersioningOptions()
   ) async throws(GitVersioningError) -> VersionResolution {
     let environment = options.environment ?? ProcessInfo.processInfo.environment
@@ -143,7 +143,7 @@ public struct VersionResolution: Sendable {
   ///
   /// An undelivered version is delivered first when its store is there; while it is absent,
   /// the version is returned as it is.
-  public func verified() async throws(GitVersioningError) -> VersionResolution {
+  package func verified() async throws(GitVersioningError) -> VersionResolution {
     let stateDirectory = Registration.stateDirectory(of: repository)
     if !isDelivered {
       await Registration.deliverUndelivered(in: repository, settings: options.settings, only: trackingURI.description)
@@ -237,7 +237,7 @@ public struct VersionResolution: Sendable {
   /// start that asked for a store check before returning
   /// (``GitVersioningOptions/IndexVerification/beforeReturning``, as `mlflow-git status` does)
   /// waits for the lock instead: it wants the store's answer.
-  public static let startLockWait = Duration.milliseconds(50)
+  package static let startLockWait = Duration.milliseconds(50)
 
   /// Registers a version the index does not know, through the registration half's one door
   /// (``VersionRegistration/Registration/register(_:in:trackingURI:environment:settings:waitingAtMost:store:)``):
