@@ -27,7 +27,7 @@ let package = Package(
     .executable(name: "mlflow-git", targets: ["mlflow-git"]),
   ],
   targets: [
-    // Spawning child processes with posix_spawn (Foundation's Process costs ~50 ms a wait).
+    // Spawning child processes with posix_spawn (Foundation's Process polls a run loop to wait for one).
     .target(name: "ChildProcess", swiftSettings: strictSettings),
     // Linux's fallocate(2) (hole punching), which Swift's Glibc module does not export.
     .systemLibrary(name: "CFileSpace"),
@@ -41,7 +41,7 @@ let package = Package(
     // MLflow's tracking store: logged models and traces in MLflow's own mlflow.db. Knows nothing of Git.
     .target(name: "MLflowStore", dependencies: ["CSQLite", "ChildProcess", "LocalFiles"], swiftSettings: strictSettings),
     // libcurl's headers (Debian: libcurl4-openssl-dev); the library itself is opened on the first request, so
-    // programs that never talk HTTP do not load it and its ~30 libraries at start-up.
+    // programs that never talk HTTP do not load it and the libraries it needs at start-up.
     .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
     // HTTP requests through libcurl: reused connections, millisecond timeouts, cancellation, TLS options.
     .target(name: "HTTPClient", dependencies: ["CCurl", "LocalFiles"], swiftSettings: strictSettings),
@@ -162,6 +162,7 @@ let package = Package(
         "VersionComparison", "MLflowStore", "GitState", "GitVersioning", "ChildProcess", "TestSupport",
       ], exclude: ["Python"],
       swiftSettings: strictSettings),
+    .testTarget(name: "LocalFilesTests", dependencies: ["LocalFiles"], swiftSettings: strictSettings),
     // An app's view: only library products, default Swift 6 settings, and the README's snippets verbatim.
     .testTarget(name: "AppTests", dependencies: ["GitVersioning", "MLflowTracing"]),
     .testTarget(

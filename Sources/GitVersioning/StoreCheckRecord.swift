@@ -61,7 +61,7 @@ struct StoreCheckRecord: Sendable {
   /// mlflow-git's state folder (`<git common dir>/mlflow-git`).
   let stateDirectory: String
   /// The record file.
-  var path: String { stateDirectory + "/store-checks" }
+  var path: String { StateFolder(path: stateDirectory).storeChecks }
 
   init(stateDirectory: String) {
     self.stateDirectory = stateDirectory

@@ -48,7 +48,7 @@ package struct TraceJournal: Sendable {
   /// The journal of a repository whose mlflow-git state folder is `stateDirectory`
   /// (`<git common dir>/mlflow-git`).
   package init(stateDirectory: String) {
-    directory = stateDirectory + "/traces"
+    directory = StateFolder(path: stateDirectory).traces
     self.stateDirectory = stateDirectory
   }
 

@@ -25,7 +25,7 @@ import Foundation
 /// # Usage
 /// ```swift
 /// let report = await JournalDelivery.deliver(from: repository, options: .init())
-/// print("\(report.registered) registered, \(report.pending) waiting")
+/// print("\(report.delivered) delivered (\(report.created) new), \(report.pending) waiting")
 /// ```
 package enum JournalDelivery {
   /// What a delivery did.
@@ -78,7 +78,7 @@ package enum JournalDelivery {
       let lock: FileLock?
       do {
         try Registration.createStateDirectory(directory)
-        let path = directory + "/worker.lock"
+        let path = StateFolder(path: directory).workerLock
         lock = waitForRunningWorker
           ? try await FileLock.acquire(at: path, waitingAtMost: nil) : try FileLock.tryAcquire(at: path)
       } catch {
@@ -379,7 +379,7 @@ package enum JournalDelivery {
   static func log(_ message: String, in directory: String) {
     var time = timespec()
     clock_gettime(CLOCK_REALTIME, &time)
-    let path = directory + "/worker.log"
+    let path = StateFolder(path: directory).workerLog
     if let size = PrivateFiles.size(of: path), size >= workerLogLimit { rename(path, path + ".1") }
     try? PrivateFiles.append(Array("\(time.tv_sec) \(message)\n".utf8), to: path)
   }

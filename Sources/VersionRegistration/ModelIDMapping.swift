@@ -81,5 +81,5 @@ package enum ModelIDMapping {
     return result
   }
 
-  private static func path(_ stateDirectory: String) -> String { stateDirectory + "/model-ids" }
+  private static func path(_ stateDirectory: String) -> String { StateFolder(path: stateDirectory).modelIDs }
 }

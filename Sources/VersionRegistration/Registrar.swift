@@ -73,7 +73,7 @@ struct Registrar: Sendable {
   static func lock(_ directory: String, waitingAtMost limit: Duration?) async throws(RegistrationError) -> FileLock? {
     do {
       try Registration.createStateDirectory(directory)
-      return try await FileLock.acquire(at: directory + "/register.lock", waitingAtMost: limit)
+      return try await FileLock.acquire(at: StateFolder(path: directory).registerLock, waitingAtMost: limit)
     } catch {
       throw RegistrationError(.localState(error))
     }
@@ -145,7 +145,7 @@ struct Registrar: Sendable {
     }
     defer { lock.release() }
     do {
-      guard let undelivered = try await FileLock.acquire(at: directory + "/undelivered.lock", waitingAtMost: nil) else {
+      guard let undelivered = try await FileLock.acquire(at: StateFolder(path: directory).undeliveredLock, waitingAtMost: nil) else {
         return
       }
       defer { undelivered.release() }

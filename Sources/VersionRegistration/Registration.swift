@@ -214,7 +214,7 @@ package enum Registration {
 
   /// mlflow-git's state folder in the repository's Git common directory (shared by worktrees).
   package static func stateDirectory(of repository: GitRepository) -> String {
-    repository.commonDirectory + "/mlflow-git"
+    StateFolder(commonDirectory: repository.commonDirectory).path
   }
 
   /// Creates the state folder `stateDirectory` (`<git common dir>/mlflow-git`) and, when given,

@@ -65,8 +65,8 @@ struct UndeliveredRegistration: Sendable {
     let folder = UndeliveredVersions(stateDirectory: directory)
     do throws(LocalFileError) {
       try Registration.createStateDirectory(directory)
-      guard let lock = try await FileLock.acquire(at: directory + "/undelivered.lock", waitingAtMost: nil) else {
-        throw LocalFileError(path: directory + "/undelivered.lock", operation: "lock", errno: ECANCELED)
+      guard let lock = try await FileLock.acquire(at: StateFolder(path: directory).undeliveredLock, waitingAtMost: nil) else {
+        throw LocalFileError(path: StateFolder(path: directory).undeliveredLock, operation: "lock", errno: ECANCELED)
       }
       defer { lock.release() }
       // A record whose index line was never written (killed in between) still owns its state.

@@ -30,7 +30,7 @@ package struct UndeliveredVersions: Sendable {
 
   package init(stateDirectory: String) {
     self.stateDirectory = stateDirectory
-    directory = stateDirectory + "/undelivered"
+    directory = StateFolder(path: stateDirectory).undelivered
   }
 
   private func recordPath(_ modelID: String) -> String { directory + "/" + modelID + ".json" }

@@ -33,8 +33,8 @@ package struct VersionIndex: Sendable {
   var stateDirectory: String { String(legacyPath.dropLast("/versions".count)) }
 
   package init(stateDirectory: String) {
-    directory = stateDirectory + "/index"
-    legacyPath = stateDirectory + "/versions"
+    directory = StateFolder(path: stateDirectory).index
+    legacyPath = StateFolder(path: stateDirectory).legacyIndex
   }
 
   package struct Key: Hashable, Sendable {
@@ -201,7 +201,7 @@ package enum VersionIndexReport {
 
   /// The last `lines` lines of the background worker's log, or `nil` when there is none.
   package static func workerLogTail(of repository: GitRepository, lines: Int) -> [String]? {
-    let path = Registration.stateDirectory(of: repository) + "/worker.log"
+    let path = StateFolder(path: Registration.stateDirectory(of: repository)).workerLog
     guard let bytes = (try? PrivateFiles.read(path)) ?? nil else { return nil }
     return String(decoding: bytes, as: UTF8.self).split(separator: "\n").suffix(lines).map(String.init)
   }
