@@ -10,9 +10,9 @@ import Glibc
 /// `mlflow.genai.enable_git_model_versioning()`: finds (or creates) the LoggedModel for the
 /// current Git state and makes it the active model that traces link to.
 ///
-/// A start whose version the hooks already registered reads the Git state (one `git status`)
-/// and the local index, and makes no store request. The diff is computed only when the tree is
-/// dirty. When the store is absent (no `mlflow.db` and no `mlflow` to create it, or a tracking
+/// A start whose version the hooks already registered reads the Git state in-process (the Git
+/// index and `lstat`, no `git status`) and the local index, and makes no store request. The
+/// diff is computed only when the tree is dirty. When the store is absent (no `mlflow.db` and no `mlflow` to create it, or a tracking
 /// server down), the version still gets its model ID at once and is kept undelivered (see
 /// ``UndeliveredVersion``); undelivered versions are delivered in the background once their
 /// store is there. It never throws: outside a repository, with no commits yet, detached without
