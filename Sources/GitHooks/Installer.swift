@@ -595,7 +595,9 @@ struct Installer {
       report.configChanged = true
     }
     try HookInstallation.perform("remove", manifest.path) { () throws(LocalFileError) in try FileOperations.remove(manifest.path) }
-    repository.removeStatusRecords()
+    var records = repository
+    records.recordsFolder = StateFolder.name
+    records.removeStatusRecords()
   }
 
   /// Removes a hook a manager wrote because of mlflow-git, putting back the hook it kept aside.

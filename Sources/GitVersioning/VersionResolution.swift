@@ -1,4 +1,5 @@
 import GitState
+import LocalFiles
 import MLflowStore
 import VersionRegistration
 
@@ -96,7 +97,9 @@ package struct VersionResolution: Sendable {
       let configured = try repository.configValue("mlflow-git.diffExclude") ?? ""
       let exclusions = options.diffExclusions
         + configured.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
-      return GitVersion(snapshot: try repository.snapshot(options: .init(remoteName: remoteName, diffExclusions: exclusions)))
+      return GitVersion(
+        snapshot: try repository.snapshot(
+          options: .init(remoteName: remoteName, diffExclusions: exclusions, recordsFolder: StateFolder.name)))
     } catch {
       throw GitVersioningError(.git(error))
     }
