@@ -24,15 +24,15 @@ let package = Package(
     .library(name: "GitVersioning", targets: ["GitVersioning"]),
     .library(name: "MLflowTracing", targets: ["MLflowTracing"]),
     .library(name: "OpenAIChat", targets: ["OpenAIChat"]),
-    .library(name: "VersionComparison", targets: ["VersionComparison"]),
     .executable(name: "mlflow-git", targets: ["mlflow-git"]),
   ],
   targets: [
-    // Spawning child processes with posix_spawn (Foundation's Process costs ~50 ms a wait).
+    // Spawning child processes with posix_spawn (Foundation's Process polls a run loop to wait for one).
     .target(name: "ChildProcess", swiftSettings: strictSettings),
     // Linux's fallocate(2) (hole punching), which Swift's Glibc module does not export.
     .systemLibrary(name: "CFileSpace"),
-    // Private local state files: locks, append-only logs, atomic replacement (mode 0600/0700).
+    // Private local state files: locks, append-only logs, atomic replacement (mode 0600/0700); the
+    // process facts every layer needs (a static executable?, warnings on stderr unless MLFLOW_GIT_QUIET).
     .target(name: "LocalFiles", dependencies: ["CFileSpace"], swiftSettings: strictSettings),
     // A repository's version as MLflow sees it: branch, commit, dirty, diff, remote. Knows nothing of MLflow.
     .target(name: "GitState", dependencies: ["ChildProcess"], swiftSettings: strictSettings),
@@ -41,10 +41,10 @@ let package = Package(
     // MLflow's tracking store: logged models and traces in MLflow's own mlflow.db. Knows nothing of Git.
     .target(name: "MLflowStore", dependencies: ["CSQLite", "ChildProcess", "LocalFiles"], swiftSettings: strictSettings),
     // libcurl's headers (Debian: libcurl4-openssl-dev); the library itself is opened on the first request, so
-    // programs that never talk HTTP do not load it and its ~30 libraries at start-up.
+    // programs that never talk HTTP do not load it and the libraries it needs at start-up.
     .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
     // HTTP requests through libcurl: reused connections, millisecond timeouts, cancellation, TLS options.
-    .target(name: "HTTPClient", dependencies: ["CCurl"], swiftSettings: strictSettings),
+    .target(name: "HTTPClient", dependencies: ["CCurl", "LocalFiles"], swiftSettings: strictSettings),
     // The same tracking store on an MLflow tracking server, over its REST API (HTTPClient).
     .target(name: "MLflowServerStore", dependencies: ["MLflowStore", "HTTPClient"], swiftSettings: strictSettings),
     // Installs and removes the hooks that journal new Git states (the POSIX shell programs in hooks/), next to
@@ -54,10 +54,19 @@ let package = Package(
       plugins: ["EmbedHooks"]),
     // Compiles the hook programs of the top-level hooks/ folder into GitHooks (HookPrograms).
     .plugin(name: "EmbedHooks", capability: .buildTool()),
-    // Git-based model versioning for Swift apps: joins GitState and MLflowStore.
+    // The registration half, what the hook worker and the CLI link (API: `package`): the journal and
+    // its delivery, the registrar, undelivered versions, model ID mapping, the index writes, and the
+    // version vocabulary both halves share (GitVersion, DirtyVersionPolicy, version tags, the index).
+    .target(
+      name: "VersionRegistration",
+      dependencies: ["GitState", "MLflowStore", "MLflowServerStore", "LocalFiles"],
+      swiftSettings: strictSettings),
+    // The runtime half, what apps link: looks up the current Git state's model in the local index,
+    // computes the dirty diff only when dirty, makes the model active; reaches VersionRegistration
+    // only for what the hooks cannot cover (a new dirty diff, a missing index entry).
     .target(
       name: "GitVersioning",
-      dependencies: ["GitState", "GitHooks", "MLflowStore", "MLflowServerStore", "HTTPClient", "LocalFiles"],
+      dependencies: ["VersionRegistration", "GitState", "GitHooks", "MLflowStore", "LocalFiles"],
       swiftSettings: strictSettings),
     // MLflow tracing for Swift apps: spans in a TaskLocal tree, traces linked to the active Git version,
     // exported off the caller's path, journaled when the store is unreachable.
@@ -70,7 +79,8 @@ let package = Package(
     // Two versions side by side: the code changes from Git, the behaviour from each version's
     // traces in its store, and the reports (terminal, Markdown, JSON, HTML with SVG charts).
     .target(
-      name: "VersionComparison", dependencies: ["GitVersioning", "GitState", "MLflowStore", "MLflowServerStore"],
+      name: "VersionComparison",
+      dependencies: ["GitVersioning", "VersionRegistration", "GitState", "MLflowStore", "MLflowServerStore"],
       swiftSettings: strictSettings),
     // The source version install.sh stamps into its builds (MLFLOW_GIT_SOURCE_VERSION in the build's
     // environment); only this C file is compiled again when it changes.
@@ -80,8 +90,8 @@ let package = Package(
     .executableTarget(
       name: "mlflow-git",
       dependencies: [
-        "GitVersioning", "MLflowTracing", "GitHooks", "GitState", "MLflowStore", "HTTPClient", "ChildProcess",
-        "CSourceVersion", "VersionComparison",
+        "GitVersioning", "VersionRegistration", "MLflowTracing", "GitHooks", "GitState", "MLflowStore", "LocalFiles",
+        "ChildProcess", "CSourceVersion", "VersionComparison",
       ],
       swiftSettings: strictSettings),
 
@@ -134,11 +144,11 @@ let package = Package(
       swiftSettings: strictSettings),
     .testTarget(
       name: "GitVersioningTests",
-      dependencies: ["GitVersioning", "GitState", "MLflowStore", "LocalFiles", "ChildProcess", "TestSupport"],
+      dependencies: ["GitVersioning", "VersionRegistration", "GitState", "MLflowStore", "LocalFiles", "ChildProcess", "TestSupport"],
       swiftSettings: strictSettings),
     .testTarget(
       name: "MLflowTracingTests",
-      dependencies: ["MLflowTracing", "GitVersioning", "MLflowStore", "ChildProcess", "TestSupport"],
+      dependencies: ["MLflowTracing", "GitVersioning", "VersionRegistration", "MLflowStore", "ChildProcess", "TestSupport"],
       swiftSettings: strictSettings),
     .testTarget(
       name: "SupportAgentTests", dependencies: ["OpenAIChat", "ChildProcess", "TestSupport"], exclude: ["StandIn"],
@@ -152,9 +162,12 @@ let package = Package(
         "VersionComparison", "MLflowStore", "GitState", "GitVersioning", "ChildProcess", "TestSupport",
       ], exclude: ["Python"],
       swiftSettings: strictSettings),
+    .testTarget(name: "LocalFilesTests", dependencies: ["LocalFiles"], swiftSettings: strictSettings),
+    // An app's view: only library products, default Swift 6 settings, and the README's snippets verbatim.
+    .testTarget(name: "AppTests", dependencies: ["GitVersioning", "MLflowTracing"]),
     .testTarget(
       name: "ChaosTests",
-      dependencies: ["GitVersioning", "MLflowTracing", "ChildProcess", "TestSupport"],
+      dependencies: ["GitVersioning", "VersionRegistration", "MLflowTracing", "ChildProcess", "TestSupport"],
       swiftSettings: strictSettings),
     .testTarget(
       name: "HooksTests", dependencies: ["GitHooks", "MLflowStore", "LocalFiles", "ChildProcess", "TestSupport"],

@@ -78,7 +78,8 @@ for fileCount in [20, largeFileCount] {
   var statusProcess = Measurement("dirty check, git status --porcelain -uno (process)")
   var cleanRead = Measurement("clean state: branch+commit+dirty+remote")
   var inProcessStatus = Measurement("dirty check, in-process (clean: index + lstat)")
-  let repository = try GitRepository.discover(from: path)
+  var repository = try GitRepository.discover(from: path)
+  repository.recordsFolder = "mlflow-git"  // where mlflow-git's runtime has GitState keep its records
   _ = try repository.statusReport()  // the first check asks git and records that the index matches HEAD
   let primed = try repository.statusReport().source
   guard primed == .inProcess else {
@@ -101,7 +102,7 @@ for fileCount in [20, largeFileCount] {
     }
     for _ in 0..<iterations {
       try cleanRead.time {
-        let snapshot = try GitSnapshot.read(from: path)
+        let snapshot = try GitSnapshot.read(from: path, options: .init(recordsFolder: "mlflow-git"))
         precondition(!snapshot.isDirty)
       }
     }
@@ -134,7 +135,7 @@ for fileCount in [20, largeFileCount] {
     }
     for _ in 0..<iterations {
       try dirtyRead.time {
-        let snapshot = try GitSnapshot.read(from: path)
+        let snapshot = try GitSnapshot.read(from: path, options: .init(recordsFolder: "mlflow-git"))
         precondition(snapshot.isDirty && snapshot.diff?.isEmpty == false)
       }
     }

@@ -14,21 +14,6 @@
 #include <dlfcn.h>
 #include <stddef.h>
 #include <stdio.h>
-#if defined(__linux__)
-#include <sys/auxv.h>
-#endif
-
-/// 1 when this process is a static executable (the kernel started it without a program
-/// interpreter), which must not dlopen libcurl: glibc gives a library loaded into a static
-/// executable a C library of its own, whose state (thread-specific keys, …) collides with the
-/// program's.
-static inline int ccurl_process_is_static(void) {
-#if defined(__linux__)
-  return getauxval(AT_BASE) == 0;
-#else
-  return 0;
-#endif
-}
 
 /// The libcurl functions HTTPClient uses, resolved by `ccurl_load`.
 typedef struct ccurl_api {

@@ -6,8 +6,8 @@ import Darwin
 
 /// Runs a program to completion with `posix_spawn` and collects what it printed.
 ///
-/// Foundation's `Process.waitUntilExit()` polls a run loop in 50 ms slices on Linux, so a
-/// two-millisecond `git rev-parse` costs over 50 ms through it. This spawns directly, reads
+/// Foundation's `Process.waitUntilExit()` polls a run loop in slices on Linux, so a short
+/// `git rev-parse` costs a whole slice through it. This spawns directly, reads
 /// standard output and standard error together with `poll(2)` (no deadlock on a full pipe) and
 /// reaps the child with `waitpid`.
 ///

@@ -1,4 +1,5 @@
 import GitState
+import LocalFiles
 
 #if canImport(Glibc)
 import Glibc
@@ -50,7 +51,7 @@ public struct HookSetup: Sendable, Hashable {
   public var hooksPathIsShared: Bool { hooksPathScope == "global" || hooksPathScope == "system" }
 
   /// The config file mlflow-git's forwarding includes: its `core.hooksPath` is not the team's.
-  static let forwardingConfigName = "mlflow-git/hooks.config"
+  static let forwardingConfigName = StateFolder.name + "/hooks.config"
 
   /// Reads the repository's hook configuration (one `git config` process).
   public static func detect(in repository: GitRepository) throws(HookInstallError) -> HookSetup {

@@ -27,7 +27,7 @@ struct Installer {
   var commonHooks: String { common + "/hooks" }
   /// mlflow-git's own hooks folder: its versioning hooks when a manager runs them (lefthook,
   /// pre-commit, husky lines), and the forwarding folder git runs hooks from.
-  var ownHooks: String { common + "/mlflow-git/hooks" }
+  var ownHooks: String { StateFolder(commonDirectory: common).hooks }
   var forwardingConfig: String { common + "/" + HookSetup.forwardingConfigName }
 
   /// How mlflow-git's hooks come to run.
@@ -132,7 +132,7 @@ struct Installer {
   mutating func install(_ options: HookInstallation.Options) throws(HookInstallError) {
     let plan = try plan(options)
     try preflight(plan, writeShared: options.shared)
-    let state = common + "/mlflow-git"
+    let state = StateFolder(commonDirectory: common).path
     try HookInstallation.perform("create", state) { () throws(LocalFileError) in try PrivateFiles.createDirectory(state) }
     // What earlier installs (or earlier versions of mlflow-git) left that this plan does not use.
     if plan != .inPlace(directory: commonHooks) { try removeInPlace(from: commonHooks) }
@@ -595,7 +595,9 @@ struct Installer {
       report.configChanged = true
     }
     try HookInstallation.perform("remove", manifest.path) { () throws(LocalFileError) in try FileOperations.remove(manifest.path) }
-    repository.removeStatusRecords()
+    var records = repository
+    records.recordsFolder = StateFolder.name
+    records.removeStatusRecords()
   }
 
   /// Removes a hook a manager wrote because of mlflow-git, putting back the hook it kept aside.

@@ -1,3 +1,5 @@
+import LocalFiles
+
 /// lefthook (2.x): its configuration files and how mlflow-git adds its commands to them.
 ///
 /// lefthook writes `.git/hooks/<hook>` for every hook its configuration names and re-syncs them
@@ -118,12 +120,12 @@ enum SharedHookLine {
   static func line(_ event: String, arguments: String, quote: Character = "\"") -> String {
     let q = String(quote)
     let run = arguments.isEmpty ? "exec \(q)$h\(q)" : "exec \(q)$h\(q) " + arguments
-    return "h=\(q)$(git rev-parse --git-common-dir)/mlflow-git/hooks/\(event)\(q); [ ! -x \(q)$h\(q) ] || \(run)"
+    return "h=\(q)$(git rev-parse --git-common-dir)/\(StateFolder.name)/hooks/\(event)\(q); [ ! -x \(q)$h\(q) ] || \(run)"
   }
 
   /// The line for a hook file of the team's (husky's `.husky/<event>`, a committed hooks
   /// folder): without `exec`, so the lines after it still run.
   static func hookFileLine(_ event: String) -> String {
-    "h=\"$(git rev-parse --git-common-dir)/mlflow-git/hooks/\(event)\"; [ ! -x \"$h\" ] || \"$h\" \"$@\"\n"
+    "h=\"$(git rev-parse --git-common-dir)/\(StateFolder.name)/hooks/\(event)\"; [ ! -x \"$h\" ] || \"$h\" \"$@\"\n"
   }
 }

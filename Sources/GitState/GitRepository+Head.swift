@@ -9,8 +9,8 @@ import Darwin
 extension GitRepository {
   /// Reads where `HEAD` points, from the files in the Git directory.
   ///
-  /// Reads `HEAD`, then the loose ref, then `packed-refs`: about 20 µs, where one `git
-  /// rev-parse` process costs about 2 ms. Falls back to `git` only when the files cannot answer
+  /// Reads `HEAD`, then the loose ref, then `packed-refs`, in-process: starting one `git
+  /// rev-parse` costs many times more (GitStateBenchmark). Falls back to `git` only when the files cannot answer
   /// (the reftable format, or content it does not recognise).
   ///
   /// - Throws: ``GitStateError`` when neither the files nor `git` can say.

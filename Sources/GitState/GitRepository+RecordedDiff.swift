@@ -10,7 +10,7 @@ extension GitRepository {
     head: String, check: InProcessCleanCheck, exclusions: [String], context: DiffContext
   ) -> GitDiff? {
     guard let changes = check.changes, let index = check.index,
-      let record = RecordedDiff.read(gitDirectory: gitDirectory),
+      let records = recordsDirectory, let record = RecordedDiff.read(in: records),
       record.head == head, record.index == index, record.exclusions == exclusions, record.changes == changes,
       !record.isRacy, record.context == context
     else { return nil }
@@ -28,7 +28,7 @@ extension GitRepository {
   ) {
     // A diff with a binary file's patch is not recorded: the record holds one diff.
     guard !diff.isEmpty, diff.patch == nil, diff.bytes.count <= RecordedDiff.maxDiffBytes, let changes = check.changes,
-      let index = check.index
+      let index = check.index, let records = recordsDirectory
     else { return }
     let record = RecordedDiff(
       head: head, index: index, exclusions: exclusions, started: started, context: context, changes: changes,
@@ -38,6 +38,6 @@ extension GitRepository {
     guard case .changed? = after.uncertainty, after.changes == changes, after.index == index,
       readHeadFromFiles()?.commit == head, DiffContext.current(for: self, changes: changes) == context
     else { return }
-    record.save(gitDirectory: gitDirectory)
+    record.save(in: records)
   }
 }

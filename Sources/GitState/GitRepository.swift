@@ -31,6 +31,11 @@ public struct GitRepository: Sendable, Hashable {
   /// the whole dictionary costs more than reading HEAD). Child `git` processes start from it,
   /// minus repository-local variables.
   let environment: [String: String]?
+  /// The folder, in the Git directory of each worktree, where the in-process checks keep their
+  /// records (``GitSnapshot/Options/recordsFolder``); `nil` (the default): they keep none, so a
+  /// dirty check with nothing else to prove the tree clean runs `git status`, and a dirty
+  /// tree's diff is always computed.
+  public var recordsFolder: String?
 
   /// Creates a repository value from known locations, without checking them.
   ///

@@ -21,15 +21,21 @@ public struct GitSnapshot: Sendable, Hashable {
     public var diffExclusions: [String]
     /// Take the branch from CI variables when `HEAD` is detached (see ``CIBranch``).
     public var usesCIBranchVariables: Bool
+    /// The folder, in each worktree's Git directory, where the in-process checks keep their
+    /// records: the proof that the index matches `HEAD` (so a clean tree needs no `git status`)
+    /// and the last diff with its files' stamps (so an unchanged dirty tree needs no `git diff`).
+    /// `nil` keeps the repository's ``GitRepository/recordsFolder``.
+    public var recordsFolder: String?
 
     public init(
       remoteName: String = "origin", includesDiff: Bool = true, diffExclusions: [String] = [],
-      usesCIBranchVariables: Bool = true
+      usesCIBranchVariables: Bool = true, recordsFolder: String? = nil
     ) {
       self.remoteName = remoteName
       self.includesDiff = includesDiff
       self.diffExclusions = diffExclusions
       self.usesCIBranchVariables = usesCIBranchVariables
+      self.recordsFolder = recordsFolder
     }
   }
 
@@ -73,6 +79,12 @@ public struct GitSnapshot: Sendable, Hashable {
 extension GitRepository {
   /// Reads this repository's snapshot; see ``GitSnapshot/read(from:options:environment:)``.
   public func snapshot(options: GitSnapshot.Options = .init()) throws(GitStateError) -> GitSnapshot {
+    var repository = self
+    if let folder = options.recordsFolder { repository.recordsFolder = folder }
+    return try repository.snapshotOfHead(options: options)
+  }
+
+  private func snapshotOfHead(options: GitSnapshot.Options) throws(GitStateError) -> GitSnapshot {
     let branch: String
     let source: BranchSource
     let commit: String

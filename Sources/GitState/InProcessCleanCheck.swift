@@ -28,6 +28,9 @@ extension GitRepository {
   /// it is always the worktree's own.
   var indexPath: String { gitDirectory + "/index" }
 
+  /// Where this worktree's records are kept, when ``recordsFolder`` names a folder.
+  var recordsDirectory: String? { recordsFolder.map { gitDirectory + "/" + $0 } }
+
   /// Runs the in-process clean check with `head` the commit `HEAD` resolves to.
   ///
   /// - Parameter collectingChanges: Go on past changed files to list them all in
@@ -43,7 +46,7 @@ extension GitRepository {
   ) -> StatusFallbackReason? {
     guard isObjectID(head) else { return .headUnreadable }
     let hashSize = GitRepository.hashSize(ofObjectID: head)
-    guard let recorded = FileSystem.contents(of: IndexHeadRecord.path(gitDirectory: gitDirectory)) else {
+    guard let records = recordsDirectory, let recorded = FileSystem.contents(of: IndexHeadRecord.path(in: records)) else {
       return .noRecord
     }
     guard let (bytes, fingerprint) = IndexFingerprint.readIndex(at: indexPath, hashSize: hashSize) else {

@@ -1,7 +1,7 @@
 /// A note that one exact index file matched one commit's tree: `git status` found no staged
 /// change with that `HEAD` and that index.
 ///
-/// Kept in `<git dir>/mlflow-git/index-matches-head` (mode 0600, folder 0700), per worktree: a
+/// Kept in `<git dir>/<records folder>/index-matches-head` (mode 0600, folder 0700), per worktree: a
 /// header line, then `HEAD`'s id, the index checksum and the index file's ``FileStamp``. Commits and
 /// index checksums name content, so while `HEAD` and the index are still these, the index still
 /// matches `HEAD` and the in-process check need not read any object. The stamp pins the file
@@ -12,14 +12,14 @@ struct IndexHeadRecord: Sendable, Hashable {
   /// The index file's stat data and trailing checksum.
   var index: IndexFingerprint
 
-  static let header = "mlflow-git index-matches-head 1"
+  static let header = "index-matches-head 2"
 
-  /// Where the record of the worktree with Git directory `gitDirectory` lives.
-  static func path(gitDirectory: String) -> String { gitDirectory + "/mlflow-git/index-matches-head" }
+  /// Where the record lives in the records folder `records` of a worktree.
+  static func path(in records: String) -> String { records + "/index-matches-head" }
 
   /// The record, or `nil` when there is none or it is not one this version wrote.
-  static func read(gitDirectory: String) -> IndexHeadRecord? {
-    FileSystem.contents(of: path(gitDirectory: gitDirectory)).flatMap(IndexHeadRecord.init(bytes:))
+  static func read(in records: String) -> IndexHeadRecord? {
+    FileSystem.contents(of: path(in: records)).flatMap(IndexHeadRecord.init(bytes:))
   }
 
   /// The record file's content. Comparing it with a file's bytes is the fast way to check a
@@ -31,8 +31,8 @@ struct IndexHeadRecord: Sendable, Hashable {
   /// Replaces the record atomically (see ``PrivateRecordFile``). Never fails the caller: a
   /// record that cannot be written only means the next check asks `git status` again.
   @discardableResult
-  func save(gitDirectory: String) -> Bool {
-    PrivateRecordFile.save(bytes, named: "index-matches-head", gitDirectory: gitDirectory)
+  func save(in records: String) -> Bool {
+    PrivateRecordFile.save(bytes, named: "index-matches-head", in: records)
   }
 }
 

@@ -4,14 +4,14 @@ import Glibc
 import Darwin
 #endif
 
-/// Writes the small private files the in-process checks keep in `<git dir>/mlflow-git/`.
+/// Writes the small private files the in-process checks keep in their records folder (see
+/// ``GitRepository/recordsFolder``).
 enum PrivateRecordFile {
-  /// Replaces `<gitDirectory>/mlflow-git/<name>` with `bytes` atomically (a 0600 temporary file
-  /// renamed over it), creating the 0700 folder when missing. Never fails the caller: a record
-  /// that cannot be written only means the next check does the slow thing again.
+  /// Replaces `<directory>/<name>` with `bytes` atomically (a 0600 temporary file renamed over
+  /// it), creating the 0700 folder `directory` (not its parents) when missing. Never fails the
+  /// caller: a record that cannot be written only means the next check does the slow thing again.
   @discardableResult
-  static func save(_ bytes: [UInt8], named name: String, gitDirectory: String) -> Bool {
-    let directory = gitDirectory + "/mlflow-git"
+  static func save(_ bytes: [UInt8], named name: String, in directory: String) -> Bool {
     if mkdir(directory, 0o700) == 0 {
       chmod(directory, 0o700)
     } else if errno != EEXIST {

@@ -7,11 +7,11 @@ import Darwin
 /// A note that, with this `HEAD`, this index, these exclusions and these changed files, `git diff`
 /// printed exactly these bytes; so while all of them are still the same, the diff is too.
 ///
-/// Kept in `<git dir>/mlflow-git/recorded-diff` (mode 0600, folder 0700), per worktree, after a
+/// Kept in `<git dir>/<records folder>/recorded-diff` (mode 0600, folder 0700), per worktree, after a
 /// dirty tree's diff was computed by `git diff` while the index matched `HEAD`. A text header
 /// (paths and strings in hex) then the diff itself:
 /// ```
-/// mlflow-git recorded-diff 1
+/// recorded-diff 2
 /// head <id>
 /// index <checksum> <index file stamp>
 /// started <seconds> <nanoseconds>     (the clock before the files were stamped)
@@ -40,14 +40,14 @@ struct RecordedDiff: Sendable, Hashable {
   /// The diff, in MLflow's format.
   var diff: [UInt8]
 
-  static let header = "mlflow-git recorded-diff 1"
+  static let header = "recorded-diff 2"
   /// Larger diffs are not recorded: reading and comparing them would cost what `git diff` does.
   static let maxDiffBytes = 1 << 20
   /// How close to ``started`` a changed file's time may be before its stamp is not trusted.
   static let racyWindowNanoseconds: Int64 = 1_000_000_000
 
-  /// Where the record of the worktree with Git directory `gitDirectory` lives.
-  static func path(gitDirectory: String) -> String { gitDirectory + "/mlflow-git/recorded-diff" }
+  /// Where the record lives in the records folder `records` of a worktree.
+  static func path(in records: String) -> String { records + "/recorded-diff" }
 
   /// The wall clock now, in nanoseconds since 1970.
   static func now() -> Int64 {
@@ -87,14 +87,14 @@ struct RecordedDiff: Sendable, Hashable {
 
   /// Writes the record (see ``PrivateRecordFile``); never fails the caller.
   @discardableResult
-  func save(gitDirectory: String) -> Bool {
-    PrivateRecordFile.save(bytes, named: "recorded-diff", gitDirectory: gitDirectory)
+  func save(in records: String) -> Bool {
+    PrivateRecordFile.save(bytes, named: "recorded-diff", in: records)
   }
 
-  /// The record of the worktree with Git directory `gitDirectory`, or `nil` when there is none
+  /// The record in the records folder `records`, or `nil` when there is none
   /// or it is not one this version wrote.
-  static func read(gitDirectory: String) -> RecordedDiff? {
-    FileSystem.contents(of: path(gitDirectory: gitDirectory)).flatMap(RecordedDiff.init(bytes:))
+  static func read(in records: String) -> RecordedDiff? {
+    FileSystem.contents(of: path(in: records)).flatMap(RecordedDiff.init(bytes:))
   }
 }
 

@@ -37,7 +37,7 @@ extension GitRepository {
   /// Checks for tracked changes, by MLflow's definition of dirty.
   ///
   /// A clean tree is proved in-process, without spawning anything: a record that the index
-  /// matched `HEAD` when `git status` last looked (kept in `<git dir>/mlflow-git/`), the index
+  /// matched `HEAD` when `git status` last looked (kept in the records folder, ``GitRepository/recordsFolder``), the index
   /// entries, and the work tree's `lstat` data compared the way git compares them. Whenever that
   /// cannot be certain — a changed or racily clean file, a new commit or index, a merge, a
   /// submodule, a split or sparse index, `core.fsmonitor` — one `git status --porcelain
@@ -121,10 +121,10 @@ extension GitRepository {
   /// staged, when neither changed while it ran (so `index` is the file git read).
   private func refreshIndexHeadRecord(head: String, index: IndexFingerprint, previous: IndexHeadRecord?) {
     let record = IndexHeadRecord(head: head, index: index)
-    guard record != previous, index.checksum.utf8.contains(where: { $0 != UInt8(ascii: "0") }),
+    guard let records = recordsDirectory, record != previous, index.checksum.utf8.contains(where: { $0 != UInt8(ascii: "0") }),
       IndexFingerprint.of(indexAt: indexPath, hashSize: GitRepository.hashSize(ofObjectID: head)) == index,
       readHeadFromFiles()?.commit == head
     else { return }
-    record.save(gitDirectory: gitDirectory)
+    record.save(in: records)
   }
 }

@@ -1,6 +1,7 @@
 import GitState
 import MLflowServerStore
 import MLflowStore
+import VersionRegistration
 
 /// One side of a version comparison (`mlflow-git compare`): the version a reference names, its
 /// Git state, and the model that stands for it.
@@ -17,9 +18,9 @@ import MLflowStore
 /// let head = try await ComparedVersion.resolve(.currentState, in: opened.repository, store: opened, options: options)
 /// print(base.name, "→", head.name)
 /// ```
-public struct ComparedVersion: Sendable {
+package struct ComparedVersion: Sendable {
   /// How a side is named.
-  public enum Reference: Sendable, Hashable, CustomStringConvertible {
+  package enum Reference: Sendable, Hashable, CustomStringConvertible {
     /// What the user typed: a branch, commit, version name or model ID.
     case argument(String)
     /// The version of the merge base of `HEAD` with the default branch (the remote's `HEAD`
@@ -28,7 +29,7 @@ public struct ComparedVersion: Sendable {
     /// The current state of the work tree, uncommitted changes included.
     case currentState
 
-    public var description: String {
+    package var description: String {
       switch self {
       case .argument(let text): text
       case .mergeBase: "merge base with the default branch"
@@ -38,19 +39,19 @@ public struct ComparedVersion: Sendable {
   }
 
   /// How the side was named.
-  public var reference: Reference
+  package var reference: Reference
   /// The Git state; for a dirty version, ``GitVersion/diff`` is its recorded diff.
-  public var version: GitVersion
+  package var version: GitVersion
   /// The model's ID; `nil` when the store cannot be read to find or create the model.
-  public var modelID: String?
+  package var modelID: String?
   /// The model's name in MLflow (`main-93be08f`, or a name Python gave).
-  public var name: String
+  package var name: String
   /// The model's experiment; `nil` while undelivered under an experiment name.
-  public var experimentID: String?
+  package var experimentID: String?
   /// `true` when this resolution created the version.
-  public var registeredNow: Bool
+  package var registeredNow: Bool
   /// `false` while the version waits undelivered for its store (it has no traces there yet).
-  public var isDelivered: Bool
+  package var isDelivered: Bool
 
   /// Resolves `reference` in `repository`.
   ///
@@ -62,7 +63,7 @@ public struct ComparedVersion: Sendable {
   ///     `HEAD` names the default branch.
   /// - Throws: ``VersionReferenceError`` for a reference that names nothing (or a version in
   ///   another store); ``GitVersioningError`` when Git, the store or local state fails.
-  public static func resolve(
+  package static func resolve(
     _ reference: Reference, in repository: GitRepository, store opened: RepositoryStore?,
     remoteName: String = "origin", options: GitVersioningOptions = GitVersioningOptions()
   ) async throws -> ComparedVersion {
@@ -81,9 +82,9 @@ public struct ComparedVersion: Sendable {
 }
 
 /// Why a comparison's version reference could not be resolved.
-public struct VersionReferenceError: Error, Sendable, CustomStringConvertible {
-  public let description: String
-  public init(_ description: String) { self.description = description }
+package struct VersionReferenceError: Error, Sendable, CustomStringConvertible {
+  package let description: String
+  package init(_ description: String) { self.description = description }
 }
 
 /// The work of ``ComparedVersion/resolve(_:in:store:remoteName:options:)``.
@@ -168,7 +169,7 @@ private struct Lookup {
     do {
       return try stored(try await opened.store.loggedModel(id: modelID))
     } catch let error as MLflowStoreError where error.code == .modelNotFound {
-      let index = VersionIndex(stateDirectory: VersionResolution.stateDirectory(of: repository))
+      let index = VersionIndex(stateDirectory: Registration.stateDirectory(of: repository))
       if let elsewhere = index.entries().first(where: { $0.modelID == modelID && $0.key.store != opened.trackingURI.description }) {
         throw VersionReferenceError(
           "\(given) is a version in \(TrackingURI.redacted(elsewhere.key.store)), not in this comparison's store "

@@ -1,5 +1,7 @@
 import GitState
+import LocalFiles
 import Synchronization
+import VersionRegistration
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,9 +10,9 @@ import Glibc
 /// `mlflow.genai.enable_git_model_versioning()`: finds (or creates) the LoggedModel for the
 /// current Git state and makes it the active model that traces link to.
 ///
-/// A start whose version the hooks already registered reads the Git state (one `git status`)
-/// and the local index, and makes no store request. The diff is computed only when the tree is
-/// dirty. When the store is absent (no `mlflow.db` and no `mlflow` to create it, or a tracking
+/// A start whose version the hooks already registered reads the Git state in-process (the Git
+/// index and `lstat`, no `git status`) and the local index, and makes no store request. The
+/// diff is computed only when the tree is dirty. When the store is absent (no `mlflow.db` and no `mlflow` to create it, or a tracking
 /// server down), the version still gets its model ID at once and is kept undelivered (see
 /// ``UndeliveredVersion``); undelivered versions are delivered in the background once their
 /// store is there. It never throws: outside a repository, with no commits yet, detached without
@@ -53,9 +55,14 @@ public func enableGitModelVersioning(
 ///   try await agent.answer(question)   // traces link to context.activeModel
 /// }
 /// ```
-public func withGitModelVersioning<Result: Sendable>(
+///
+/// - Parameter isolation: The actor `body` runs on: the caller's (`#isolation`), so a
+///   `@MainActor` caller's closure runs on the main actor with no hop, and may use its
+///   non-`Sendable` state.
+public func withGitModelVersioning<Result>(
   remoteName: String = "origin",
   options: GitVersioningOptions = GitVersioningOptions(),
+  isolation: isolated (any Actor)? = #isolation,
   _ body: (GitVersioningContext) async throws -> Result
 ) async rethrows -> Result {
   let context = await resolveContext(remoteName: remoteName, options: options)
@@ -79,8 +86,8 @@ func resolveContext(remoteName: String, options: GitVersioningOptions) async -> 
     let context = GitVersioningContext(
       info: resolution.version, activeModel: resolution.activeModel, problem: nil,
       foundInIndex: resolution.foundInIndex,
-      stateDirectory: VersionResolution.stateDirectory(of: resolution.repository))
-    let delivers = !UndeliveredVersions(stateDirectory: VersionResolution.stateDirectory(of: resolution.repository)).isEmpty
+      stateDirectory: Registration.stateDirectory(of: resolution.repository))
+    let delivers = Registration.hasUndelivered(in: resolution.repository)
     let heals = resolution.foundInIndex && resolution.isDelivered && options.indexVerification == .background
     if delivers || heals {
       Task.detached(priority: .utility) {
@@ -111,7 +118,7 @@ func healInBackground(_ resolution: VersionResolution, replacing stale: GitVersi
 /// context's provisional model was among them and the stale context is still the process-wide
 /// one, the final ID replaces it.
 func deliverInBackground(_ resolution: VersionResolution, replacing stale: GitVersioningContext) async {
-  _ = await UndeliveredDelivery.deliver(in: resolution.repository, options: resolution.options)
+  await Registration.deliverUndelivered(in: resolution.repository, settings: resolution.options.settings)
   guard resolution.isProvisional,
     let final = ModelIDMapping.finalID(for: resolution.modelID, in: resolution.repository)
   else { return }
@@ -123,12 +130,4 @@ func deliverInBackground(_ resolution: VersionResolution, replacing stale: GitVe
   ActiveState.global.withLock { current in
     if current?.activeModel == stale.activeModel { current = delivered }
   }
-}
-
-/// Prints a warning to standard error (MLflow logs the same events as warnings), unless
-/// `MLFLOW_GIT_QUIET` is set.
-package func warn(_ message: String) {
-  if let quiet = getenv("MLFLOW_GIT_QUIET"), quiet.pointee != 0 { return }
-  let line = Array("mlflow-git: warning: \(message)\n".utf8)
-  _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
 }

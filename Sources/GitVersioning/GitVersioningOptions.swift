@@ -1,3 +1,5 @@
+import VersionRegistration
+
 /// How ``enableGitModelVersioning(remoteName:options:)`` finds and records versions.
 public struct GitVersioningOptions: Sendable {
   /// Where to look for the repository; `nil` means the current directory.
@@ -49,5 +51,14 @@ public struct GitVersioningOptions: Sendable {
     case beforeReturning
     /// Never: trust the index.
     case never
+  }
+}
+
+extension GitVersioningOptions {
+  /// What the registration half needs of these options.
+  package var settings: RegistrationSettings {
+    RegistrationSettings(
+      directory: directory, environment: environment, dirtyVersions: dirtyVersions, diffExclusions: diffExclusions,
+      maxDiffTagBytes: maxDiffTagBytes, sourceName: sourceName)
   }
 }

@@ -1,4 +1,5 @@
 import GitHooks
+import LocalFiles
 import Synchronization
 
 /// Says once per process, in one line, that a repository's versioning hooks are gone (a hook

@@ -1,5 +1,6 @@
 import LocalFiles
 import MLflowStore
+import VersionRegistration
 
 /// The store checks that found their model, each with the state of the SQLite database it read
 /// (a ``SQLiteChangeStamp``), kept in the repository's Git common directory
@@ -60,7 +61,7 @@ struct StoreCheckRecord: Sendable {
   /// mlflow-git's state folder (`<git common dir>/mlflow-git`).
   let stateDirectory: String
   /// The record file.
-  var path: String { stateDirectory + "/store-checks" }
+  var path: String { StateFolder(path: stateDirectory).storeChecks }
 
   init(stateDirectory: String) {
     self.stateDirectory = stateDirectory
@@ -94,7 +95,7 @@ struct StoreCheckRecord: Sendable {
     var kept = entries().filter { $0.databasePath != entry.databasePath || ($0.stamp == entry.stamp && $0 != entry) }
     kept.append(entry)
     let text = kept.suffix(Self.limit).compactMap(\.line).joined()
-    try? VersionResolution.createStateDirectory(stateDirectory)
+    try? Registration.createStateDirectory(stateDirectory)
     // Not flushed: after a system crash the record may be empty or hold zeroes, which read as
     // no record; it never holds a check that was not made.
     try? PrivateFiles.replace(path, with: Array(text.utf8), durable: false)

@@ -14,7 +14,7 @@ extension VersionResolution {
   ///   options: GitVersioningOptions(indexVerification: .beforeReturning))
   /// if resolution.storeCheck == .storeUnchanged { print("mlflow.db unchanged since the last check") }
   /// ```
-  public enum StoreCheck: Sendable, Hashable {
+  package enum StoreCheck: Sendable, Hashable {
     /// The store was not asked: the local index answered and no check was asked for.
     case notMade
     /// The store was asked: the model was looked up (and replaced when it was gone), or the

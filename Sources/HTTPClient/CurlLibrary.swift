@@ -1,4 +1,5 @@
 import CCurl
+import LocalFiles
 
 /// libcurl, opened with `dlopen` on the first request of the process (see `Sources/CCurl/shim.h`):
 /// linking it would load it and ~30 libraries at every start of every program using this module.

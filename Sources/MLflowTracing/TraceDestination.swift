@@ -1,4 +1,5 @@
 import GitVersioning
+import LocalFiles
 import MLflowStore
 import Synchronization
 
@@ -79,20 +80,14 @@ struct ProcessDefaults: Sendable {
     var metadata = [
       TraceInfo.schemaVersionKey: "3",
       "mlflow.source.type": "LOCAL",
-      "mlflow.source.name": VersionResolution.programName(),
+      "mlflow.source.name": SourceMetadata.programName(),
     ]
-    if let user = VersionResolution.userName(environment) { metadata["mlflow.user"] = user }
+    if let user = SourceMetadata.userName(environment) { metadata["mlflow.user"] = user }
     unlinked = TraceDestination(
       trackingURI: trackingURI,
       experimentID: environment[ExperimentSelection.idVariable].flatMap { $0.isEmpty ? nil : $0 },
       modelID: nil, stateDirectory: nil,
-      journalDirectory: ProcessDefaults.userStateDirectory(environment) + "/traces",
+      journalDirectory: StateFolder.user(environment: environment).traces,
       sourceMetadata: metadata)
-  }
-
-  /// mlflow-git's per-user state outside any repository (`$XDG_STATE_HOME/mlflow-git`).
-  static func userStateDirectory(_ environment: [String: String]) -> String {
-    if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return state + "/mlflow-git" }
-    return (environment["HOME"] ?? "/tmp") + "/.local/state/mlflow-git"
   }
 }

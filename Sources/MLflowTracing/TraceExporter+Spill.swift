@@ -1,4 +1,4 @@
-import GitVersioning
+import LocalFiles
 import Synchronization
 
 #if canImport(Glibc)

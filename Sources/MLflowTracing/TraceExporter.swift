@@ -1,5 +1,5 @@
 import Dispatch
-import GitVersioning
+import LocalFiles
 import MLflowServerStore
 import MLflowStore
 import Synchronization

@@ -10,19 +10,19 @@ extension TraceJournal {
   /// How many traces went to this journal because an exporter's queue was full, and how many
   /// were dropped because the journal was full too, over every process that used it
   /// (`counters.json` in the journal's folder); `mlflow-git doctor` shows them.
-  public struct Counters: Sendable, Hashable, Codable {
+  package struct Counters: Sendable, Hashable, Codable {
     /// Traces written here because the queue was full.
-    public var spilled = 0
+    package var spilled = 0
     /// Traces lost because the journal was at its bound (`MLFLOW_GIT_TRACE_JOURNAL_MB`).
-    public var dropped = 0
+    package var dropped = 0
     /// When the last trace was dropped, in milliseconds since the Unix epoch.
-    public var lastDropped: Int64?
+    package var lastDropped: Int64?
 
-    public init() {}
+    package init() {}
   }
 
   /// The journal's counters; zero when nothing was ever spilled or dropped.
-  public var counters: Counters {
+  package var counters: Counters {
     guard let bytes = try? PrivateFiles.read(directory + "/counters.json"),
       let counters = try? JSONDecoder().decode(Counters.self, from: Data(bytes))
     else { return Counters() }

@@ -32,43 +32,43 @@ import Glibc
 /// let report = await TraceJournal(directory: stateDirectory + "/traces").deliver()
 /// print("\(report.delivered) delivered, \(report.remaining) still waiting")
 /// ```
-public struct TraceJournal: Sendable {
+package struct TraceJournal: Sendable {
   /// The folder holding the journaled traces.
-  public let directory: String
+  package let directory: String
   /// The repository's mlflow-git state folder, whose provisional → final model IDs re-link
   /// traces at delivery; `nil` for the journal outside any repository.
-  public let stateDirectory: String?
+  package let stateDirectory: String?
 
   /// The journal in `directory`, outside any repository.
-  public init(directory: String) {
+  package init(directory: String) {
     self.directory = directory
     stateDirectory = nil
   }
 
   /// The journal of a repository whose mlflow-git state folder is `stateDirectory`
   /// (`<git common dir>/mlflow-git`).
-  public init(stateDirectory: String) {
-    directory = stateDirectory + "/traces"
+  package init(stateDirectory: String) {
+    directory = StateFolder(path: stateDirectory).traces
     self.stateDirectory = stateDirectory
   }
 
   /// What one delivery did.
-  public struct Report: Sendable, Hashable {
+  package struct Report: Sendable, Hashable {
     /// Traces now in their store.
-    public var delivered = 0
+    package var delivered = 0
     /// Traces still waiting (their store is unreachable, or another delivery is running).
-    public var remaining = 0
+    package var remaining = 0
     /// Files with traces that cannot be read; they are left in place, renamed `*.corrupt`,
     /// after the traces they hold that can be read are delivered.
-    public var unreadable = 0
+    package var unreadable = 0
     /// Traces their store refused as invalid; they are set aside (`*.rejected`).
-    public var rejected = 0
+    package var rejected = 0
     /// Why some traces are still waiting or were rejected, when it is known.
-    public var problem: String?
+    package var problem: String?
     /// The bytes of the files removed, less those written again.
     var bytesRemoved = 0
 
-    public init() {}
+    package init() {}
   }
 
   /// A trace as the per-trace JSON files of earlier versions hold it.
@@ -79,7 +79,7 @@ public struct TraceJournal: Sendable {
   }
 
   /// The number of traces waiting.
-  public var count: Int {
+  package var count: Int {
     files().reduce(0) { total, file in
       total + (file.countByName ?? (try? PrivateFiles.read(path(of: file))).map { TraceRecord.split($0).records.count } ?? 0)
     }
@@ -108,7 +108,7 @@ public struct TraceJournal: Sendable {
   /// with everything counted as remaining, when another delivery holds the journal's lock.
   ///
   /// - Parameter environment: Store settings (credentials, experiment selection).
-  public func deliver(
+  package func deliver(
     trackingURI: String? = nil,
     environment: [String: String] = ProcessInfo.processInfo.environment
   ) async -> Report {

@@ -32,10 +32,10 @@ enum TraceLink: Equatable {
     guard let modelID = trace.info.metadata[TraceInfo.modelIDKey], let stateDirectory else {
       return .send(modelID: nil)
     }
-    switch ModelIDMapping.status(of: modelID, stateDirectory: stateDirectory) {
-    case .final, .undelivered(provisional: false): return .send(modelID: nil)
-    case .undelivered(provisional: true): return .hold
-    case .mapped(let final): return .send(modelID: final)
+    switch ActiveModel.traceLinking(of: modelID, stateDirectory: stateDirectory) {
+    case .asIs: return .send(modelID: nil)
+    case .hold: return .hold
+    case .relink(let final): return .send(modelID: final)
     }
   }
 

@@ -20,12 +20,15 @@ import MLflowStore
 ///   - type: The kind of step; MLflow's UI renders spans by type (`CHAT_MODEL`, `TOOL`, …).
 ///   - inputs: What the step takes, stored as JSON (`mlflow.spanInputs`).
 ///   - attributes: More attributes, stored as JSON strings.
+///   - isolation: The actor `body` runs on: the caller's (`#isolation`), so a `@MainActor`
+///     caller's closure runs on the main actor with no hop, and may use its non-`Sendable` state.
 ///   - body: The step; it may set outputs, usage, events or attributes on its span.
 public func trace<Result>(
   _ name: String,
   type: Span.SpanType = .unknown,
   inputs: (any Encodable & Sendable)? = nil,
   attributes: [String: String] = [:],
+  isolation: isolated (any Actor)? = #isolation,
   _ body: (LiveSpan) async throws -> Result
 ) async rethrows -> Result {
   try await runSpan(startSpan(name, type: type, inputs: inputs, attributes: attributes), body)
@@ -45,6 +48,7 @@ public func trace<Result: Encodable>(
   type: Span.SpanType = .unknown,
   inputs: (any Encodable & Sendable)? = nil,
   attributes: [String: String] = [:],
+  isolation: isolated (any Actor)? = #isolation,
   _ body: (LiveSpan) async throws -> Result
 ) async rethrows -> Result {
   try await runSpan(startSpan(name, type: type, inputs: inputs, attributes: attributes)) { span in
@@ -130,8 +134,11 @@ public func startSpan(
   return span
 }
 
-/// Runs `body` with `span` as the current task's span, so spans started inside nest under it.
-public func withSpan<Result>(_ span: LiveSpan, _ body: () async throws -> Result) async rethrows -> Result {
+/// Runs `body` with `span` as the current task's span, so spans started inside nest under it;
+/// `body` runs on the caller's actor (`isolation`).
+public func withSpan<Result>(
+  _ span: LiveSpan, isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> Result
+) async rethrows -> Result {
   try await SpanScope.$current.withValue(span) { try await body() }
 }
 
@@ -142,7 +149,9 @@ public func withSpan<Result>(_ span: LiveSpan, _ body: () throws -> Result) reth
 
 /// Runs `body` inside `span` (the task's current span meanwhile), then ends it; a thrown error
 /// is recorded on the span and rethrown.
-private func runSpan<Result>(_ span: LiveSpan, _ body: (LiveSpan) async throws -> Result) async rethrows -> Result {
+private func runSpan<Result>(
+  _ span: LiveSpan, isolation: isolated (any Actor)? = #isolation, _ body: (LiveSpan) async throws -> Result
+) async rethrows -> Result {
   do {
     let result = try await SpanScope.$current.withValue(span) { try await body(span) }
     span.end()

@@ -1,39 +1,39 @@
 import MLflowStore
 
 /// One figure of a comparison, for both versions: what the reports put in a table row.
-public struct ComparisonRow: Sendable, Hashable {
+package struct ComparisonRow: Sendable, Hashable {
   /// What the number is.
-  public enum Unit: Sendable, Hashable {
+  package enum Unit: Sendable, Hashable {
     case count, ratio, milliseconds, tokens, dollars, score
   }
 
   /// Which way is better, if either.
-  public enum Preference: Sendable, Hashable {
+  package enum Preference: Sendable, Hashable {
     case lower, higher, neither
   }
 
   /// How B compares with A on a figure with a preference.
-  public enum Verdict: String, Sendable, Hashable {
+  package enum Verdict: String, Sendable, Hashable {
     case better, worse, same
   }
 
   /// The figure's name in the JSON report (`latencyP50Ms`); also the assessment's name.
-  public var key: String
+  package var key: String
   /// The figure's name in tables (`latency p50`).
-  public var label: String
-  public var unit: Unit
-  public var preference: Preference
+  package var label: String
+  package var unit: Unit
+  package var preference: Preference
   /// A's value; `nil` when A has none (no traces, nothing recorded).
-  public var a: Double?
+  package var a: Double?
   /// B's value.
-  public var b: Double?
+  package var b: Double?
   /// How many values A's figure is made of (errors of an error rate, values of a mean).
-  public var countA: Int?
-  public var countB: Int?
+  package var countA: Int?
+  package var countB: Int?
   /// `true` for the latency percentiles, drawn with inline bars.
-  public var showsBar: Bool
+  package var showsBar: Bool
 
-  public init(
+  package init(
     _ key: String, _ label: String, unit: Unit, preference: Preference, a: Double?, b: Double?, countA: Int? = nil,
     countB: Int? = nil, showsBar: Bool = false
   ) {
@@ -49,19 +49,19 @@ public struct ComparisonRow: Sendable, Hashable {
   }
 
   /// `b − a`, when both exist.
-  public var delta: Double? {
+  package var delta: Double? {
     guard let a, let b else { return nil }
     return b - a
   }
 
   /// `(b − a) / a`, when both exist and `a` is not zero.
-  public var relativeDelta: Double? {
+  package var relativeDelta: Double? {
     guard let a, let b, a != 0 else { return nil }
     return (b - a) / a
   }
 
   /// Better, worse or the same; `nil` without a preference or a value on each side.
-  public var verdict: Verdict? {
+  package var verdict: Verdict? {
     guard preference != .neither, let delta else { return nil }
     if delta == 0 { return .same }
     return (delta < 0) == (preference == .lower) ? .better : .worse
@@ -108,22 +108,22 @@ extension ComparisonRow {
 
 extension VersionComparison {
   /// The figures of all traces.
-  public var overallRows: [ComparisonRow] { ComparisonRow.rows(behaviour.a?.all, behaviour.b?.all) }
+  package var overallRows: [ComparisonRow] { ComparisonRow.rows(behaviour.a?.all, behaviour.b?.all) }
 
   /// The root span names of either side, sorted.
-  public var rootSpanNames: [String] {
+  package var rootSpanNames: [String] {
     Set(Array(behaviour.a?.byRootSpan.keys ?? [:].keys) + Array(behaviour.b?.byRootSpan.keys ?? [:].keys)).sorted()
   }
 
   /// The figures of the traces whose root span is `name`.
-  public func rows(rootSpan name: String) -> [ComparisonRow] {
+  package func rows(rootSpan name: String) -> [ComparisonRow] {
     ComparisonRow.rows(
       behaviour.a.map { $0.byRootSpan[name] ?? TraceGroupStatistics() },
       behaviour.b.map { $0.byRootSpan[name] ?? TraceGroupStatistics() })
   }
 
   /// The mean of each assessment (feedback) name on either side, higher is better.
-  public var assessmentRows: [ComparisonRow] {
+  package var assessmentRows: [ComparisonRow] {
     let names = Set(Array(behaviour.a?.assessments.keys ?? [:].keys) + Array(behaviour.b?.assessments.keys ?? [:].keys))
     return names.sorted().map { name in
       let a = behaviour.a?.assessments[name]

@@ -1,8 +1,8 @@
 /// How reports write numbers: `1,204`, `2.1%`, `812 ms`, `2.41 s`, `34.9`, `$0.00750`, and
 /// signed changes (`−172 ms (−21%)`, `+1.5 pp`).
-public enum FigureFormat {
+package enum FigureFormat {
   /// A side's value of `row`, or `—` when it has none.
-  public static func value(_ value: Double?, unit: ComparisonRow.Unit) -> String {
+  package static func value(_ value: Double?, unit: ComparisonRow.Unit) -> String {
     guard let value else { return "—" }
     switch unit {
     case .count: return grouped(value)

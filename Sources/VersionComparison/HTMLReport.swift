@@ -13,15 +13,15 @@ import MLflowStore
 /// ```swift
 /// try HTMLReport(comparison).text.write(toFile: "compare.html", atomically: true, encoding: .utf8)
 /// ```
-public struct HTMLReport: Sendable {
-  public let comparison: VersionComparison
+package struct HTMLReport: Sendable {
+  package let comparison: VersionComparison
 
-  public init(_ comparison: VersionComparison) { self.comparison = comparison }
+  package init(_ comparison: VersionComparison) { self.comparison = comparison }
 
   static let colorA = "#1f77b4"
   static let colorB = "#ff7f0e"
 
-  public var text: String {
+  package var text: String {
     let a = comparison.a
     let b = comparison.b
     var body = "<h1>\(Self.escape(a.name)) → \(Self.escape(b.name))</h1>\n<table class=\"versions\">\n"

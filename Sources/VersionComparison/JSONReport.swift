@@ -10,13 +10,13 @@ import MLflowStore
 /// ```swift
 /// print(JSONReport(comparison).text)
 /// ```
-public struct JSONReport: Sendable {
-  public let comparison: VersionComparison
+package struct JSONReport: Sendable {
+  package let comparison: VersionComparison
 
-  public init(_ comparison: VersionComparison) { self.comparison = comparison }
+  package init(_ comparison: VersionComparison) { self.comparison = comparison }
 
   /// The fields, as `mlflow-git compare --help` and the README document them.
-  public static let fieldReference = """
+  package static let fieldReference = """
     a, b: the versions: modelID (null when the store cannot be read), name, branch, commit, dirty,
     experimentID, reference (what named it), registeredNow, delivered, uncommitted (a dirty
     version's recorded diff: bytes, sha256, files) or null.
@@ -39,7 +39,7 @@ public struct JSONReport: Sendable {
     """
 
   /// The report as one line of JSON.
-  public var text: String { json.pythonJSON }
+  package var text: String { json.pythonJSON }
 
   var json: JSONValue {
     let behaviour: JSONValue

@@ -9,17 +9,17 @@ import GitVersioning
 /// ```swift
 /// try MarkdownReport(comparison).text.write(toFile: "compare.md", atomically: true, encoding: .utf8)
 /// ```
-public struct MarkdownReport: Sendable {
-  public let comparison: VersionComparison
+package struct MarkdownReport: Sendable {
+  package let comparison: VersionComparison
   /// The most commits and files listed.
-  public let listLimit: Int
+  package let listLimit: Int
 
-  public init(_ comparison: VersionComparison, listLimit: Int = 20) {
+  package init(_ comparison: VersionComparison, listLimit: Int = 20) {
     self.comparison = comparison
     self.listLimit = listLimit
   }
 
-  public var text: String {
+  package var text: String {
     let a = comparison.a
     let b = comparison.b
     var lines = [

@@ -9,21 +9,21 @@ import GitVersioning
 /// ```swift
 /// print(TerminalReport(comparison, color: isatty(STDOUT_FILENO) == 1).text, terminator: "")
 /// ```
-public struct TerminalReport: Sendable {
-  public let comparison: VersionComparison
+package struct TerminalReport: Sendable {
+  package let comparison: VersionComparison
   /// Colour the verdicts with ANSI escapes.
-  public let color: Bool
+  package let color: Bool
   /// The most commits and files listed.
-  public let listLimit: Int
+  package let listLimit: Int
 
-  public init(_ comparison: VersionComparison, color: Bool = false, listLimit: Int = 10) {
+  package init(_ comparison: VersionComparison, color: Bool = false, listLimit: Int = 10) {
     self.comparison = comparison
     self.color = color
     self.listLimit = listLimit
   }
 
   /// The whole report, ending with a newline.
-  public var text: String {
+  package var text: String {
     var lines: [String] = []
     let sides = [("A", comparison.a), ("B", comparison.b)]
     lines += TextTable.aligned(

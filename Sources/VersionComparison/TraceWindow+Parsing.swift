@@ -14,7 +14,7 @@ extension TraceWindow {
   /// TraceWindow.time(from: "7d", now: nowMillis)            // a week ago
   /// TraceWindow.time(from: "2026-11-01T00:00Z", now: 0)     // 1_793_491_200_000
   /// ```
-  public static func time(from text: String, now: Int64) -> Int64? {
+  package static func time(from text: String, now: Int64) -> Int64? {
     if let unit = text.last, let amount = Int64(text.dropLast()), amount >= 0 {
       let minutes: Int64? =
         switch unit {

@@ -25,7 +25,7 @@ extension VersionComparison {
   ///   - commitLimit: The most commits listed between the two (all are counted).
   /// - Throws: ``VersionReferenceError`` for a reference that names no version;
   ///   ``GitVersioningError`` when the repository cannot be read.
-  public static func make(
+  package static func make(
     a: ComparedVersion.Reference = .mergeBase, b: ComparedVersion.Reference = .currentState,
     window: TraceWindow = TraceWindow(), remoteName: String = "origin", commitLimit: Int = 20,
     options: GitVersioningOptions = GitVersioningOptions()
@@ -39,14 +39,14 @@ extension VersionComparison {
     var storeProblem: String?
     var opened: RepositoryStore?
     do {
-      opened = try await RepositoryStore.open(options: options)
+      opened = try await RepositoryStore.open(options: options.settings)
     } catch {
       storeProblem = error.description
     }
     let sideA = try await ComparedVersion.resolve(a, in: repository, store: opened, remoteName: remoteName, options: options)
     let sideB = try await ComparedVersion.resolve(b, in: repository, store: opened, remoteName: remoteName, options: options)
     let environment = options.environment ?? ProcessInfo.processInfo.environment
-    let trackingURI = opened?.trackingURI ?? VersionResolution.trackingURI(forDirectory: repository.workTree, environment: environment)
+    let trackingURI = opened?.trackingURI ?? Registration.trackingURI(forDirectory: repository.workTree, environment: environment)
 
     var notes: [String] = []
     for (label, side) in [("A", sideA), ("B", sideB)] {

@@ -12,27 +12,27 @@ import MLflowStore
 /// let comparison = try await VersionComparison.make(a: .mergeBase, b: .currentState)
 /// print(TerminalReport(comparison).text)
 /// ```
-public struct VersionComparison: Sendable {
+package struct VersionComparison: Sendable {
   /// The version compared from.
-  public var a: ComparedVersion
+  package var a: ComparedVersion
   /// The version compared to.
-  public var b: ComparedVersion
+  package var b: ComparedVersion
   /// The store both were looked up in, credentials removed.
-  public var trackingURI: String
+  package var trackingURI: String
   /// Which traces count.
-  public var window: TraceWindow
+  package var window: TraceWindow
   /// What changed in the code; `nil` when `git` cannot tell (see ``notes``).
-  public var code: CodeChanges?
+  package var code: CodeChanges?
   /// What each version's traces did; `nil` for a side whose traces could not be read (see
   /// ``storeProblem`` and ``notes``).
-  public var behaviour: (a: TraceStatistics?, b: TraceStatistics?)
+  package var behaviour: (a: TraceStatistics?, b: TraceStatistics?)
   /// Things the reader should know: a side registered now, sides in different experiments,
   /// a side not in the store yet, commits missing from this clone.
-  public var notes: [String]
+  package var notes: [String]
   /// Why no traces could be read, when the store is not available.
-  public var storeProblem: String?
+  package var storeProblem: String?
 
-  public init(
+  package init(
     a: ComparedVersion, b: ComparedVersion, trackingURI: String, window: TraceWindow = TraceWindow(),
     code: CodeChanges?, behaviour: (a: TraceStatistics?, b: TraceStatistics?), notes: [String] = [],
     storeProblem: String? = nil
@@ -49,28 +49,28 @@ public struct VersionComparison: Sendable {
 }
 
 /// The traces a comparison counts: those that started in `[since, until)`.
-public struct TraceWindow: Sendable, Hashable {
+package struct TraceWindow: Sendable, Hashable {
   /// Milliseconds since the Unix epoch, inclusive; `nil` for no lower bound.
-  public var since: Int64?
+  package var since: Int64?
   /// Milliseconds since the Unix epoch, exclusive; `nil` for no upper bound.
-  public var until: Int64?
+  package var until: Int64?
 
-  public init(since: Int64? = nil, until: Int64? = nil) {
+  package init(since: Int64? = nil, until: Int64? = nil) {
     self.since = since
     self.until = until
   }
 }
 
 /// What changed in the code from version A to version B.
-public struct CodeChanges: Sendable, Hashable {
+package struct CodeChanges: Sendable, Hashable {
   /// Commits and files between the two commits (`git`).
-  public var revisions: RevisionComparison
+  package var revisions: RevisionComparison
   /// A's recorded uncommitted changes, when A is dirty.
-  public var uncommittedA: UncommittedChanges?
+  package var uncommittedA: UncommittedChanges?
   /// B's recorded uncommitted changes, when B is dirty.
-  public var uncommittedB: UncommittedChanges?
+  package var uncommittedB: UncommittedChanges?
 
-  public init(revisions: RevisionComparison, uncommittedA: UncommittedChanges?, uncommittedB: UncommittedChanges?) {
+  package init(revisions: RevisionComparison, uncommittedA: UncommittedChanges?, uncommittedB: UncommittedChanges?) {
     self.revisions = revisions
     self.uncommittedA = uncommittedA
     self.uncommittedB = uncommittedB
@@ -78,16 +78,16 @@ public struct CodeChanges: Sendable, Hashable {
 }
 
 /// A dirty version's recorded diff against its commit: its size, digest and files.
-public struct UncommittedChanges: Sendable, Hashable {
+package struct UncommittedChanges: Sendable, Hashable {
   /// The diff's size in bytes.
-  public var bytes: Int
+  package var bytes: Int
   /// Its SHA-256 in lowercase hex (the `mlflow_git.diff.sha256` tag of versions mlflow-git registers).
-  public var sha256: String
+  package var sha256: String
   /// The files it changes, with their lines.
-  public var files: [RevisionComparison.FileChange]
+  package var files: [RevisionComparison.FileChange]
 
   /// The facts of `version`'s diff, or `nil` for a clean version.
-  public init?(_ version: GitVersion) {
+  package init?(_ version: GitVersion) {
     guard version.isDirty, let diff = version.diff, let digest = version.diffDigest else { return nil }
     bytes = diff.count
     sha256 = digest

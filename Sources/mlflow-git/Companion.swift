@@ -1,5 +1,5 @@
 import GitVersioning
-import HTTPClient
+import LocalFiles
 import MLflowStore
 
 #if canImport(Glibc)
@@ -36,7 +36,7 @@ enum Companion {
     guard StaticExecutable.isCurrentProcess else { return false }
     guard localCommands.contains(command) else { return true }
     let environment = ProcessInfo.processInfo.environment
-    guard case .server = VersionResolution.trackingURI(forDirectory: nil, environment: environment) else { return false }
+    guard case .server = Registration.trackingURI(forDirectory: nil, environment: environment) else { return false }
     return true
   }
 

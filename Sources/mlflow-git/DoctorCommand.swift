@@ -2,6 +2,7 @@ import ChildProcess
 import GitHooks
 import GitState
 import GitVersioning
+import LocalFiles
 import MLflowTracing
 import MLflowStore
 
@@ -133,7 +134,7 @@ struct DoctorCommand: ParsableCommand {
             + (provisional > 0 ? " (\(provisional) with provisional IDs)" : ""),
         fix: undelivered.isEmpty ? nil : "create the store (`mlflow ui` or `mlflow db upgrade`) or bring the server back, "
           + "then `mlflow-git sync`"))
-    let traceJournal = TraceJournal(stateDirectory: repository.commonDirectory + "/mlflow-git")
+    let traceJournal = TraceJournal(stateDirectory: StateFolder(commonDirectory: repository.commonDirectory).path)
     let waitingTraces = traceJournal.count
     let counters = traceJournal.counters
     var detail = waitingTraces == 0 ? "nothing waiting" : "\(waitingTraces) traces wait for their store"

@@ -1,6 +1,7 @@
 import GitHooks
 import GitState
 import GitVersioning
+import LocalFiles
 import MLflowStore
 import MLflowTracing
 
@@ -70,7 +71,7 @@ struct SyncCommand: ParsableCommand {
       lastDrawn = done * 50 / total
       ProgressBar.draw(done: done, total: total, label: "registering")
     }
-    let traces = await TraceJournal(stateDirectory: repository.commonDirectory + "/mlflow-git").deliver()
+    let traces = await TraceJournal(stateDirectory: StateFolder(commonDirectory: repository.commonDirectory).path).deliver()
     if background {
       // Nothing is printed in the background: what went wrong goes to the worker's log (the
       // delivery logs its own problems as they happen).

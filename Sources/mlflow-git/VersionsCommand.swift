@@ -115,7 +115,7 @@ struct VersionsCommand: ParsableCommand {
       }
     }
     if let storeProblem {
-      if case .store(let error)? = (storeProblem as? GitVersioningError)?.source, error.code == .storeNotCreated {
+      if case .store(let error)? = (storeProblem as? RegistrationError)?.source, error.code == .storeNotCreated {
         // A fresh machine: every version is local, so the list is complete.
         printError("no MLflow database yet, so versions wait undelivered with their IDs: \(storeProblem)")
         return 0

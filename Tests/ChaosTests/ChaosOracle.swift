@@ -1,4 +1,5 @@
 import Foundation
+@testable import VersionRegistration
 import TestSupport
 
 @testable import GitVersioning

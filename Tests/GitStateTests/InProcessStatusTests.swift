@@ -21,7 +21,7 @@ struct InProcessStatusTests {
     #expect(first == .gitStatus(.noRecord))
     #expect(try scratch.expectAgreement(repo) == .inProcess)
     // The snapshot the runtime reads takes the same path.
-    let snapshot = try GitSnapshot.read(from: repo, environment: scratch.environment)
+    let snapshot = try GitSnapshot.read(from: repo, options: .init(recordsFolder: testRecordsFolder), environment: scratch.environment)
     #expect(!snapshot.isDirty)
   }
 
@@ -112,7 +112,7 @@ struct InProcessStatusTests {
     defer { scratch.remove() }
     let repo = try scratch.agedRepository()
     try scratch.expectFastClean(repo)
-    let recordPath = IndexHeadRecord.path(gitDirectory: repo + "/.git")
+    let recordPath = IndexHeadRecord.path(in: repo + "/.git/" + testRecordsFolder)
     let recorded = try String(contentsOfFile: recordPath, encoding: .utf8)
     try scratch.write("v2\n", to: repo + "/app.py")
     try ageWorkTree(repo)
@@ -421,7 +421,7 @@ struct InProcessStatusTests {
 
     // Garbage: git fails, and so does the status, with git's message.
     try scratch.write("not an index at all, just text\n", to: indexPath)
-    let repository = try GitRepository.discover(from: repo, environment: scratch.environment)
+    let repository = try GitRepository.discoverRecording(from: repo, environment: scratch.environment)
     let error = #expect(throws: GitStateError.self) { try repository.status() }
     #expect(error?.code == .gitFailed)
     #expect(error?.message.contains("index") == true)
@@ -524,14 +524,14 @@ struct InProcessStatusTests {
     defer { scratch.remove() }
     let repo = try scratch.agedRepository()
     try scratch.expectFastClean(repo)
-    let path = IndexHeadRecord.path(gitDirectory: repo + "/.git")
+    let path = IndexHeadRecord.path(in: repo + "/.git/" + testRecordsFolder)
     let file = try FileManager.default.attributesOfItem(atPath: path)
     #expect((file[.posixPermissions] as? Int) == 0o600)
     let folder = try FileManager.default.attributesOfItem(atPath: repo + "/.git/mlflow-git")
     #expect((folder[.posixPermissions] as? Int) == 0o700)
     let leftovers = try FileManager.default.contentsOfDirectory(atPath: repo + "/.git/mlflow-git")
     #expect(leftovers == ["index-matches-head"])
-    let record = try #require(IndexHeadRecord.read(gitDirectory: repo + "/.git"))
+    let record = try #require(IndexHeadRecord.read(in: repo + "/.git/" + testRecordsFolder))
     #expect(record.head == (try scratch.git(["-C", repo, "rev-parse", "HEAD"])))
   }
 
@@ -544,7 +544,7 @@ struct InProcessStatusTests {
     #expect(try scratch.expectAgreement(repo) == .gitStatus(.noRecord))
     #expect(try scratch.expectAgreement(repo) == .gitStatus(.noRecord))
     try FileManager.default.removeItem(atPath: repo + "/.git/mlflow-git")
-    try scratch.write("mlflow-git index-matches-head 1\ngarbage\n", to: IndexHeadRecord.path(gitDirectory: repo + "/.git"))
+    try scratch.write("mlflow-git index-matches-head 1\ngarbage\n", to: IndexHeadRecord.path(in: repo + "/.git/" + testRecordsFolder))
     #expect(try scratch.expectAgreement(repo) == .gitStatus(.noRecord))
     #expect(try scratch.expectAgreement(repo) == .inProcess)
   }

@@ -15,7 +15,7 @@ struct RecordedDiffTests {
   /// Waits until files written before now are more than a second old (out of the racy window).
   func waitPastRacyWindow() { usleep(1_150_000) }
 
-  func recordPath(_ repo: String) -> String { RecordedDiff.path(gitDirectory: repo + "/.git") }
+  func recordPath(_ repo: String) -> String { RecordedDiff.path(in: repo + "/.git/" + testRecordsFolder) }
 
   /// A clean, fast repository with `app.py` edited and out of the racy window, whose diff was
   /// just recorded (the second call reuses it).
@@ -36,8 +36,8 @@ struct RecordedDiffTests {
     let repo = try recordedRepository(scratch)
     #expect(try scratch.expectSnapshotAgreement(repo) == .recordedDiff)
     // The snapshot the runtime reads takes the same path and returns the same bytes.
-    let snapshot = try GitSnapshot.read(from: repo, environment: scratch.environment)
-    let repository = try GitRepository.discover(from: repo, environment: scratch.environment)
+    let snapshot = try GitSnapshot.read(from: repo, options: .init(recordsFolder: testRecordsFolder), environment: scratch.environment)
+    let repository = try GitRepository.discoverRecording(from: repo, environment: scratch.environment)
     let expected = try repository.diff(for: try scratch.gitStatus(repo))
     #expect(snapshot.isDirty && snapshot.diff == expected)
     var info = stat()
@@ -87,7 +87,7 @@ struct RecordedDiffTests {
     waitPastRacyWindow()  // the repository's config, just written
     #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
     #expect(try scratch.expectSnapshotAgreement(repo) == .recordedDiff)
-    let record = try #require(RecordedDiff.read(gitDirectory: repo + "/.git"))
+    let record = try #require(RecordedDiff.read(in: repo + "/.git/" + testRecordsFolder))
     #expect(record.changes.map(\.stamp) == [nil, nil])
     // An empty folder put back: the file is still missing, the record still right.
     try FileManager.default.createDirectory(atPath: repo + "/gone", withIntermediateDirectories: true)
@@ -188,10 +188,10 @@ struct RecordedDiffTests {
     try setModificationTime(of: repo + "/app.py", to: Int(Date().timeIntervalSince1970) - 50)
     waitPastRacyWindow()
     #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
-    var record = try #require(RecordedDiff.read(gitDirectory: repo + "/.git"))
+    var record = try #require(RecordedDiff.read(in: repo + "/.git/" + testRecordsFolder))
     let changed = try #require(record.changes[0].stamp?.file)
     record.started = changed.changedSeconds * 1_000_000_000 + changed.changedNanoseconds + 500_000_000
-    record.save(gitDirectory: repo + "/.git")
+    record.save(in: repo + "/.git/" + testRecordsFolder)
     #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
     #expect(try scratch.expectSnapshotAgreement(repo) == .recordedDiff)
   }
@@ -225,7 +225,7 @@ struct RecordedDiffTests {
     // Another HEAD's record, otherwise identical, is not this one.
     var other = try #require(RecordedDiff(bytes: good))
     other.head = String(repeating: "1", count: 40)
-    other.save(gitDirectory: repo + "/.git")
+    other.save(in: repo + "/.git/" + testRecordsFolder)
     #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
   }
 
@@ -243,7 +243,7 @@ struct RecordedDiffTests {
     waitPastRacyWindow()
     #expect(try scratch.expectSnapshotAgreement(repo) == .unstagedDiff)
     #expect(try scratch.expectSnapshotAgreement(repo) == .recordedDiff)
-    let record = try #require(RecordedDiff.read(gitDirectory: repo + "/.git"))
+    let record = try #require(RecordedDiff.read(in: repo + "/.git/" + testRecordsFolder))
     #expect(record.changes.map { String(decoding: $0.path, as: UTF8.self) } == ["dir0/file0.txt", "dir11/file2399.txt", "dir5/file1205.txt"])
     // A racily clean entry anywhere makes the list incomplete: git answers, nothing is reused.
     try scratch.write("racy\n", to: repo + "/dir3/file3.txt")
@@ -251,7 +251,7 @@ struct RecordedDiffTests {
     try scratch.git(["-C", repo, "add", "dir3/file3.txt"])
     try scratch.git(["-C", repo, "commit", "-q", "-m", "racy"])
     #expect(try scratch.expectSnapshotAgreement(repo) != .recordedDiff)
-    let repository = try GitRepository.discover(from: repo, environment: scratch.environment)
+    let repository = try GitRepository.discoverRecording(from: repo, environment: scratch.environment)
     let head = try scratch.git(["-C", repo, "rev-parse", "HEAD"])
     let check = repository.inProcessCleanCheck(head: head, collectingChanges: true)
     #expect(check.uncertainty == .changed(path: "dir0/file0.txt") && check.changes == nil)

@@ -7,6 +7,7 @@ import Testing
 import TestSupport
 
 @testable import GitVersioning
+@testable import VersionRegistration
 
 /// The background worker prints nothing, so what goes wrong must reach `worker.log`, and a
 /// failure must never turn into a different version.
@@ -47,8 +48,8 @@ struct BackgroundFailureTests {
     defer { fixture.remove() }
     try fixture.git("branch", "short-lived")
     let repository = try GitRepository.discover(from: fixture.repo, environment: fixture.environment)
-    try PrivateFiles.createDirectory(VersionResolution.stateDirectory(of: repository))
-    try Journal(stateDirectory: VersionResolution.stateDirectory(of: repository)).append([
+    try PrivateFiles.createDirectory(Registration.stateDirectory(of: repository))
+    try Journal(stateDirectory: Registration.stateDirectory(of: repository)).append([
       Journal.Entry(event: "post-checkout", head: "ref: refs/heads/short-lived", commit: nil, gitDirectory: repository.gitDirectory)
     ])
     try fixture.git("branch", "-D", "short-lived")

@@ -5,6 +5,7 @@ import Testing
 import TestSupport
 
 @testable import GitVersioning
+@testable import VersionRegistration
 
 @Suite("A dirty version with a changed binary file can be restored")
 struct BinaryDiffTests {

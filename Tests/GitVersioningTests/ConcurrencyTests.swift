@@ -5,6 +5,7 @@ import Testing
 import TestSupport
 
 @testable import GitVersioning
+@testable import VersionRegistration
 
 @Suite("No duplicates, healed index, scoped context")
 struct ConcurrencyTests {

@@ -5,6 +5,7 @@ import Testing
 import TestSupport
 
 @testable import GitVersioning
+@testable import VersionRegistration
 
 /// The journal line is defined once, by the hook program that writes it (`hooks/versioning-hook`):
 /// these tests run that program, installed by the real `mlflow-git install`, through every event

@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 
 @testable import GitVersioning
+@testable import VersionRegistration
 
 @Suite("Journal")
 struct JournalTests {

@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 
 @testable import GitVersioning
+@testable import VersionRegistration
 
 @Suite("Python MLflow and Swift share versions")
 struct PythonInteropTests {

@@ -8,6 +8,7 @@ import Testing
 import TestSupport
 
 @testable import GitVersioning
+@testable import VersionRegistration
 
 /// Registrations that overlap: a worker's batch and an app start, two clones creating the same
 /// version in the same millisecond, a registration killed between creating and finalizing.
@@ -48,7 +49,7 @@ struct RegistrationRaceTests {
     try JournalDelivery.journal(commits: commits, branch: "main", in: repository, environment: fixture.environment)
 
     let worker = Task { try await Self.cli(["sync"], in: fixture.repo, environment: fixture.environment) }
-    let index = VersionIndex(stateDirectory: VersionResolution.stateDirectory(of: repository))
+    let index = VersionIndex(stateDirectory: Registration.stateDirectory(of: repository))
     while index.entries().count < 2 { try await Task.sleep(for: .milliseconds(20)) }
 
     try fixture.write("print('an edit no worker has seen')\n", to: "app.py")
@@ -116,7 +117,7 @@ struct RegistrationRaceTests {
     defer { fixture.remove() }
     let snapshot = try GitSnapshot.read(from: fixture.repo, environment: fixture.environment)
     let version = GitVersion(snapshot: snapshot)
-    let tags = VersionTagging(options: fixture.options(), environment: fixture.environment).tags(for: version)
+    let tags = VersionTagging(options: fixture.options().settings, environment: fixture.environment).tags(for: version)
     // What a worker killed between create and finalize leaves behind.
     let left = try await fixture.store().createLoggedModel(
       experimentID: "0", name: version.displayName, tags: tags, params: [:], modelType: nil, sourceRunID: nil)
@@ -176,7 +177,7 @@ struct RegistrationRaceTests {
           artifactLocation: model.artifactLocation + "-racing", hold: 0.3)
         raced.withLock { $0 = (model, theirs) }
       })
-    let tagging = VersionTagging(options: fixture.options(), environment: fixture.environment)
+    let tagging = VersionTagging(options: fixture.options().settings, environment: fixture.environment)
     let registry = VersionRegistry(store: store, experimentID: "0", tagging: tagging)
     let found = try await registry.findOrCreate(version)
     let (ours, theirs) = try #require(raced.withLock { $0 })
@@ -211,12 +212,12 @@ struct RegistrationRaceTests {
       deleteFailure: MLflowStoreError(code: .databaseBusy, message: "the database stays locked"))
     let registrar = try await Registrar.open(
       repository: repository, trackingURI: .sqlite(path: fixture.databasePath), environment: fixture.environment,
-      options: fixture.options(), store: store)
+      options: fixture.options().settings, store: store)
     let outcome = try #require(try await registrar.register([version]).first)
     let theirs = try #require(older.withLock { $0 })
     #expect(outcome.modelID == theirs && !outcome.created, "the older model is adopted")
     #expect(store.deleteAttempts == 3, "the delete was tried three times")
-    let duplicates = DuplicateModels(stateDirectory: VersionResolution.stateDirectory(of: repository))
+    let duplicates = DuplicateModels(stateDirectory: Registration.stateDirectory(of: repository))
     let waiting = duplicates.waiting(in: TrackingURI.sqlite(path: fixture.databasePath).description)
     try #require(waiting.count == 1, "the duplicate waits in mlflow-git/duplicates: \(waiting)")
     let ours = waiting[0]

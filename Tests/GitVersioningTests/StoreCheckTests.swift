@@ -5,6 +5,7 @@ import Testing
 import TestSupport
 
 @testable import GitVersioning
+@testable import VersionRegistration
 
 /// The check of an indexed model against `mlflow.db` is skipped while the database is in the
 /// state an earlier check saw, and made again after any write to it: by Python MLflow, a copy
@@ -19,7 +20,7 @@ struct StoreCheckTests {
   /// The repository's record of checks.
   static func record(_ fixture: VersioningFixture) throws -> StoreCheckRecord {
     let repository = try GitRepository.discover(from: fixture.repo, environment: fixture.environment)
-    return StoreCheckRecord(stateDirectory: VersionResolution.stateDirectory(of: repository))
+    return StoreCheckRecord(stateDirectory: Registration.stateDirectory(of: repository))
   }
 
   /// Registers the clean version, then checks it once (a real check, which is recorded).
@@ -168,7 +169,7 @@ struct StoreCheckTests {
     // copied index): the check must find it in the wrong experiment and register anew.
     var key = original.indexKey
     key.experiment = "id:" + other
-    try VersionIndex(stateDirectory: VersionResolution.stateDirectory(of: original.repository)).record(
+    try VersionIndex(stateDirectory: Registration.stateDirectory(of: original.repository)).record(
       .init(key: key, modelID: original.modelID, branch: "main", commit: original.version.commit, isDirty: false))
     fixture.environment[ExperimentSelection.idVariable] = other
     let inOther = try await Self.verify(fixture)

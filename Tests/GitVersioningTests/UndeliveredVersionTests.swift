@@ -6,6 +6,7 @@ import Testing
 import TestSupport
 
 @testable import GitVersioning
+@testable import VersionRegistration
 
 /// A fresh machine: no `mlflow.db`, no `mlflow` to create it, or a tracking server down.
 /// Versions get their IDs at once, are kept undelivered, and reach the store later, exactly
@@ -43,7 +44,7 @@ struct UndeliveredVersionTests {
 
     // `mlflow db upgrade` (or `mlflow ui`) creates the database; the next delivery fills it.
     try await MLflowDatabaseTemplate.copy(to: fixture.databasePath)
-    let report = await JournalDelivery.deliver(from: dirty.repository, options: options)
+    let report = await JournalDelivery.deliver(from: dirty.repository, options: options.settings)
     // (The runtime's background delivery may have raced it to some of them.)
     #expect(report.problem == nil && report.undelivered == 0)
     for resolution in [clean, dirty] {
@@ -69,7 +70,7 @@ struct UndeliveredVersionTests {
     #expect(python?.allSatisfy { $0["status"] as? String == "READY" } == true)
     #expect((python?.last?["tags"] as? [String: String]) == recorded.tags)
 
-    let again = await JournalDelivery.deliver(from: dirty.repository, options: options)
+    let again = await JournalDelivery.deliver(from: dirty.repository, options: options.settings)
     #expect(again.created == 0 && again.problem == nil)
     #expect(try await fixture.models().count == 2, "delivering again adds nothing")
     let now = try await VersionResolution.resolve(options: options)
@@ -86,7 +87,7 @@ struct UndeliveredVersionTests {
     // What a delivery killed between the insert and the removal of the record leaves behind.
     _ = try await fixture.store().createLoggedModel(
       id: kept.modelID, experimentID: "0", name: recorded.name, tags: recorded.tags)
-    let report = await JournalDelivery.deliver(from: kept.repository, options: fixture.options())
+    let report = await JournalDelivery.deliver(from: kept.repository, options: fixture.options().settings)
     #expect(report.problem == nil && report.created == 0 && report.undelivered == 0)
     let models = try await fixture.models()
     #expect(models.map(\.modelID) == [kept.modelID])
@@ -124,7 +125,7 @@ struct UndeliveredVersionTests {
       """) as? [String: Any]
     let pythonID = try #require(python?["id"] as? String)
     #expect(pythonID != ours.modelID)
-    _ = await JournalDelivery.deliver(from: ours.repository, options: fixture.options())
+    _ = await JournalDelivery.deliver(from: ours.repository, options: fixture.options().settings)
     #expect(Set(try await fixture.models().map(\.modelID)) == [ours.modelID, pythonID], "neither is deleted")
     #expect(try await fixture.resolve().modelID == ours.modelID, "the ID handed out stays the version's")
   }
@@ -137,7 +138,7 @@ struct UndeliveredVersionTests {
     defer { fixture.remove() }
     try await MLflowDatabaseTemplate.copy(to: fixture.databasePath)
     let version = GitVersion(snapshot: try GitSnapshot.read(from: fixture.repo, environment: fixture.environment))
-    let tags = VersionTagging(options: fixture.options(), environment: fixture.environment).tags(for: version)
+    let tags = VersionTagging(options: fixture.options().settings, environment: fixture.environment).tags(for: version)
     // What a worker killed between create and finalize, or between finalize and the index,
     // leaves behind (found by the chaos test).
     var abandoned = try await fixture.store().createLoggedModel(
@@ -171,7 +172,7 @@ struct UndeliveredVersionTests {
     #expect(!kept.isDelivered && !kept.isProvisional && kept.modelID != abandoned.modelID)
     try FileManager.default.moveItem(atPath: fixture.databasePath + ".away", toPath: fixture.databasePath)
 
-    let report = await JournalDelivery.deliver(from: kept.repository, options: fixture.options())
+    let report = await JournalDelivery.deliver(from: kept.repository, options: fixture.options().settings)
     #expect(report.problem == nil && report.undelivered == 0)
     let models = try await fixture.models()
     if left.hasPrefix("READY with a") {
@@ -210,7 +211,7 @@ struct UndeliveredVersionTests {
     #expect(ModelIDMapping.status(of: provisional.modelID, in: provisional.repository) == .undelivered(provisional: true))
 
     try await server.start()
-    let report = await JournalDelivery.deliver(from: provisional.repository, options: fixture.options())
+    let report = await JournalDelivery.deliver(from: provisional.repository, options: fixture.options().settings)
     #expect(report.problem == nil && report.undelivered == 0, "\(server.log.suffix(2000))")
     let final = try #require(ModelIDMapping.finalID(for: provisional.modelID, in: provisional.repository))
     #expect(final != provisional.modelID)
@@ -228,7 +229,7 @@ struct UndeliveredVersionTests {
       """, trackingURI: server.url) as? [String: Any]
     #expect(python?["status"] as? String == "READY")
     #expect((python?["tags"] as? [String: String])?[VersionTagKey.commit] == provisional.version.commit)
-    _ = await JournalDelivery.deliver(from: provisional.repository, options: fixture.options())
+    _ = await JournalDelivery.deliver(from: provisional.repository, options: fixture.options().settings)
     let count = try await fixture.python(
       "import mlflow\nprint(json.dumps({'n': len(mlflow.search_logged_models(output_format='list'))}))",
       trackingURI: server.url) as? [String: Int]

@@ -5,6 +5,7 @@ import Testing
 import TestSupport
 
 @testable import GitVersioning
+@testable import VersionRegistration
 @testable import MLflowTracing
 
 @Suite("Traces the store cannot take wait in the journal and are delivered once")

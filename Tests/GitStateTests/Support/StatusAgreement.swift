@@ -64,7 +64,7 @@ extension Scratch {
 
   /// Our status of the repository containing `path`, and which check answered.
   func ourStatus(_ path: String, environment: [String: String]? = nil) throws -> (status: WorkingTreeStatus, source: StatusSource) {
-    try GitRepository.discover(from: path, environment: environment ?? self.environment).statusReport()
+    try GitRepository.discoverRecording(from: path, environment: environment ?? self.environment).statusReport()
   }
 
   /// Asserts our status equals git's and returns which check answered.
@@ -83,7 +83,7 @@ extension Scratch {
   func expectSnapshotAgreement(
     _ repo: String, excluding exclusions: [String] = [], sourceLocation: SourceLocation = #_sourceLocation
   ) throws -> StatusSource {
-    let repository = try GitRepository.discover(from: repo, environment: environment)
+    let repository = try GitRepository.discoverRecording(from: repo, environment: environment)
     let head = try git(["-C", repo, "rev-parse", "HEAD"])
     let ours = try repository.statusAndDiff(head: head, excluding: exclusions)
     let theirs = try gitStatus(repo)
@@ -111,4 +111,18 @@ extension Scratch {
 func fellBack(_ source: StatusSource, _ matches: (StatusFallbackReason) -> Bool) -> Bool {
   if case .gitStatus(let reason) = source { return matches(reason) }
   return false
+}
+
+/// The records folder the tests' repositories keep their in-process records in: the one
+/// mlflow-git gives GitState (`StateFolder.name`).
+let testRecordsFolder = "mlflow-git"
+
+extension GitRepository {
+  /// The repository containing `directory`, keeping its in-process records in
+  /// ``testRecordsFolder``, as mlflow-git's runtime reads it.
+  static func discoverRecording(from directory: String, environment: [String: String]?) throws -> GitRepository {
+    var repository = try discover(from: directory, environment: environment)
+    repository.recordsFolder = testRecordsFolder
+    return repository
+  }
 }

@@ -4,6 +4,7 @@ import MLflowStore
 import TestSupport
 
 @testable import GitVersioning
+@testable import VersionRegistration
 
 /// A real repository with an MLflow database (MLflow's own schema) at its top, and the
 /// environment that points mlflow-git and Python MLflow at them; or, as on a fresh machine,

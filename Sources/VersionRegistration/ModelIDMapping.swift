@@ -23,9 +23,9 @@ import LocalFiles
 /// case .final: send(trace, linkedTo: modelID)
 /// }
 /// ```
-public enum ModelIDMapping {
+package enum ModelIDMapping {
   /// What is known locally about a model ID.
-  public enum Status: Sendable, Hashable {
+  package enum Status: Sendable, Hashable {
     /// The model is, or will be, in its store under this ID: it was never undelivered, or it
     /// was delivered to the embedded store with this ID.
     case final
@@ -42,13 +42,13 @@ public enum ModelIDMapping {
   /// - Parameters:
   ///   - provisional: A model ID handed out while the tracking server was unreachable.
   ///   - repository: Any worktree of the repository that handed it out.
-  public static func finalID(for provisional: String, in repository: GitRepository) -> String? {
-    mappings(stateDirectory: VersionResolution.stateDirectory(of: repository))[provisional]
+  package static func finalID(for provisional: String, in repository: GitRepository) -> String? {
+    mappings(stateDirectory: Registration.stateDirectory(of: repository))[provisional]
   }
 
   /// Whether `modelID` is final, undelivered, or was replaced at delivery.
-  public static func status(of modelID: String, in repository: GitRepository) -> Status {
-    status(of: modelID, stateDirectory: VersionResolution.stateDirectory(of: repository))
+  package static func status(of modelID: String, in repository: GitRepository) -> Status {
+    status(of: modelID, stateDirectory: Registration.stateDirectory(of: repository))
   }
 
   /// Whether `modelID` is final, undelivered, or was replaced at delivery, from the state
@@ -81,5 +81,5 @@ public enum ModelIDMapping {
     return result
   }
 
-  private static func path(_ stateDirectory: String) -> String { stateDirectory + "/model-ids" }
+  private static func path(_ stateDirectory: String) -> String { StateFolder(path: stateDirectory).modelIDs }
 }

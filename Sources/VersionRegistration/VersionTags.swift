@@ -1,22 +1,24 @@
+import MLflowStore
+
 /// The tag keys a version carries: MLflow's own, and mlflow-git's additions in a namespace of
 /// its own (never `mlflow.`).
-public enum VersionTagKey {
-  public static let branch = "mlflow.source.git.branch"
-  public static let commit = "mlflow.source.git.commit"
-  public static let dirty = "mlflow.source.git.dirty"
-  public static let repoURL = "mlflow.source.git.repoURL"
-  public static let diff = "mlflow.source.git.diff"
-  public static let sourceName = "mlflow.source.name"
-  public static let sourceType = "mlflow.source.type"
-  public static let user = "mlflow.user"
+package enum VersionTagKey {
+  package static let branch = "mlflow.source.git.branch"
+  package static let commit = "mlflow.source.git.commit"
+  package static let dirty = "mlflow.source.git.dirty"
+  package static let repoURL = "mlflow.source.git.repoURL"
+  package static let diff = "mlflow.source.git.diff"
+  package static let sourceName = "mlflow.source.name"
+  package static let sourceType = "mlflow.source.type"
+  package static let user = "mlflow.user"
   /// SHA-256 (hex) of the complete diff; identifies a dirty version under ``DirtyVersionPolicy/perDiff``.
-  public static let diffDigest = "mlflow_git.diff.sha256"
+  package static let diffDigest = "mlflow_git.diff.sha256"
   /// Size of the complete diff in bytes.
-  public static let diffSize = "mlflow_git.diff.bytes"
+  package static let diffSize = "mlflow_git.diff.bytes"
   /// `true` when the diff tag holds only the first part of the diff.
-  public static let diffTruncated = "mlflow_git.diff.truncated"
+  package static let diffTruncated = "mlflow_git.diff.truncated"
   /// Where the complete diff is stored, relative to the model's artifact location.
-  public static let diffArtifact = "mlflow_git.diff.artifact"
+  package static let diffArtifact = "mlflow_git.diff.artifact"
 }
 
 /// The tags of a version, built as MLflow builds them, with the diff tag kept to a bound.
@@ -93,10 +95,10 @@ struct VersionTagging: Sendable {
     self.user = user
   }
 
-  init(options: GitVersioningOptions, environment: [String: String]) {
+  init(options: RegistrationSettings, environment: [String: String]) {
     self.init(
       policy: options.dirtyVersions, diffTagLimit: options.maxDiffTagBytes,
-      sourceName: options.sourceName ?? VersionResolution.programName(), user: VersionResolution.userName(environment))
+      sourceName: options.sourceName ?? SourceMetadata.programName(), user: SourceMetadata.userName(environment))
   }
 
   /// Every tag a newly created model of `version` gets.

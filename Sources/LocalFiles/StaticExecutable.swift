@@ -1,4 +1,4 @@
-import CCurl
+import CFileSpace
 
 /// Whether this process is a static executable, one with no dynamic loader.
 ///
@@ -15,5 +15,5 @@ import CCurl
 package enum StaticExecutable {
   /// `true` when the kernel started this process without a program interpreter
   /// (`getauxval(AT_BASE)` is 0).
-  package static let isCurrentProcess: Bool = ccurl_process_is_static() == 1
+  package static let isCurrentProcess: Bool = mlflow_git_process_is_static() == 1
 }

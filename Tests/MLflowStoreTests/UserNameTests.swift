@@ -3,24 +3,24 @@ import Foundation
 import Testing
 import TestSupport
 
-@testable import GitVersioning
+@testable import MLflowStore
 
 @Suite("mlflow.user, as Python's getpass.getuser() finds it")
 struct UserNameTests {
   @Test("MLFLOW_TRACKING_USERNAME first, then LOGNAME, USER, LNAME, USERNAME in Python's order")
   func environmentOrder() {
-    #expect(VersionResolution.userName(["MLFLOW_TRACKING_USERNAME": "ci", "LOGNAME": "l", "USER": "u"]) == "ci")
-    #expect(VersionResolution.userName(["LOGNAME": "l", "USER": "u"]) == "l")
-    #expect(VersionResolution.userName(["USER": "u", "LNAME": "n"]) == "u")
-    #expect(VersionResolution.userName(["LNAME": "n", "USERNAME": "w"]) == "n")
-    #expect(VersionResolution.userName(["USERNAME": "w", "LOGNAME": ""]) == "w")
+    #expect(SourceMetadata.userName(["MLFLOW_TRACKING_USERNAME": "ci", "LOGNAME": "l", "USER": "u"]) == "ci")
+    #expect(SourceMetadata.userName(["LOGNAME": "l", "USER": "u"]) == "l")
+    #expect(SourceMetadata.userName(["USER": "u", "LNAME": "n"]) == "u")
+    #expect(SourceMetadata.userName(["LNAME": "n", "USERNAME": "w"]) == "n")
+    #expect(SourceMetadata.userName(["USERNAME": "w", "LOGNAME": ""]) == "w")
   }
 
   @Test("with no variable set, the login name of the effective user, as `id -un` says")
   func passwordEntry() async throws {
     let expected = try await ChildProcess.runAsync("id", arguments: ["-un"]).standardOutputText
       .trimmingCharacters(in: .whitespacesAndNewlines)
-    #expect(VersionResolution.userName([:]) == expected)
+    #expect(SourceMetadata.userName([:]) == expected)
     #expect(LocalUsers.name(of: geteuid()) == expected, "the password file read without NSS agrees")
   }
 

@@ -66,7 +66,7 @@ public struct GitVersion: Sendable, Hashable {
   }
 
   /// The key this version is indexed under: a digest of its identity fields.
-  func stateKey(policy: DirtyVersionPolicy) -> String {
+  package func stateKey(policy: DirtyVersionPolicy) -> String {
     var identity = [branch, commit, isDirty ? "true" : "false", repoURL ?? "\u{0}none"].joined(separator: "\u{0}")
     if isDirty && policy == .perDiff { identity += "\u{0}" + (diffDigest ?? "") }
     return SHA256.hexDigest(Array(identity.utf8))

@@ -28,20 +28,20 @@ struct UndeliveredRegistration: Sendable {
   let repository: GitRepository
   let trackingURI: TrackingURI
   let experimentKey: String
-  let options: GitVersioningOptions
+  let options: RegistrationSettings
   let tagging: VersionTagging
 
   /// `true` when `error` means the store is absent, so versions are kept undelivered: no
   /// `mlflow.db` and no `mlflow` to create it, or a tracking server that did not answer.
-  static func applies(to error: GitVersioningError) -> Bool {
+  static func applies(to error: RegistrationError) -> Bool {
     guard case .store(let storeError) = error.source else { return false }
     return storeError.code == .storeNotCreated || storeError.code == .storeUnavailable
   }
 
-  init(repository: GitRepository, trackingURI: TrackingURI, environment: [String: String], options: GitVersioningOptions) {
+  init(repository: GitRepository, trackingURI: TrackingURI, environment: [String: String], options: RegistrationSettings) {
     self.repository = repository
     self.trackingURI = trackingURI
-    experimentKey = VersionResolution.experimentKey(environment)
+    experimentKey = Registration.experimentKey(environment)
     self.options = options
     tagging = VersionTagging(options: options, environment: environment)
   }
@@ -57,16 +57,16 @@ struct UndeliveredRegistration: Sendable {
   ///
   /// - Parameter provisional: Give new IDs as provisional ones even for the embedded store
   ///   (its registration lock was busy, so the store may get the version's model meanwhile).
-  func keep(_ versions: [GitVersion], provisional: Bool = false) async throws(GitVersioningError)
+  func keep(_ versions: [GitVersion], provisional: Bool = false) async throws(RegistrationError)
     -> [Registrar.Outcome]
   {
-    let directory = VersionResolution.stateDirectory(of: repository)
+    let directory = Registration.stateDirectory(of: repository)
     let index = VersionIndex(stateDirectory: directory)
     let folder = UndeliveredVersions(stateDirectory: directory)
     do throws(LocalFileError) {
-      try VersionResolution.createStateDirectory(directory)
-      guard let lock = try await FileLock.acquire(at: directory + "/undelivered.lock", waitingAtMost: nil) else {
-        throw LocalFileError(path: directory + "/undelivered.lock", operation: "lock", errno: ECANCELED)
+      try Registration.createStateDirectory(directory)
+      guard let lock = try await FileLock.acquire(at: StateFolder(path: directory).undeliveredLock, waitingAtMost: nil) else {
+        throw LocalFileError(path: StateFolder(path: directory).undeliveredLock, operation: "lock", errno: ECANCELED)
       }
       defer { lock.release() }
       // A record whose index line was never written (killed in between) still owns its state.
@@ -78,7 +78,7 @@ struct UndeliveredRegistration: Sendable {
           store: trackingURI.description, experiment: experimentKey, state: version.stateKey(policy: options.dirtyVersions))
         if let modelID = index.modelID(for: key) ?? recorded[key] {
           if index.modelID(for: key) == nil { try index.record(entry(key, modelID, version)) }
-          if VersionResolution.refreshesDiffTag(version, options), var record = folder.find(modelID) {
+          if Registration.refreshesDiffTag(version, options), var record = folder.find(modelID) {
             // One dirty version per commit: its diff follows the latest one, as in the store.
             record.tags.merge(tagging.diffTags(for: version)) { $1 }
             try folder.write(record, diff: version.diff, patch: version.patch)
@@ -98,7 +98,7 @@ struct UndeliveredRegistration: Sendable {
       }
       return outcomes
     } catch {
-      throw GitVersioningError(.localState(error))
+      throw RegistrationError(.localState(error))
     }
   }
 

@@ -25,32 +25,32 @@ import Foundation
 /// # Usage
 /// ```swift
 /// let report = await JournalDelivery.deliver(from: repository, options: .init())
-/// print("\(report.registered) registered, \(report.pending) waiting")
+/// print("\(report.delivered) delivered (\(report.created) new), \(report.pending) waiting")
 /// ```
-public enum JournalDelivery {
+package enum JournalDelivery {
   /// What a delivery did.
-  public struct Report: Sendable {
+  package struct Report: Sendable {
     /// Journaled states that now have a model ID: registered now, found already registered, or
     /// kept undelivered because the store is absent.
-    public var delivered = 0
+    package var delivered = 0
     /// Models this delivery created in a store (undelivered versions delivered now included).
-    public var created = 0
+    package var created = 0
     /// Versions this delivery gave an ID and kept undelivered, the store being absent.
-    public var kept = 0
+    package var kept = 0
     /// Versions still undelivered when this delivery ended (they have their IDs and wait for
     /// their store).
-    public var undelivered = 0
+    package var undelivered = 0
     /// Entries that stand for no version: detached `HEAD` (a rebase's intermediate commits,
     /// whose final commits come from `post-rewrite`), or a branch that no longer exists.
-    public var skipped = 0
+    package var skipped = 0
     /// Lines that could not be read (each also logged to `mlflow-git/worker.log`).
-    public var malformed = 0
+    package var malformed = 0
     /// Journal entries still waiting, without an ID (the store failed in another way).
-    public var pending = 0
+    package var pending = 0
     /// `true` when another delivery was running, so this one did nothing.
-    public var deferredToRunningWorker = false
+    package var deferredToRunningWorker = false
     /// Why entries are pending or versions undelivered, when they are.
-    public var problem: GitVersioningError?
+    package var problem: RegistrationError?
   }
 
   /// Delivers what the journal of `repository` holds.
@@ -63,26 +63,26 @@ public enum JournalDelivery {
   ///   - waitForRunningWorker: Wait for a running delivery to finish and then deliver (the CLI's
   ///     `sync`), instead of leaving the work to it (the hooks' background worker).
   ///   - progress: Called with (done, total) while versions are registered.
-  public static func deliver(
+  package static func deliver(
     from repository: GitRepository,
     remoteName: String = "origin",
-    options: GitVersioningOptions = GitVersioningOptions(),
+    options: RegistrationSettings = RegistrationSettings(),
     waitForRunningWorker: Bool = false,
     progress: (Int, Int) -> Void = { _, _ in }
   ) async -> Report {
-    let directory = VersionResolution.stateDirectory(of: repository)
+    let directory = Registration.stateDirectory(of: repository)
     var report = Report()
     // Tracking URIs found absent, with why: tried once per delivery.
-    var absent: [String: GitVersioningError] = [:]
+    var absent: [String: RegistrationError] = [:]
     while true {
       let lock: FileLock?
       do {
-        try VersionResolution.createStateDirectory(directory)
-        let path = directory + "/worker.lock"
+        try Registration.createStateDirectory(directory)
+        let path = StateFolder(path: directory).workerLock
         lock = waitForRunningWorker
           ? try await FileLock.acquire(at: path, waitingAtMost: nil) : try FileLock.tryAcquire(at: path)
       } catch {
-        report.problem = GitVersioningError(.localState(error))
+        report.problem = RegistrationError(.localState(error))
         log("the journal was not delivered: \(error)", in: directory)
         return report
       }
@@ -118,7 +118,7 @@ public enum JournalDelivery {
   /// Each entry goes where the environment of the hook that journaled it pointed (see
   /// ``Journal/Target``), in the store of the worktree it was journaled in when that environment
   /// named none: the delivering environment only lends the credentials for that store when it
-  /// uses the same one (see ``VersionResolution/connection(to:repository:environment:)``). A
+  /// uses the same one (see ``Registration/connection(to:repository:environment:)``). A
   /// store that is absent, or that refuses this environment's credentials, does not hold up the
   /// others: its versions get their IDs now and wait undelivered for a process that can deliver
   /// them (the next hook, app start or `mlflow-git sync` of a shell with the credentials). An
@@ -128,10 +128,10 @@ public enum JournalDelivery {
   /// - Parameter absent: The tracking URIs found absent or refusing, with why; their versions are
   ///   kept undelivered without trying the store again.
   static func drain(
-    _ repository: GitRepository, remoteName: String, options: GitVersioningOptions, into report: inout Report,
-    absent: inout [String: GitVersioningError], progress: (Int, Int) -> Void
+    _ repository: GitRepository, remoteName: String, options: RegistrationSettings, into report: inout Report,
+    absent: inout [String: RegistrationError], progress: (Int, Int) -> Void
   ) async {
-    let directory = VersionResolution.stateDirectory(of: repository)
+    let directory = Registration.stateDirectory(of: repository)
     let journal = Journal(stateDirectory: directory)
     let environment = options.environment ?? ProcessInfo.processInfo.environment
     var registrars: [Destination: Registrar] = [:]
@@ -140,7 +140,7 @@ public enum JournalDelivery {
       do {
         batch = try journal.pending()
       } catch {
-        report.problem = GitVersioningError(.localState(error))
+        report.problem = RegistrationError(.localState(error))
         log("the journal could not be read: \(error)", in: directory)
         return
       }
@@ -158,7 +158,7 @@ public enum JournalDelivery {
       do {
         repoURL = try repository.remoteURL(named: remoteName)?.withoutCredentials
       } catch {
-        report.problem = GitVersioningError(.git(error))
+        report.problem = RegistrationError(.git(error))
         report.pending = batch.entries.count
         log("\(batch.entries.count) journaled versions wait: the remote '\(remoteName)' cannot be read: \(error)", in: directory)
         return
@@ -172,7 +172,7 @@ public enum JournalDelivery {
           continue
         }
         let destination: Destination
-        do throws(GitVersioningError) {
+        do throws(RegistrationError) {
           destination = try Destination(of: entry, worktree: worktree(of: entry, in: repository), environment: environment)
         } catch where entry.target != nil && Destination.isStoreSetting(error) {
           skipped += 1
@@ -195,10 +195,10 @@ public enum JournalDelivery {
       var done = 0
       for (destination, versions) in groups {
         let store = destination.trackingURI.description
-        do throws(GitVersioningError) {
+        do throws(RegistrationError) {
           var reason = absent[store]
           if reason == nil {
-            do throws(GitVersioningError) {
+            do throws(RegistrationError) {
               guard let registrar = try await registrar(for: destination, among: &registrars, options: options) else {
                 skipped += versions.count
                 done += versions.count
@@ -239,7 +239,7 @@ public enum JournalDelivery {
         try journal.markDelivered(upTo: batch.endOffset)
         try journal.compact(threshold: Journal.compactionThreshold(environment))
       } catch {
-        report.problem = GitVersioningError(.localState(error))
+        report.problem = RegistrationError(.localState(error))
         log("delivered journal entries could not be marked delivered (they are delivered again): \(error)", in: directory)
         return
       }
@@ -250,12 +250,12 @@ public enum JournalDelivery {
   /// hook's environment selected cannot be used (an ID the store does not have, an empty
   /// name): its entries are skipped, and why is logged.
   static func registrar(
-    for destination: Destination, among registrars: inout [Destination: Registrar], options: GitVersioningOptions
-  ) async throws(GitVersioningError) -> Registrar? {
+    for destination: Destination, among registrars: inout [Destination: Registrar], options: RegistrationSettings
+  ) async throws(RegistrationError) -> Registrar? {
     if let opened = registrars[destination] { return opened }
     let options = destination.options(options)
-    let store = try await VersionResolution.openStore(destination.trackingURI, options: options, repository: destination.worktree)
-    do throws(GitVersioningError) {
+    let store = try await Registration.openStore(destination.trackingURI, options: options, repository: destination.worktree)
+    do throws(RegistrationError) {
       let registrar = try await Registrar.open(
         repository: destination.worktree, trackingURI: destination.trackingURI, environment: destination.environment,
         options: options, store: store)
@@ -264,7 +264,7 @@ public enum JournalDelivery {
     } catch where destination.isJournaled && Destination.cannotSelectExperiment(error) {
       log(
         "skipped the journaled states for \(destination.trackingURI) (\(destination.experimentKey)): \(error)",
-        in: VersionResolution.stateDirectory(of: destination.worktree))
+        in: Registration.stateDirectory(of: destination.worktree))
       return nil
     }
   }
@@ -283,7 +283,7 @@ public enum JournalDelivery {
     let isJournaled: Bool
 
     /// The experiment as ``environment`` selects it (the index's experiment key).
-    var experimentKey: String { VersionResolution.experimentKey(environment) }
+    var experimentKey: String { Registration.experimentKey(environment) }
 
     /// What tells destinations apart.
     var key: [String] { [worktree.workTree, trackingURI.description, experimentKey] }
@@ -295,32 +295,32 @@ public enum JournalDelivery {
     ///
     /// - Throws: When the journaled store cannot be used (a URI mlflow-git cannot parse, a file
     ///   store) or the repository's setting cannot be read.
-    init(of entry: Journal.Entry, worktree: GitRepository, environment: [String: String]) throws(GitVersioningError) {
+    init(of entry: Journal.Entry, worktree: GitRepository, environment: [String: String]) throws(RegistrationError) {
       self.worktree = worktree
       guard let target = entry.target else {
-        trackingURI = try VersionResolution.trackingURI(of: worktree, environment: environment)
+        trackingURI = try Registration.trackingURI(of: worktree, environment: environment)
         self.environment = environment
         isJournaled = false
         return
       }
       // Git runs hooks at the top of the worktree: a relative URI is relative to it.
-      let journaled = try VersionResolution.trackingURI(
+      let journaled = try Registration.trackingURI(
         of: worktree, environment: target.applied(to: environment), workingDirectory: worktree.workTree)
       if case .fileStore(let path) = journaled {
-        throw GitVersioningError(
+        throw RegistrationError(
           .store(
             MLflowStoreError(
               code: .invalidConfiguration,
               message: "the hook's environment named MLflow's file store at \(path), which mlflow-git does not write")))
       }
-      let connection = VersionResolution.connection(to: journaled, repository: worktree, environment: environment)
+      let connection = Registration.connection(to: journaled, repository: worktree, environment: environment)
       trackingURI = connection.uri
       self.environment = target.applied(to: connection.environment)
       isJournaled = true
     }
 
     /// `options` with this destination's environment.
-    func options(_ options: GitVersioningOptions) -> GitVersioningOptions {
+    func options(_ options: RegistrationSettings) -> RegistrationSettings {
       var options = options
       options.environment = environment
       return options
@@ -328,20 +328,20 @@ public enum JournalDelivery {
 
     /// `true` when `error` is about the tracking URI (one mlflow-git cannot use), not about
     /// reading the repository's setting.
-    static func isStoreSetting(_ error: GitVersioningError) -> Bool {
+    static func isStoreSetting(_ error: RegistrationError) -> Bool {
       if case .store = error.source { return true }
       return false
     }
 
     /// `true` when the store refused the credentials this environment has for it (none, say).
-    static func refuses(_ error: GitVersioningError) -> Bool {
+    static func refuses(_ error: RegistrationError) -> Bool {
       guard case .store(let storeError) = error.source else { return false }
       return storeError.code == .unauthenticated || storeError.code == .permissionDenied
     }
 
     /// `true` when the experiment the environment selects cannot be used: an ID the store does
     /// not have, an empty name, a name that cannot be created.
-    static func cannotSelectExperiment(_ error: GitVersioningError) -> Bool {
+    static func cannotSelectExperiment(_ error: RegistrationError) -> Bool {
       guard case .store(let storeError) = error.source else { return false }
       return storeError.code == .invalidConfiguration
     }
@@ -379,7 +379,7 @@ public enum JournalDelivery {
   static func log(_ message: String, in directory: String) {
     var time = timespec()
     clock_gettime(CLOCK_REALTIME, &time)
-    let path = directory + "/worker.log"
+    let path = StateFolder(path: directory).workerLog
     if let size = PrivateFiles.size(of: path), size >= workerLogLimit { rename(path, path + ".1") }
     try? PrivateFiles.append(Array("\(time.tv_sec) \(message)\n".utf8), to: path)
   }
@@ -389,25 +389,25 @@ public enum JournalDelivery {
 
   /// Appends `message` to the background worker's log of `repository` (`mlflow-git/worker.log`),
   /// for what a background run cannot print.
-  public static func log(_ message: String, in repository: GitRepository) {
-    log(message, in: VersionResolution.stateDirectory(of: repository))
+  package static func log(_ message: String, in repository: GitRepository) {
+    log(message, in: Registration.stateDirectory(of: repository))
   }
 }
 
 /// A state the hooks journaled that has not been delivered to the store yet.
-public struct PendingVersion: Sendable, Hashable {
+package struct PendingVersion: Sendable, Hashable {
   /// The hook that saw it.
-  public var event: String
+  package var event: String
   /// The branch; `nil` for detached `HEAD` (such entries are skipped at delivery).
-  public var branch: String?
+  package var branch: String?
   /// The commit, when the hook could read it.
-  public var commit: String?
+  package var commit: String?
 }
 
 extension JournalDelivery {
   /// The journaled states of `repository` not delivered yet, oldest first.
-  public static func pending(in repository: GitRepository) -> [PendingVersion] {
-    let journal = Journal(stateDirectory: VersionResolution.stateDirectory(of: repository))
+  package static func pending(in repository: GitRepository) -> [PendingVersion] {
+    let journal = Journal(stateDirectory: Registration.stateDirectory(of: repository))
     guard let batch = try? journal.pending() else { return [] }
     return batch.entries.map { PendingVersion(event: $0.event, branch: $0.branch, commit: $0.commit) }
   }
@@ -416,14 +416,14 @@ extension JournalDelivery {
 extension JournalDelivery {
   /// Journals past commits of `branch` for delivery (what `mlflow-git backfill` registers), to
   /// the store and experiment `environment` selects, as a hook would.
-  public static func journal(
+  package static func journal(
     commits: [String], branch: String, in repository: GitRepository,
     environment: [String: String] = ProcessInfo.processInfo.environment
-  ) throws(GitVersioningError) {
-    let journal = Journal(stateDirectory: VersionResolution.stateDirectory(of: repository))
+  ) throws(RegistrationError) {
+    let journal = Journal(stateDirectory: Registration.stateDirectory(of: repository))
     let target = Journal.Target(environment: environment)
     do {
-      try VersionResolution.createStateDirectory(VersionResolution.stateDirectory(of: repository))
+      try Registration.createStateDirectory(Registration.stateDirectory(of: repository))
       try journal.append(
         commits.map {
           Journal.Entry(
@@ -431,7 +431,7 @@ extension JournalDelivery {
             gitDirectory: repository.gitDirectory)
         })
     } catch {
-      throw GitVersioningError(.localState(error))
+      throw RegistrationError(.localState(error))
     }
   }
 }

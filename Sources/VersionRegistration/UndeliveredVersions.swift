@@ -22,15 +22,15 @@ import Glibc
 /// A record is written whole (temporary file, `fsync`, `rename`): a reader sees it complete or
 /// not at all. Its existence is what makes the version undelivered; it is removed only after
 /// the model exists in the store, so a delivery killed at any point is repeated, never lost.
-struct UndeliveredVersions: Sendable {
+package struct UndeliveredVersions: Sendable {
   /// The folder.
   let directory: String
   /// The state folder it is in.
   let stateDirectory: String
 
-  init(stateDirectory: String) {
+  package init(stateDirectory: String) {
     self.stateDirectory = stateDirectory
-    directory = stateDirectory + "/undelivered"
+    directory = StateFolder(path: stateDirectory).undelivered
   }
 
   private func recordPath(_ modelID: String) -> String { directory + "/" + modelID + ".json" }
@@ -39,19 +39,19 @@ struct UndeliveredVersions: Sendable {
 
   /// Stores `version` (and a dirty version's `diff` and binary `patch`), replacing its earlier record.
   func write(_ version: UndeliveredVersion, diff: [UInt8]?, patch: [UInt8]? = nil) throws(LocalFileError) {
-    try VersionResolution.createStateDirectory(stateDirectory, subfolder: "undelivered")
+    try Registration.createStateDirectory(stateDirectory, subfolder: "undelivered")
     if let diff { try PrivateFiles.replace(diffPath(version.modelID), with: diff) }
     if let patch { try PrivateFiles.replace(patchPath(version.modelID), with: patch) }
     try PrivateFiles.replace(recordPath(version.modelID), with: Array((version.json.pythonJSON + "\n").utf8))
   }
 
   /// `true` when the version with this model ID is undelivered (one `access` call).
-  func contains(_ modelID: String) -> Bool {
+  package func contains(_ modelID: String) -> Bool {
     Self.isModelID(modelID) && access(recordPath(modelID), F_OK) == 0
   }
 
   /// The record of `modelID`, or `nil`.
-  func find(_ modelID: String) -> UndeliveredVersion? {
+  package func find(_ modelID: String) -> UndeliveredVersion? {
     guard Self.isModelID(modelID), let bytes = (try? PrivateFiles.read(recordPath(modelID))) ?? nil,
       let json = JSONValue.parse(String(decoding: bytes, as: UTF8.self))
     else { return nil }
@@ -105,7 +105,7 @@ struct UndeliveredVersions: Sendable {
   }
 
   /// `true` when no version is undelivered.
-  var isEmpty: Bool { modelIDs().isEmpty }
+  package var isEmpty: Bool { modelIDs().isEmpty }
 
   /// Every readable record, oldest first.
   func all() -> [UndeliveredVersion] {

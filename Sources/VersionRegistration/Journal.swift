@@ -103,7 +103,7 @@ struct Journal: Sendable {
   var offsetPath: String { path + ".offset" }
 
   init(stateDirectory: String) {
-    path = stateDirectory + "/journal"
+    path = StateFolder(path: stateDirectory).journal
   }
 
   /// Appends `entries` (used by `backfill` and by tests; hooks append from the shell).
@@ -234,7 +234,7 @@ struct Journal: Sendable {
 }
 
 extension String {
-  func trimmingSpaces() -> String {
+  package func trimmingSpaces() -> String {
     String(drop { $0 == " " || $0 == "\n" }.reversed().drop { $0 == " " || $0 == "\n" }.reversed())
   }
 }

@@ -8,38 +8,38 @@ import Foundation
 #endif
 
 /// One version of a repository, as `mlflow-git versions` lists it.
-public struct VersionListing: Sendable, Hashable {
-  public var modelID: String
-  public var name: String
-  public var branch: String
-  public var commit: String
-  public var isDirty: Bool
-  public var status: LoggedModelStatus
+package struct VersionListing: Sendable, Hashable {
+  package var modelID: String
+  package var name: String
+  package var branch: String
+  package var commit: String
+  package var isDirty: Bool
+  package var status: LoggedModelStatus
   /// Milliseconds since the Unix epoch.
-  public var creationTimestamp: Int64
+  package var creationTimestamp: Int64
   /// Traces linked to the version (counted up to 1,000).
-  public var traceCount: Int
+  package var traceCount: Int
   /// `false` for a version that has its model ID but is not in the store yet (see
   /// ``UndeliveredVersion``); its ``status`` is then `.unspecified`.
-  public var isDelivered = true
+  package var isDelivered = true
   /// `true` when the undelivered version's ID is provisional (a tracking server's model gets
   /// its own ID at delivery).
-  public var isProvisional = false
+  package var isProvisional = false
 }
 
 /// Lists a repository's versions from the store: the models whose `mlflow.source.git.repoURL`
 /// is this repository's remote URL (or, without a remote, those registered from this clone's
 /// index), newest first.
-public enum VersionCatalog {
+package enum VersionCatalog {
   /// The versions, newest first.
-  public static func list(_ opened: RepositoryStore, remoteName: String = "origin", limit: Int = 200)
-    async throws(GitVersioningError) -> [VersionListing]
+  package static func list(_ opened: RepositoryStore, remoteName: String = "origin", limit: Int = 200)
+    async throws(RegistrationError) -> [VersionListing]
   {
     let repoURL: String?
     do {
       repoURL = try opened.repository.remoteURL(named: remoteName)?.withoutCredentials
     } catch {
-      throw GitVersioningError(.git(error))
+      throw RegistrationError(.git(error))
     }
     var models: [LoggedModel] = []
     do {
@@ -53,14 +53,14 @@ public enum VersionCatalog {
           search.pageToken = token
         }
       } else {
-        let index = VersionIndex(stateDirectory: VersionResolution.stateDirectory(of: opened.repository))
+        let index = VersionIndex(stateDirectory: Registration.stateDirectory(of: opened.repository))
         for entry in index.entries().reversed() where entry.key.store == opened.trackingURI.description {
           if let model = try? await opened.store.loggedModel(id: entry.modelID) { models.append(model) }
           if models.count >= limit { break }
         }
       }
     } catch {
-      throw GitVersioningError(.store(error))
+      throw RegistrationError(.store(error))
     }
     var listings: [VersionListing] = []
     for model in models.prefix(limit) {
@@ -69,7 +69,7 @@ public enum VersionCatalog {
       do {
         traces = try await traceCount(of: model, in: opened.store)
       } catch {
-        throw GitVersioningError(.store(error))
+        throw RegistrationError(.store(error))
       }
       listings.append(
         VersionListing(
@@ -82,9 +82,9 @@ public enum VersionCatalog {
 
   /// The undelivered versions of the store `options` selects for `repository`'s worktree,
   /// newest first (none when the store cannot be named).
-  public static func undelivered(in repository: GitRepository, options: GitVersioningOptions) -> [VersionListing] {
+  package static func undelivered(in repository: GitRepository, options: RegistrationSettings) -> [VersionListing] {
     let environment = options.environment ?? ProcessInfo.processInfo.environment
-    guard let trackingURI = try? VersionResolution.trackingURI(of: repository, environment: environment) else { return [] }
+    guard let trackingURI = try? Registration.trackingURI(of: repository, environment: environment) else { return [] }
     return UndeliveredVersion.all(in: repository, trackingURI: trackingURI.description).reversed().map { version in
       VersionListing(
         modelID: version.modelID, name: version.name, branch: version.branch, commit: version.commit,

@@ -10,7 +10,7 @@ struct DuplicateModels: Sendable {
   let path: String
 
   init(stateDirectory: String) {
-    path = stateDirectory + "/duplicates"
+    path = StateFolder(path: stateDirectory).duplicates
   }
 
   /// Records that `modelID` in `store` (a tracking URI) is a duplicate still to delete.

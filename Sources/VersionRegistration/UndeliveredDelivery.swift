@@ -34,7 +34,7 @@ enum UndeliveredDelivery {
     /// Versions still undelivered (of every store of the repository).
     var remaining = 0
     /// Why versions remain, when a store could not be used.
-    var problem: GitVersioningError?
+    var problem: RegistrationError?
   }
 
   /// Delivers the undelivered versions of `repository` whose stores can be opened now.
@@ -45,9 +45,9 @@ enum UndeliveredDelivery {
   ///   - only: Deliver only the versions of this tracking URI.
   ///   - skipping: Tracking URIs not to try now (found absent moments ago).
   static func deliver(
-    in repository: GitRepository, options: GitVersioningOptions, only: String? = nil, skipping: Set<String> = []
+    in repository: GitRepository, options: RegistrationSettings, only: String? = nil, skipping: Set<String> = []
   ) async -> Outcome {
-    let directory = VersionResolution.stateDirectory(of: repository)
+    let directory = Registration.stateDirectory(of: repository)
     let folder = UndeliveredVersions(stateDirectory: directory)
     var outcome = Outcome()
     let waiting = Set(folder.all().map(\.trackingURI)).filter { (only == nil || $0 == only) && !skipping.contains($0) }
@@ -59,11 +59,11 @@ enum UndeliveredDelivery {
     // Opening may create mlflow.db (seconds of `mlflow db upgrade`): done before taking the lock.
     var stores: [(uri: String, store: any TrackingStore)] = []
     for uri in waiting.sorted() {
-      do throws(GitVersioningError) {
-        let connection = try VersionResolution.connection(toRecorded: uri, repository: repository, environment: environment)
+      do throws(RegistrationError) {
+        let connection = try Registration.connection(toRecorded: uri, repository: repository, environment: environment)
         var connecting = options
         connecting.environment = connection.environment
-        stores.append((uri, try await VersionResolution.openStore(connection.uri, options: connecting, repository: repository)))
+        stores.append((uri, try await Registration.openStore(connection.uri, options: connecting, repository: repository)))
       } catch {
         outcome.problem = error
       }
@@ -72,7 +72,7 @@ enum UndeliveredDelivery {
     // ``Registrar``), so an app start waiting for it never waits for a whole delivery.
     for (uri, store) in stores {
       for record in folder.all() where record.trackingURI == uri {
-        do throws(GitVersioningError) {
+        do throws(RegistrationError) {
           guard let lock = try await Registrar.lock(directory, waitingAtMost: nil) else { break }
           defer { lock.release() }
           // Read again under the lock: another process may have delivered it meanwhile.
@@ -95,9 +95,9 @@ enum UndeliveredDelivery {
   /// the registration lock held.
   static func deliverLocked(
     _ records: [UndeliveredVersion], to store: any TrackingStore, repository: GitRepository,
-    options: GitVersioningOptions, environment: [String: String]
-  ) async throws(GitVersioningError) -> (delivered: Int, created: Int) {
-    let directory = VersionResolution.stateDirectory(of: repository)
+    options: RegistrationSettings, environment: [String: String]
+  ) async throws(RegistrationError) -> (delivered: Int, created: Int) {
+    let directory = Registration.stateDirectory(of: repository)
     let folder = UndeliveredVersions(stateDirectory: directory)
     let index = VersionIndex(stateDirectory: directory)
     var experiments: [String: Experiment] = [:]
@@ -118,7 +118,7 @@ enum UndeliveredDelivery {
         experimentID = experiment.experimentID
         let tagging = VersionTagging(
           policy: record.dirtyVersions, diffTagLimit: options.maxDiffTagBytes,
-          sourceName: record.tags[VersionTagKey.sourceName] ?? VersionResolution.programName(),
+          sourceName: record.tags[VersionTagKey.sourceName] ?? SourceMetadata.programName(),
           user: record.tags[VersionTagKey.user])
         let registry = VersionRegistry(store: store, experimentID: experiment.experimentID, tagging: tagging)
         let version = folder.gitVersion(of: record)
@@ -138,7 +138,7 @@ enum UndeliveredDelivery {
           try? DuplicateModels(stateDirectory: directory).record(duplicate, store: record.trackingURI)
         }
       } catch {
-        throw GitVersioningError(.store(error))
+        throw RegistrationError(.store(error))
       }
       do {
         if record.isProvisional {
@@ -154,7 +154,7 @@ enum UndeliveredDelivery {
         }
         try folder.remove(record.modelID)
       } catch {
-        throw GitVersioningError(.localState(error))
+        throw RegistrationError(.localState(error))
       }
       delivered += 1
     }
@@ -176,7 +176,7 @@ enum UndeliveredDelivery {
   /// ID their process was given) holds `modelID`'s bytes anywhere: a byte search, so a false
   /// "yes" only keeps a model.
   static func journaledTraces(in stateDirectory: String, mention modelID: String) -> Bool {
-    let folder = stateDirectory + "/traces"
+    let folder = StateFolder(path: stateDirectory).traces
     guard let paths = try? FileManager.default.subpathsOfDirectory(atPath: folder) else { return false }
     let needle = Array(modelID.utf8)
     return paths.contains { path in

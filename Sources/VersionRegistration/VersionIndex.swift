@@ -24,7 +24,7 @@ import Glibc
 /// `experimentID` the ID it had, empty while unknown (a version kept undelivered under an
 /// experiment name; the one-file index of before had no such field). Branch names cannot
 /// contain tabs or newlines (git forbids control characters in ref names).
-struct VersionIndex: Sendable {
+package struct VersionIndex: Sendable {
   /// The folder of index files.
   let directory: String
   /// The one-file index of earlier versions.
@@ -32,15 +32,21 @@ struct VersionIndex: Sendable {
   /// The state folder it is in.
   var stateDirectory: String { String(legacyPath.dropLast("/versions".count)) }
 
-  init(stateDirectory: String) {
-    directory = stateDirectory + "/index"
-    legacyPath = stateDirectory + "/versions"
+  package init(stateDirectory: String) {
+    directory = StateFolder(path: stateDirectory).index
+    legacyPath = StateFolder(path: stateDirectory).legacyIndex
   }
 
-  struct Key: Hashable, Sendable {
-    var store: String
-    var experiment: String
-    var state: String
+  package struct Key: Hashable, Sendable {
+    package var store: String
+    package var experiment: String
+    package var state: String
+
+    package init(store: String, experiment: String, state: String) {
+      self.store = store
+      self.experiment = experiment
+      self.state = state
+    }
 
     var linePrefix: String { "v1\t\(store)\t\(experiment)\t\(state)\t" }
 
@@ -52,14 +58,14 @@ struct VersionIndex: Sendable {
     }
   }
 
-  struct Entry: Hashable, Sendable {
-    var key: Key
-    var modelID: String
-    var branch: String
-    var commit: String
-    var isDirty: Bool
+  package struct Entry: Hashable, Sendable {
+    package var key: Key
+    package var modelID: String
+    package var branch: String
+    package var commit: String
+    package var isDirty: Bool
     /// The experiment's ID, when known.
-    var experimentID: String?
+    package var experimentID: String?
 
     init(key: Key, modelID: String, branch: String, commit: String, isDirty: Bool, experimentID: String? = nil) {
       self.key = key
@@ -77,18 +83,18 @@ struct VersionIndex: Sendable {
   }
 
   /// What the index holds for a key.
-  struct Found: Hashable, Sendable {
-    var modelID: String
-    var experimentID: String?
+  package struct Found: Hashable, Sendable {
+    package var modelID: String
+    package var experimentID: String?
   }
 
   /// The model recorded for `key`, or `nil`.
-  func modelID(for key: Key) -> String? {
+  package func modelID(for key: Key) -> String? {
     find(key)?.modelID
   }
 
   /// The model recorded for `key`, with its experiment's ID when known, or `nil`.
-  func find(_ key: Key) -> Found? {
+  package func find(_ key: Key) -> Found? {
     switch Self.lookup(key, in: directory + "/" + key.shard) {
     case .found(let found): found
     case .removed: nil
@@ -131,12 +137,12 @@ struct VersionIndex: Sendable {
   }
 
   private func append(_ line: String, for key: Key) throws(LocalFileError) {
-    try VersionResolution.createStateDirectory(stateDirectory, subfolder: "index")
+    try Registration.createStateDirectory(stateDirectory, subfolder: "index")
     try PrivateFiles.append(Array(line.utf8), to: directory + "/" + key.shard)
   }
 
   /// Every current entry, oldest first (later lines replace earlier ones for the same key).
-  func entries() -> [Entry] {
+  package func entries() -> [Entry] {
     var order: [Key] = []
     var latest: [Key: Entry?] = [:]
     for path in [legacyPath] + shardPaths() {
@@ -186,16 +192,16 @@ struct VersionIndex: Sendable {
 }
 
 /// Read-only views of the local state for diagnostics (`mlflow-git doctor`).
-public enum VersionIndexReport {
+package enum VersionIndexReport {
   /// The model IDs the index holds for `store` (a tracking URI).
-  public static func entries(of repository: GitRepository, store: String) -> [String] {
-    VersionIndex(stateDirectory: VersionResolution.stateDirectory(of: repository)).entries()
+  package static func entries(of repository: GitRepository, store: String) -> [String] {
+    VersionIndex(stateDirectory: Registration.stateDirectory(of: repository)).entries()
       .filter { $0.key.store == store }.map(\.modelID)
   }
 
   /// The last `lines` lines of the background worker's log, or `nil` when there is none.
-  public static func workerLogTail(of repository: GitRepository, lines: Int) -> [String]? {
-    let path = VersionResolution.stateDirectory(of: repository) + "/worker.log"
+  package static func workerLogTail(of repository: GitRepository, lines: Int) -> [String]? {
+    let path = StateFolder(path: Registration.stateDirectory(of: repository)).workerLog
     guard let bytes = (try? PrivateFiles.read(path)) ?? nil else { return nil }
     return String(decoding: bytes, as: UTF8.self).split(separator: "\n").suffix(lines).map(String.init)
   }

@@ -12,7 +12,7 @@ import Glibc
 ///
 /// The registration lock (`mlflow-git/register.lock`) is held for one version at a time, never
 /// for a whole batch: an app start that needs it waits for at most one version of a worker's
-/// batch, and only up to ``VersionResolution/startLockWait``. Versions of its store kept
+/// batch, and only up to the runtime's `VersionResolution.startLockWait`. Versions of its store kept
 /// undelivered while the store was absent are delivered first, one at a time under the same lock
 /// (see ``UndeliveredDelivery``), and duplicates an earlier registration could not delete are
 /// deleted (see ``DuplicateModels``).
@@ -23,7 +23,7 @@ struct Registrar: Sendable {
   let experimentKey: String
   let experiment: Experiment
   let store: any TrackingStore
-  let options: GitVersioningOptions
+  let options: RegistrationSettings
   let index: VersionIndex
   let registry: VersionRegistry
 
@@ -37,27 +37,27 @@ struct Registrar: Sendable {
 
   static func open(
     repository: GitRepository, trackingURI: TrackingURI, environment: [String: String],
-    options: GitVersioningOptions, store existingStore: (any TrackingStore)? = nil
-  ) async throws(GitVersioningError) -> Registrar {
+    options: RegistrationSettings, store existingStore: (any TrackingStore)? = nil
+  ) async throws(RegistrationError) -> Registrar {
     let store: any TrackingStore
     if let existingStore {
       store = existingStore
     } else {
-      store = try await VersionResolution.openStore(trackingURI, options: options, repository: repository)
+      store = try await Registration.openStore(trackingURI, options: options, repository: repository)
     }
     let experiment: Experiment
     do {
       experiment = try await ExperimentSelection.resolve(in: store, environment: environment)
     } catch {
-      throw GitVersioningError(.store(error))
+      throw RegistrationError(.store(error))
     }
     let registry = VersionRegistry(
       store: store, experimentID: experiment.experimentID,
       tagging: VersionTagging(options: options, environment: environment))
     return Registrar(
       repository: repository, trackingURI: trackingURI, environment: environment,
-      experimentKey: VersionResolution.experimentKey(environment), experiment: experiment, store: store,
-      options: options, index: VersionIndex(stateDirectory: VersionResolution.stateDirectory(of: repository)),
+      experimentKey: Registration.experimentKey(environment), experiment: experiment, store: store,
+      options: options, index: VersionIndex(stateDirectory: Registration.stateDirectory(of: repository)),
       registry: registry)
   }
 
@@ -70,12 +70,12 @@ struct Registrar: Sendable {
   /// The registration lock of the repository whose state folder is `directory`, waited for at
   /// most `limit` (`nil`: as long as it takes) without blocking a thread; `nil` when the time
   /// was up.
-  static func lock(_ directory: String, waitingAtMost limit: Duration?) async throws(GitVersioningError) -> FileLock? {
+  static func lock(_ directory: String, waitingAtMost limit: Duration?) async throws(RegistrationError) -> FileLock? {
     do {
-      try VersionResolution.createStateDirectory(directory)
-      return try await FileLock.acquire(at: directory + "/register.lock", waitingAtMost: limit)
+      try Registration.createStateDirectory(directory)
+      return try await FileLock.acquire(at: StateFolder(path: directory).registerLock, waitingAtMost: limit)
     } catch {
-      throw GitVersioningError(.localState(error))
+      throw RegistrationError(.localState(error))
     }
   }
 
@@ -84,8 +84,8 @@ struct Registrar: Sendable {
   /// - Parameter progress: Called after each version with the number done.
   func register(
     _ versions: [GitVersion], progress: (Int) -> Void = { _ in }
-  ) async throws(GitVersioningError) -> [Outcome] {
-    let directory = VersionResolution.stateDirectory(of: repository)
+  ) async throws(RegistrationError) -> [Outcome] {
+    let directory = Registration.stateDirectory(of: repository)
     try await migrateLegacyIndex()
     let folder = UndeliveredVersions(stateDirectory: directory)
     for record in folder.all() where record.trackingURI == trackingURI.description {
@@ -110,20 +110,20 @@ struct Registrar: Sendable {
 
   /// Registers one version: the indexed model, or the one found or created in the store, then
   /// indexed. Call with the registration lock held.
-  func registerLocked(_ version: GitVersion) async throws(GitVersioningError) -> Outcome {
+  func registerLocked(_ version: GitVersion) async throws(RegistrationError) -> Outcome {
     let key = key(for: version)
-    if !VersionResolution.refreshesDiffTag(version, options), let modelID = index.modelID(for: key) {
+    if !Registration.refreshesDiffTag(version, options), let modelID = index.modelID(for: key) {
       return Outcome(modelID: modelID, created: false, foundInIndex: true)
     }
     let found: VersionRegistry.Found
     do {
       found = try await registry.findOrCreate(version)
     } catch {
-      throw GitVersioningError(.store(error))
+      throw RegistrationError(.store(error))
     }
     do {
       if let duplicate = found.undeletedDuplicate {
-        try DuplicateModels(stateDirectory: VersionResolution.stateDirectory(of: repository))
+        try DuplicateModels(stateDirectory: Registration.stateDirectory(of: repository))
           .record(duplicate, store: trackingURI.description)
       }
       try index.record(
@@ -131,34 +131,34 @@ struct Registrar: Sendable {
           key: key, modelID: found.model.modelID, branch: version.branch, commit: version.commit,
           isDirty: version.isDirty, experimentID: experiment.experimentID))
     } catch {
-      throw GitVersioningError(.localState(error))
+      throw RegistrationError(.localState(error))
     }
     return Outcome(modelID: found.model.modelID, created: found.created, foundInIndex: false)
   }
 
   /// Moves an earlier mlflow-git's one-file index into the split one (see ``VersionIndex``),
   /// holding both locks under which the index is written.
-  func migrateLegacyIndex() async throws(GitVersioningError) {
-    let directory = VersionResolution.stateDirectory(of: repository)
+  func migrateLegacyIndex() async throws(RegistrationError) {
+    let directory = Registration.stateDirectory(of: repository)
     guard access(index.legacyPath, F_OK) == 0, let lock = try await Self.lock(directory, waitingAtMost: nil) else {
       return
     }
     defer { lock.release() }
     do {
-      guard let undelivered = try await FileLock.acquire(at: directory + "/undelivered.lock", waitingAtMost: nil) else {
+      guard let undelivered = try await FileLock.acquire(at: StateFolder(path: directory).undeliveredLock, waitingAtMost: nil) else {
         return
       }
       defer { undelivered.release() }
       try index.migrateLegacyFile()
     } catch {
-      throw GitVersioningError(.localState(error))
+      throw RegistrationError(.localState(error))
     }
   }
 
   /// Deletes the duplicates earlier registrations in this store could not delete, under the
   /// registration lock; those that still cannot be deleted wait for the next batch.
-  func deleteDuplicates() async throws(GitVersioningError) {
-    let directory = VersionResolution.stateDirectory(of: repository)
+  func deleteDuplicates() async throws(RegistrationError) {
+    let directory = Registration.stateDirectory(of: repository)
     let duplicates = DuplicateModels(stateDirectory: directory)
     let waiting = duplicates.waiting(in: trackingURI.description)
     guard !waiting.isEmpty, let lock = try await Self.lock(directory, waitingAtMost: nil) else { return }
@@ -168,7 +168,7 @@ struct Registrar: Sendable {
     do {
       try duplicates.forget(deleted, in: trackingURI.description)
     } catch {
-      throw GitVersioningError(.localState(error))
+      throw RegistrationError(.localState(error))
     }
   }
 }

@@ -12,47 +12,47 @@ import Foundation
 ///
 /// # Usage
 /// ```swift
-/// let opened = try await RepositoryStore.open(options: GitVersioningOptions())
+/// let opened = try await RepositoryStore.open(options: RegistrationSettings())
 /// let model = try await opened.store.loggedModel(id: "m-…")
 /// ```
-public struct RepositoryStore: Sendable {
+package struct RepositoryStore: Sendable {
   /// The repository.
-  public let repository: GitRepository
+  package let repository: GitRepository
   /// Where its versions live.
-  public let trackingURI: TrackingURI
+  package let trackingURI: TrackingURI
   /// The opened store.
-  public let store: any TrackingStore
+  package let store: any TrackingStore
   /// The experiment the environment selects.
-  public let experiment: Experiment
+  package let experiment: Experiment
 
   /// Finds the repository and opens its store and experiment.
-  public static func open(options: GitVersioningOptions) async throws(GitVersioningError) -> RepositoryStore {
+  package static func open(options: RegistrationSettings) async throws(RegistrationError) -> RepositoryStore {
     let repository: GitRepository
     do {
       repository = try GitRepository.discover(from: options.directory, environment: options.environment)
     } catch {
-      throw GitVersioningError(.git(error))
+      throw RegistrationError(.git(error))
     }
     let environment = options.environment ?? ProcessInfo.processInfo.environment
-    let trackingURI = try VersionResolution.trackingURI(of: repository, environment: environment)
-    let store = try await VersionResolution.openStore(trackingURI, options: options, repository: repository)
+    let trackingURI = try Registration.trackingURI(of: repository, environment: environment)
+    let store = try await Registration.openStore(trackingURI, options: options, repository: repository)
     do {
       let experiment = try await ExperimentSelection.resolve(in: store, environment: environment)
       return RepositoryStore(repository: repository, trackingURI: trackingURI, store: store, experiment: experiment)
     } catch {
-      throw GitVersioningError(.store(error))
+      throw RegistrationError(.store(error))
     }
   }
 
   /// The complete diff of a dirty version's model: the artifact `git.diff` when the tag was
   /// cut, else the tag. `nil` for a clean version.
-  public func completeDiff(of model: LoggedModel) throws(GitVersioningError) -> [UInt8]? {
+  package func completeDiff(of model: LoggedModel) throws(RegistrationError) -> [UInt8]? {
     if model.tags[VersionTagKey.diffArtifact] != nil {
       var directory = model.artifactLocation
       if directory.hasPrefix("file://") { directory = String(directory.dropFirst("file://".count)) }
       let path = directory + "/" + VersionTags.diffArtifactName
       guard let data = FileManager.default.contents(atPath: path) else {
-        throw GitVersioningError(
+        throw RegistrationError(
           .store(
             MLflowStoreError(
               code: .databaseError,

@@ -19,25 +19,25 @@ import MLflowStore
 ///   print(version.modelID, version.name, version.isProvisional ? "provisional" : "final")
 /// }
 /// ```
-public struct UndeliveredVersion: Sendable, Hashable {
+package struct UndeliveredVersion: Sendable, Hashable {
   /// The model ID handed out for the version.
-  public var modelID: String
+  package var modelID: String
   /// `true` when delivery finds or creates the model and maps this ID to the model's: the store
   /// is a tracking server, or the ID was given while a worker held the registration lock.
-  public var isProvisional: Bool
+  package var isProvisional: Bool
   /// The store the version goes to, e.g. `sqlite:////src/app/mlflow.db`.
-  public var trackingURI: String
+  package var trackingURI: String
   /// The model's name, e.g. `main-93be08f`.
-  public var name: String
-  public var branch: String
-  public var commit: String
-  public var isDirty: Bool
-  public var repoURL: String?
+  package var name: String
+  package var branch: String
+  package var commit: String
+  package var isDirty: Bool
+  package var repoURL: String?
   /// When the ID was handed out, in milliseconds since the Unix epoch; the model's creation
   /// time in the embedded store.
-  public var creationTimestamp: Int64
+  package var creationTimestamp: Int64
   /// Every tag the model is created with (MLflow's git tags, the diff tags, source and user).
-  public var tags: [String: String]
+  package var tags: [String: String]
 
   /// The experiment as the environment selected it: `id:<ID>` or `name:<name>` (the index's
   /// experiment key); a named one is looked up, or created, at delivery.
@@ -49,7 +49,7 @@ public struct UndeliveredVersion: Sendable, Hashable {
 
   /// The experiment's ID when the environment named it by ID (the default experiment `0`
   /// included), else `nil` until delivery looks the name up.
-  public var experimentID: String? {
+  package var experimentID: String? {
     experimentKey.hasPrefix("id:") ? String(experimentKey.dropFirst(3)) : nil
   }
 
@@ -127,22 +127,22 @@ public struct UndeliveredVersion: Sendable, Hashable {
 extension UndeliveredVersion {
   /// The undelivered versions of `repository` (all its worktrees), oldest first; only those of
   /// `trackingURI` when given.
-  public static func all(in repository: GitRepository, trackingURI: String? = nil) -> [UndeliveredVersion] {
-    let versions = UndeliveredVersions(stateDirectory: VersionResolution.stateDirectory(of: repository)).all()
+  package static func all(in repository: GitRepository, trackingURI: String? = nil) -> [UndeliveredVersion] {
+    let versions = UndeliveredVersions(stateDirectory: Registration.stateDirectory(of: repository)).all()
     guard let trackingURI else { return versions }
     return versions.filter { $0.trackingURI == trackingURI }
   }
 
   /// The undelivered version with this model ID, or `nil` (delivered, or never undelivered).
-  public static func find(_ modelID: String, in repository: GitRepository) -> UndeliveredVersion? {
-    UndeliveredVersions(stateDirectory: VersionResolution.stateDirectory(of: repository)).find(modelID)
+  package static func find(_ modelID: String, in repository: GitRepository) -> UndeliveredVersion? {
+    UndeliveredVersions(stateDirectory: Registration.stateDirectory(of: repository)).find(modelID)
   }
 
   /// The complete diff of a dirty version, byte for byte, with binary files' contents when one
   /// changed (what `mlflow-git diff` prints, ready for `git apply`); `nil` for a clean one.
-  public func completeDiff(in repository: GitRepository) -> [UInt8]? {
+  package func completeDiff(in repository: GitRepository) -> [UInt8]? {
     guard isDirty else { return nil }
-    let folder = UndeliveredVersions(stateDirectory: VersionResolution.stateDirectory(of: repository))
+    let folder = UndeliveredVersions(stateDirectory: Registration.stateDirectory(of: repository))
     return folder.patch(of: modelID) ?? folder.diff(of: modelID)
   }
 }
