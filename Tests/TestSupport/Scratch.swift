@@ -45,12 +45,17 @@ public struct Scratch: Sendable {
   /// Removes the folder. A detached process the test started (the hooks' background worker, and
   /// what it runs) may still be working in it and would write into a half-removed folder: so
   /// first wait, up to 20 s, until no process has its current directory in the folder, then
-  /// remove it, trying again up to 10 times 0.2 s apart while something still writes there.
+  /// remove it (with `rm -rf` where Foundation cannot), trying again up to 10 times 0.2 s apart
+  /// while something still writes there.
   public func remove() {
     let deadline = ContinuousClock.now + .seconds(20)
     while !Self.processes(workingIn: root).isEmpty, ContinuousClock.now < deadline { usleep(50_000) }
     for _ in 0..<10 {
       try? FileManager.default.removeItem(atPath: root)
+      guard access(root, F_OK) == 0 else { return }
+      // Foundation gives up on paths longer than PATH_MAX (a test's 20 nested 200-byte folder
+      // names); rm walks the tree relative to each folder.
+      _ = try? ChildProcess.run("rm", arguments: ["-rf", root])
       guard access(root, F_OK) == 0 else { return }
       usleep(200_000)
     }
