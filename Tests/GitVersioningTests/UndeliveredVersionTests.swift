@@ -199,11 +199,8 @@ struct UndeliveredVersionTests {
   func serverDownThenUp() async throws {
     var fixture = try await VersioningFixture(freshMachine: true)
     defer { fixture.remove() }
-    let server = try await MLflowServer(freshSQLiteIn: fixture.scratch.root + "/server", environment: fixture.environment)
+    let server = try await fixture.pointAtServerDown()
     defer { server.stop() }
-    fixture.environment["MLFLOW_TRACKING_URI"] = server.url
-    fixture.environment["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0"
-    fixture.environment["MLFLOW_HTTP_REQUEST_TIMEOUT"] = "10"
     let provisional = try await fixture.resolve()
     #expect(!provisional.isDelivered && provisional.isProvisional)
     #expect(await withGitModelVersioning(options: fixture.options()) { $0 }.activeModel?.modelID == provisional.modelID)
@@ -241,11 +238,8 @@ struct UndeliveredVersionTests {
   func provisionalLookedUpDuringDelivery() async throws {
     var fixture = try await VersioningFixture(freshMachine: true)
     defer { fixture.remove() }
-    let server = try await MLflowServer(freshSQLiteIn: fixture.scratch.root + "/server", environment: fixture.environment)
+    let server = try await fixture.pointAtServerDown()
     defer { server.stop() }
-    fixture.environment["MLFLOW_TRACKING_URI"] = server.url
-    fixture.environment["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0"
-    fixture.environment["MLFLOW_HTTP_REQUEST_TIMEOUT"] = "10"
     var provisional: [String] = []
     for edit in 0..<8 {
       try fixture.write("def app():\n    return \"edit \(edit)\"\n", to: "app.py")
@@ -295,5 +289,17 @@ struct UndeliveredVersionTests {
         "\(modelID) was seen as \(seen[modelID, default: []]): a trace linked to it would reach the server unmapped")
     }
     await server.stop()
+  }
+}
+
+extension VersioningFixture {
+  /// Points the fixture at a tracking server that is not started yet: its versions get
+  /// provisional IDs, tried once each, until the server is started.
+  mutating func pointAtServerDown() async throws -> MLflowServer {
+    let server = try await MLflowServer(freshSQLiteIn: scratch.root + "/server", environment: environment)
+    environment["MLFLOW_TRACKING_URI"] = server.url
+    environment["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0"
+    environment["MLFLOW_HTTP_REQUEST_TIMEOUT"] = "10"
+    return server
   }
 }
