@@ -53,11 +53,16 @@ package enum ModelIDMapping {
 
   /// Whether `modelID` is final, undelivered, or was replaced at delivery, from the state
   /// folder of its repository (`<git common dir>/mlflow-git`).
+  ///
+  /// The record is read before the mappings: a delivery appends the mapping before it removes
+  /// the record, so a record found gone means its mapping, if any, is already there. Read the
+  /// other way round, a delivery by another process between the two reads would make a
+  /// provisional ID look final, and its traces would reach the server linked to a model it
+  /// never had.
   package static func status(of modelID: String, stateDirectory directory: String) -> Status {
+    let undelivered = UndeliveredVersions(stateDirectory: directory).find(modelID)
     if let final = mappings(stateDirectory: directory)[modelID] { return .mapped(to: final) }
-    if let version = UndeliveredVersions(stateDirectory: directory).find(modelID) {
-      return .undelivered(provisional: version.isProvisional)
-    }
+    if let undelivered { return .undelivered(provisional: undelivered.isProvisional) }
     return .final
   }
 

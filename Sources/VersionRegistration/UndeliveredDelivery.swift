@@ -141,6 +141,8 @@ enum UndeliveredDelivery {
         throw RegistrationError(.store(error))
       }
       do {
+        // The mapping before the record's removal: ``ModelIDMapping/status(of:stateDirectory:)``
+        // relies on it, so a provisional ID never looks final to a reader in between.
         if record.isProvisional {
           try ModelIDMapping.record(
             provisional: record.modelID, final: final, store: record.trackingURI, stateDirectory: directory)

@@ -2,6 +2,7 @@ import ChildProcess
 import Foundation
 import GitState
 import MLflowStore
+import Synchronization
 import Testing
 import TestSupport
 
@@ -199,11 +200,8 @@ struct UndeliveredVersionTests {
   func serverDownThenUp() async throws {
     var fixture = try await VersioningFixture(freshMachine: true)
     defer { fixture.remove() }
-    let server = try await MLflowServer(freshSQLiteIn: fixture.scratch.root + "/server", environment: fixture.environment)
+    let server = try await fixture.pointAtServerDown()
     defer { server.stop() }
-    fixture.environment["MLFLOW_TRACKING_URI"] = server.url
-    fixture.environment["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0"
-    fixture.environment["MLFLOW_HTTP_REQUEST_TIMEOUT"] = "10"
     let provisional = try await fixture.resolve()
     #expect(!provisional.isDelivered && provisional.isProvisional)
     #expect(await withGitModelVersioning(options: fixture.options()) { $0 }.activeModel?.modelID == provisional.modelID)
@@ -235,5 +233,74 @@ struct UndeliveredVersionTests {
       trackingURI: server.url) as? [String: Int]
     #expect(count?["n"] == 1, "delivering again adds nothing")
     await server.stop()  // without holding a cooperative thread; the defer is for a throw
+  }
+
+  @Test("a provisional ID looked up while another process delivers it is never taken for final")
+  func provisionalLookedUpDuringDelivery() async throws {
+    var fixture = try await VersioningFixture(freshMachine: true)
+    defer { fixture.remove() }
+    let server = try await fixture.pointAtServerDown()
+    defer { server.stop() }
+    var provisional: [String] = []
+    for edit in 0..<8 {
+      try fixture.write("def app():\n    return \"edit \(edit)\"\n", to: "app.py")
+      let resolution = try await fixture.resolve()
+      #expect(resolution.isProvisional)
+      provisional.append(resolution.modelID)
+    }
+    let stateDirectory = fixture.repo + "/.git/mlflow-git"
+    // A repository that has delivered many provisional versions before: reading its mappings
+    // takes a while, which is when a delivery by another process can slip in.
+    let earlier = (0..<20_000).map { _ in
+      "v1\t\(Identifiers.newModelID())\t\(Identifiers.newModelID())\t\(server.url)\n"
+    }
+    #expect(FileManager.default.createFile(
+      atPath: stateDirectory + "/model-ids", contents: Data(earlier.joined().utf8),
+      attributes: [.posixPermissions: 0o600]))
+    let deliveryOrder = UndeliveredVersions(stateDirectory: stateDirectory).all().map(\.modelID)
+    #expect(Set(deliveryOrder) == Set(provisional))
+
+    try await server.start()
+    // While the versions are delivered, the one being delivered is looked up again and again,
+    // as the trace exporter of an app holding its provisional ID does.
+    final class Flag: Sendable { let isSet = Atomic<Bool>(true) }
+    let delivering = Flag()
+    let lookups: Task<[String: [ModelIDMapping.Status]], Never> = Task.detached {
+      var seen: [String: [ModelIDMapping.Status]] = [:]
+      var next = 0
+      while next < deliveryOrder.count {
+        let modelID = deliveryOrder[next]
+        let status = ModelIDMapping.status(of: modelID, stateDirectory: stateDirectory)
+        if seen[modelID]?.last != status { seen[modelID, default: []].append(status) }
+        if case .undelivered = status, delivering.isSet.load(ordering: .relaxed) { continue }
+        next += 1
+      }
+      return seen
+    }
+    let outcome = await UndeliveredDelivery.deliver(in: try GitRepository.discover(from: fixture.repo), options: fixture.options())
+    delivering.isSet.store(false, ordering: .relaxed)
+    let seen = await lookups.value
+    #expect(outcome.problem == nil && outcome.delivered == provisional.count, "\(server.log.suffix(2000))")
+    #expect(seen.values.contains { $0.first == .undelivered(provisional: true) }, "the lookups overlapped the delivery")
+    let mappings = ModelIDMapping.mappings(stateDirectory: stateDirectory)
+    for modelID in deliveryOrder {
+      let final = try #require(mappings[modelID])
+      #expect(
+        seen[modelID, default: []].allSatisfy { $0 == .undelivered(provisional: true) || $0 == .mapped(to: final) },
+        "\(modelID) was seen as \(seen[modelID, default: []]): a trace linked to it would reach the server unmapped")
+    }
+    await server.stop()
+  }
+}
+
+extension VersioningFixture {
+  /// Points the fixture at a tracking server that is not started yet: its versions get
+  /// provisional IDs, tried once each, until the server is started.
+  mutating func pointAtServerDown() async throws -> MLflowServer {
+    let server = try await MLflowServer(freshSQLiteIn: scratch.root + "/server", environment: environment)
+    environment["MLFLOW_TRACKING_URI"] = server.url
+    environment["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0"
+    environment["MLFLOW_HTTP_REQUEST_TIMEOUT"] = "10"
+    return server
   }
 }
