@@ -163,6 +163,7 @@ let package = Package(
       ], exclude: ["Python"],
       swiftSettings: strictSettings),
     .testTarget(name: "LocalFilesTests", dependencies: ["LocalFiles"], swiftSettings: strictSettings),
+    .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess", "TestSupport"], swiftSettings: strictSettings),
     // An app's view: only library products, default Swift 6 settings, and the README's snippets verbatim.
     .testTarget(name: "AppTests", dependencies: ["GitVersioning", "MLflowTracing"]),
     .testTarget(
