@@ -17,18 +17,7 @@ final class EchoServer: Sendable {
     process = try BackgroundProcess(
       try await ReferenceMLflow.pythonPath(), [Self.script, portFile], in: directory.path,
       environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"], logPath: directory.appending("log"))
-    let deadline = ContinuousClock.now + .seconds(30)
-    while true {
-      if let port = try? String(contentsOfFile: portFile, encoding: .utf8), !port.isEmpty {
-        url = "http://127.0.0.1:\(port)"
-        return
-      }
-      guard process.isRunning, ContinuousClock.now < deadline else {
-        await process.stop()
-        throw TestFailure("the echo server did not start: \(process.log)")
-      }
-      try await Task.sleep(for: .milliseconds(20))
-    }
+    url = "http://127.0.0.1:\(try await process.port(writtenTo: portFile, label: "the echo server"))"
   }
 
   /// Stops the server (SIGTERM; Python exits at once).

@@ -84,6 +84,25 @@ public final class BackgroundProcess: Sendable {
     ExitCleanup.forget(processGroup: pid)
   }
 
+  /// The port that this process, a server, writes to `portFile` once it accepts connections;
+  /// waited for up to 30 s. Should the server exit or not write it in time, it is stopped and the
+  /// error names it (`label`) with its log.
+  ///
+  /// ```swift
+  /// let port = try await server.port(writtenTo: directory + "/port", label: "the echo server")
+  /// ```
+  public func port(writtenTo portFile: String, label: String) async throws -> String {
+    let deadline = ContinuousClock.now + .seconds(30)
+    while true {
+      if let port = try? String(contentsOfFile: portFile, encoding: .utf8), !port.isEmpty { return port }
+      guard isRunning, ContinuousClock.now < deadline else {
+        await stop()
+        throw TestFailure("\(label) did not start: \(log)")
+      }
+      try await Task.sleep(for: .milliseconds(20))
+    }
+  }
+
   /// The blocking `stop()` run on a thread of its own, so that no cooperative thread
   /// blocks while the group shuts down.
   public func stop() async {
