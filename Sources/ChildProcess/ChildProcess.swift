@@ -108,14 +108,7 @@ public enum ChildProcess {
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
-    // The child starts with default signal handling even if this process ignores SIGPIPE etc.
-    var defaultSignals = sigset_t()
-    sigfillset(&defaultSignals)
-    posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
-    var emptyMask = sigset_t()
-    sigemptyset(&emptyMask)
-    posix_spawnattr_setsigmask(&attributes, &emptyMask)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+    posix_spawnattr_setflags(&attributes, startWithDefaultSignals(&attributes))
 
     guard let path = resolve(executable, environment: environment) else {
       throw ChildProcessError(code: .executableNotFound, executable: executable, errno: ENOENT)
@@ -243,6 +236,24 @@ public enum ChildProcess {
     _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
     _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
     return (fds[0], fds[1])
+  }
+
+  /// Makes a child spawned with `attributes` start with default handling of every signal and
+  /// none blocked, and returns the flags to set for that: otherwise it would inherit this
+  /// process's ignored signals (SIGPIPE, often) and its spawning thread's mask (Dispatch's
+  /// threads, Swift's cooperative pool among them, block SIGTERM).
+  ///
+  /// ```swift
+  /// posix_spawnattr_setflags(&attributes, ChildProcess.startWithDefaultSignals(&attributes) | Int16(POSIX_SPAWN_SETPGROUP))
+  /// ```
+  package static func startWithDefaultSignals(_ attributes: inout posix_spawnattr_t) -> Int16 {
+    var allSignals = sigset_t()
+    sigfillset(&allSignals)
+    posix_spawnattr_setsigdefault(&attributes, &allSignals)
+    var noSignals = sigset_t()
+    sigemptyset(&noSignals)
+    posix_spawnattr_setsigmask(&attributes, &noSignals)
+    return Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
   }
 
   /// `write(2)` to the child's standard input, which fails with `EPIPE` instead of raising

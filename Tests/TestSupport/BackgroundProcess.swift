@@ -28,16 +28,10 @@ public final class BackgroundProcess: Sendable {
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
     posix_spawnattr_setpgroup(&attributes, 0)
-    // Default signal handling and no blocked signals: a child inherits its spawning thread's mask,
-    // and Dispatch's threads (Swift's cooperative pool) block SIGTERM, which the child would then
-    // never see, so that stop() waited its 3 s for SIGKILL every time.
-    var allSignals = sigset_t()
-    sigfillset(&allSignals)
-    posix_spawnattr_setsigdefault(&attributes, &allSignals)
-    var noSignals = sigset_t()
-    sigemptyset(&noSignals)
-    posix_spawnattr_setsigmask(&attributes, &noSignals)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+    // Default signal handling, none blocked: a SIGTERM blocked on the spawning (cooperative)
+    // thread would otherwise stay blocked in the child, and stop() wait 3 s for SIGKILL.
+    posix_spawnattr_setflags(
+      &attributes, ChildProcess.startWithDefaultSignals(&attributes) | Int16(POSIX_SPAWN_SETPGROUP))
     let argv = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", directory, executable] + arguments
     var cArguments = argv.map { strdup($0) } + [nil]
     var cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
