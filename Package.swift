@@ -163,6 +163,10 @@ let package = Package(
       ], exclude: ["Python"],
       swiftSettings: strictSettings),
     .testTarget(name: "LocalFilesTests", dependencies: ["LocalFiles"], swiftSettings: strictSettings),
+    .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess", "TestSupport"], swiftSettings: strictSettings),
+    .testTarget(
+      name: "HTTPClientTests", dependencies: ["HTTPClient", "TestSupport"], exclude: ["Server"],
+      swiftSettings: strictSettings),
     // An app's view: only library products, default Swift 6 settings, and the README's snippets verbatim.
     .testTarget(name: "AppTests", dependencies: ["GitVersioning", "MLflowTracing"]),
     .testTarget(

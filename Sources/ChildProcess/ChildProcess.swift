@@ -108,14 +108,7 @@ public enum ChildProcess {
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
-    // The child starts with default signal handling even if this process ignores SIGPIPE etc.
-    var defaultSignals = sigset_t()
-    sigfillset(&defaultSignals)
-    posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
-    var emptyMask = sigset_t()
-    sigemptyset(&emptyMask)
-    posix_spawnattr_setsigmask(&attributes, &emptyMask)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+    posix_spawnattr_setflags(&attributes, startWithDefaultSignals(&attributes))
 
     guard let path = resolve(executable, environment: environment) else {
       throw ChildProcessError(code: .executableNotFound, executable: executable, errno: ENOENT)
@@ -169,7 +162,7 @@ public enum ChildProcess {
       }
       for entry in pollSet where entry.revents != 0 {
         if entry.fd == stdinPipe?.write, var chunk = pending {
-          let written = chunk.withUnsafeBytes { write(entry.fd, $0.baseAddress, $0.count) }
+          let written = chunk.withUnsafeBytes { writeWithoutSIGPIPE(entry.fd, $0) }
           if written > 0 { chunk = chunk.dropFirst(written) }
           if written < 0 && errno != EINTR && errno != EAGAIN { chunk = [][...] }
           if chunk.isEmpty {
@@ -243,6 +236,48 @@ public enum ChildProcess {
     _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
     _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
     return (fds[0], fds[1])
+  }
+
+  /// Makes a child spawned with `attributes` start with default handling of every signal and
+  /// none blocked, and returns the flags to set for that: otherwise it would inherit this
+  /// process's ignored signals (SIGPIPE, often) and its spawning thread's mask (Dispatch's
+  /// threads, Swift's cooperative pool among them, block SIGTERM).
+  ///
+  /// ```swift
+  /// posix_spawnattr_setflags(&attributes, ChildProcess.startWithDefaultSignals(&attributes) | Int16(POSIX_SPAWN_SETPGROUP))
+  /// ```
+  package static func startWithDefaultSignals(_ attributes: inout posix_spawnattr_t) -> Int16 {
+    var allSignals = sigset_t()
+    sigfillset(&allSignals)
+    posix_spawnattr_setsigdefault(&attributes, &allSignals)
+    var noSignals = sigset_t()
+    sigemptyset(&noSignals)
+    posix_spawnattr_setsigmask(&attributes, &noSignals)
+    return Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
+  }
+
+  /// `write(2)` to the child's standard input, which fails with `EPIPE` instead of raising
+  /// `SIGPIPE` when the child has closed it (exited, or stopped reading): that signal would end
+  /// this whole process unless it ignores SIGPIPE, and ignoring it process-wide is the app's call,
+  /// not ours. The signal a failed write raises is sent to the writing thread, so blocking it on
+  /// this thread and taking it back before unblocking leaves every other thread alone.
+  private static func writeWithoutSIGPIPE(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int {
+    var sigpipe = sigset_t()
+    sigemptyset(&sigpipe)
+    sigaddset(&sigpipe, SIGPIPE)
+    var previousMask = sigset_t()
+    pthread_sigmask(SIG_BLOCK, &sigpipe, &previousMask)
+    defer { pthread_sigmask(SIG_SETMASK, &previousMask, nil) }
+    var pendingBefore = sigset_t()
+    sigpending(&pendingBefore)
+    let written = write(fd, bytes.baseAddress, bytes.count)
+    let writeError = errno
+    if written < 0, writeError == EPIPE, sigismember(&pendingBefore, SIGPIPE) == 0 {
+      var noWait = timespec(tv_sec: 0, tv_nsec: 0)
+      while sigtimedwait(&sigpipe, nil, &noWait) < 0 && errno == EINTR {}
+    }
+    errno = writeError
+    return written
   }
 
   private static func withCStringArray<R>(

@@ -47,18 +47,12 @@ enum FileOperations {
   }
 
   static func createDirectory(_ path: String, mode: mode_t) throws(LocalFileError) {
-    if mkdir(path, mode) != 0 && errno != EEXIST {
-      throw LocalFileError(path: path, operation: "create the folder", errno: errno)
-    }
+    try PrivateFiles.createDirectory(path, creatingParents: false, mode: mode)
   }
 
   /// Creates `path` and its missing parents.
   static func createDirectories(_ path: String, mode: mode_t) throws(LocalFileError) {
-    if isDirectory(path) { return }
-    if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
-      try createDirectories(String(path[..<slash]), mode: mode)
-    }
-    try createDirectory(path, mode: mode)
+    try PrivateFiles.createDirectory(path, mode: mode)
   }
 
   static func rename(_ source: String, to destination: String) throws(LocalFileError) {
@@ -102,16 +96,12 @@ enum FileOperations {
     guard descriptor >= 0 else {
       throw LocalFileError(path: lock, operation: "lock (another git command is changing the config; try again)", errno: errno)
     }
-    var written = 0
-    while written < bytes.count {
-      let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, bytes.count - written) }
-      if count <= 0 {
-        let failure = errno
-        close(descriptor)
-        unlink(lock)
-        throw LocalFileError(path: lock, operation: "write", errno: failure)
-      }
-      written += count
+    do throws(LocalFileError) {
+      try PrivateFiles.writeAll(bytes, to: descriptor, path: lock)
+    } catch {
+      close(descriptor)
+      unlink(lock)
+      throw error
     }
     close(descriptor)
     guard Glibc.rename(lock, path) == 0 else {
@@ -122,7 +112,6 @@ enum FileOperations {
   }
 
   private static func replace(_ path: String, with bytes: [UInt8], mode: mode_t) throws(LocalFileError) {
-    try PrivateFiles.replace(path, with: bytes)
-    if chmod(path, mode) != 0 { throw LocalFileError(path: path, operation: "set the mode of", errno: errno) }
+    try PrivateFiles.replace(path, with: bytes, mode: mode)
   }
 }

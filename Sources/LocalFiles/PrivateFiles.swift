@@ -13,16 +13,19 @@ import Darwin
 /// try PrivateFiles.append(Array("entry\n".utf8), to: gitCommonDir + "/mlflow-git/journal")
 /// ```
 public enum PrivateFiles {
-  /// Creates `path` with mode 0700, and any missing parents unless `creatingParents` is
+  /// Creates `path` with mode 0700 (or `mode`, less the umask, for a folder others share, like
+  /// a hooks folder), and any missing parents with the same mode unless `creatingParents` is
   /// `false` (then a missing parent fails with ENOENT: a folder inside a repository that was
   /// removed meanwhile is not made anew); an existing folder is kept as is.
-  public static func createDirectory(_ path: String, creatingParents: Bool = true) throws(LocalFileError) {
-    if mkdir(path, 0o700) == 0 || errno == EEXIST { return }
+  public static func createDirectory(
+    _ path: String, creatingParents: Bool = true, mode: mode_t = 0o700
+  ) throws(LocalFileError) {
+    if mkdir(path, mode) == 0 || errno == EEXIST { return }
     guard creatingParents, errno == ENOENT, let slash = path.lastIndex(of: "/"), slash != path.startIndex else {
       throw LocalFileError(path: path, operation: "create the folder", errno: errno)
     }
-    try createDirectory(String(path[..<slash]))
-    if mkdir(path, 0o700) != 0 && errno != EEXIST {
+    try createDirectory(String(path[..<slash]), mode: mode)
+    if mkdir(path, mode) != 0 && errno != EEXIST {
       throw LocalFileError(path: path, operation: "create the folder", errno: errno)
     }
   }
@@ -44,15 +47,22 @@ public enum PrivateFiles {
   /// number, created exclusively), so concurrent replacements, from other processes or from
   /// threads of this one, never write into each other's files: the last rename wins whole.
   ///
-  /// - Parameter durable: `false` skips the flush (an `fsync`, about half a millisecond) for a
-  ///   file that is only an optimisation: readers still see the old or the new content, but
-  ///   after a system crash the file may be empty or hold zeroes, so its reader must treat
-  ///   such content as absent.
-  public static func replace(_ path: String, with bytes: [UInt8], durable: Bool = true) throws(LocalFileError) {
+  /// - Parameters:
+  ///   - durable: `false` skips the flush (an `fsync`) for a file that is only an optimisation:
+  ///     readers still see the old or the new content, but after a system crash the file may be
+  ///     empty or hold zeroes, so its reader must treat such content as absent.
+  ///   - mode: The new file's mode, exactly (the umask does not apply), set before it takes the
+  ///     place of the old: 0600, or e.g. 0755 for a hook that must never be seen unexecutable.
+  public static func replace(
+    _ path: String, with bytes: [UInt8], durable: Bool = true, mode: mode_t = 0o600
+  ) throws(LocalFileError) {
     let temporary = path + ".tmp-\(getpid())-\(UInt64.random(in: 0 ... .max))"
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else { throw LocalFileError(path: temporary, operation: "create", errno: errno) }
     do throws(LocalFileError) {
+      if mode != 0o600, fchmod(descriptor, mode) != 0 {
+        throw LocalFileError(path: temporary, operation: "set the mode of", errno: errno)
+      }
       try writeAll(bytes, to: descriptor, path: temporary)
       guard !durable || fsync(descriptor) == 0 else {
         throw LocalFileError(path: temporary, operation: "flush", errno: errno)
@@ -97,7 +107,8 @@ public enum PrivateFiles {
     return stat(path, &info) == 0 ? Int(info.st_size) : nil
   }
 
-  private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(LocalFileError) {
+  /// Writes all of `bytes` to `descriptor` (the open file `path`, named in the error).
+  package static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(LocalFileError) {
     var offset = 0
     while offset < bytes.count {
       let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }

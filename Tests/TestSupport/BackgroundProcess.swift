@@ -28,7 +28,10 @@ public final class BackgroundProcess: Sendable {
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
     posix_spawnattr_setpgroup(&attributes, 0)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+    // Default signal handling, none blocked: a SIGTERM blocked on the spawning (cooperative)
+    // thread would otherwise stay blocked in the child, and stop() wait 3 s for SIGKILL.
+    posix_spawnattr_setflags(
+      &attributes, ChildProcess.startWithDefaultSignals(&attributes) | Int16(POSIX_SPAWN_SETPGROUP))
     let argv = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", directory, executable] + arguments
     var cArguments = argv.map { strdup($0) } + [nil]
     var cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -82,6 +85,25 @@ public final class BackgroundProcess: Sendable {
     if !reaped { waitpid(pid, &status, 0) }
     for _ in 0..<300 where !groupMembers().isEmpty { usleep(10_000) }
     ExitCleanup.forget(processGroup: pid)
+  }
+
+  /// The port that this process, a server, writes to `portFile` once it accepts connections;
+  /// waited for up to 30 s. Should the server exit or not write it in time, it is stopped and the
+  /// error names it (`label`) with its log.
+  ///
+  /// ```swift
+  /// let port = try await server.port(writtenTo: directory + "/port", label: "the echo server")
+  /// ```
+  public func port(writtenTo portFile: String, label: String) async throws -> String {
+    let deadline = ContinuousClock.now + .seconds(30)
+    while true {
+      if let port = try? String(contentsOfFile: portFile, encoding: .utf8), !port.isEmpty { return port }
+      guard isRunning, ContinuousClock.now < deadline else {
+        await stop()
+        throw TestFailure("\(label) did not start: \(log)")
+      }
+      try await Task.sleep(for: .milliseconds(20))
+    }
   }
 
   /// The blocking `stop()` run on a thread of its own, so that no cooperative thread

@@ -29,18 +29,7 @@ public final class StandInServer: Sendable {
         "--log", requestLog,
       ], in: directory, environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"],
       logPath: directory + "/stand-in-\(mode).log")
-    let deadline = ContinuousClock.now + .seconds(30)
-    while true {
-      if let port = try? String(contentsOfFile: portFile, encoding: .utf8), !port.isEmpty {
-        baseURL = "http://127.0.0.1:\(port)/v1"
-        return
-      }
-      guard process.isRunning, ContinuousClock.now < deadline else {
-        await process.stop()
-        throw TestFailure("the stand-in chat server did not start: \(process.log)")
-      }
-      try await Task.sleep(for: .milliseconds(20))
-    }
+    baseURL = "http://127.0.0.1:\(try await process.port(writtenTo: portFile, label: "the stand-in chat server"))/v1"
   }
 
   /// The requests it received: path, whether the key was right, and the JSON body.
