@@ -56,6 +56,12 @@ public struct ActiveModel: Sendable, Hashable {
     case .set(let context): return context.activeModel
     }
     if let context = ActiveState.global.withLock({ $0 }) { return context.activeModel }
+    return fromEnvironment
+  }
+
+  /// The active model the environment names, for a task with no versioning context:
+  /// `MLFLOW_ACTIVE_MODEL_ID` (then `_MLFLOW_ACTIVE_MODEL_ID`), as Python MLflow reads it.
+  package static var fromEnvironment: ActiveModel? {
     for variable in ["MLFLOW_ACTIVE_MODEL_ID", "_MLFLOW_ACTIVE_MODEL_ID"] {
       if let value = getenv(variable).map({ String(cString: $0) }), !value.isEmpty {
         let uri = getenv("MLFLOW_TRACKING_URI").map { TrackingURI.redacted(String(cString: $0)) } ?? ""

@@ -37,12 +37,17 @@ struct TraceDestination: Sendable, Hashable {
   /// The destination for a trace that starts now in the current task.
   static func current() -> TraceDestination {
     let process = ProcessDefaults.shared
-    guard let model = ActiveModel.current else { return process.unlinked }
+    // The context is read once and the model taken from it: read apart, a background delivery
+    // that swaps the process-wide context (provisional → final ID) between the two reads would
+    // give a provisional model without its state folder, and its traces would go out linked to
+    // an ID the store never has.
+    let context = GitVersioningContext.current
+    guard let model = context.map({ $0.activeModel }) ?? ActiveModel.fromEnvironment else { return process.unlinked }
     var metadata = process.unlinked.sourceMetadata
     metadata[TraceInfo.modelIDKey] = model.modelID
     var journalDirectory = process.unlinked.journalDirectory
     var stateDirectory: String?
-    if let context = GitVersioningContext.current, context.activeModel == model {
+    if let context {
       if let info = context.info {
         metadata["mlflow.source.git.branch"] = info.branch
         metadata["mlflow.source.git.commit"] = info.commit

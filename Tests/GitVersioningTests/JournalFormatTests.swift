@@ -18,17 +18,9 @@ struct JournalFormatTests {
   func hookLines(folder: String) async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
-    let repo = try scratch.repository(folder, files: ["app.py": "v1\n"])
-    var environment = scratch.environment
-    environment["MLFLOW_GIT_MLFLOW_EXECUTABLE"] = scratch.root + "/no-mlflow-here"
+    let (repo, environment, journal) = try await Self.installed(scratch, folder: folder)
     @discardableResult
     func git(_ arguments: String...) throws -> String { try scratch.git(["-C", repo] + arguments, environment: environment) }
-    let install = try await ChildProcess.runLimited(
-      "sh", arguments: ["-c", "cd \"$1\" && exec \"$2\" install", "install", repo, BuiltProducts.executable(named: "mlflow-git")],
-      environment: environment)
-    try #require(install.succeeded, "\(install.standardErrorText)")
-    let journal = repo + "/.git/mlflow-git/journal"
-    try Data().write(to: URL(fileURLWithPath: journal))
 
     // What each event should journal: (event, branch, commit, Git directory).
     var expected: [(String, String, String, String)] = []
@@ -85,8 +77,10 @@ struct JournalFormatTests {
   /// A repository with the hooks installed by the real `mlflow-git install` (no `mlflow`, so
   /// no store can be made) and an empty journal; returns the repository, the environment, and
   /// the journal's path.
-  static func installed(_ scratch: Scratch) async throws -> (repo: String, environment: [String: String], journal: String) {
-    let repo = try scratch.repository(files: ["app.py": "v1\n"])
+  static func installed(_ scratch: Scratch, folder: String = "repo") async throws -> (
+    repo: String, environment: [String: String], journal: String
+  ) {
+    let repo = try scratch.repository(folder, files: ["app.py": "v1\n"])
     var environment = scratch.environment
     environment["MLFLOW_GIT_MLFLOW_EXECUTABLE"] = scratch.root + "/no-mlflow-here"
     let install = try await ChildProcess.runLimited(

@@ -277,7 +277,7 @@ struct UndeliveredVersionTests {
       }
       return seen
     }
-    let outcome = await UndeliveredDelivery.deliver(in: try GitRepository.discover(from: fixture.repo), options: fixture.options())
+    let outcome = await UndeliveredDelivery.deliver(in: try GitRepository.discover(from: fixture.repo), options: fixture.options().settings)
     delivering.isSet.store(false, ordering: .relaxed)
     let seen = await lookups.value
     #expect(outcome.problem == nil && outcome.delivered == provisional.count, "\(server.log.suffix(2000))")
