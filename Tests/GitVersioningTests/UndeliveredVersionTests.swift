@@ -272,6 +272,10 @@ struct UndeliveredVersionTests {
         let modelID = deliveryOrder[next]
         let status = ModelIDMapping.status(of: modelID, stateDirectory: stateDirectory)
         if seen[modelID]?.last != status { seen[modelID, default: []].append(status) }
+        // Suspends between lookups: a loop that never does holds one of the few cooperative
+        // threads (two here), and with another test blocking one the delivery it waits for
+        // could never run.
+        await Task.yield()
         if case .undelivered = status, delivering.isSet.load(ordering: .relaxed) { continue }
         next += 1
       }
