@@ -9,8 +9,7 @@ public enum BackgroundWorkers {
   /// `workTree` (a hook's worker runs where git ran the hook: the top of the work tree).
   public static func running(in workTree: String) -> [Int32] {
     let directory = URL(fileURLWithPath: workTree).resolvingSymlinksInPath().path
-    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-    return entries.compactMap(Int32.init).filter { pid in
+    return Scratch.processes(workingIn: workTree).filter { pid in
       guard let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
       let arguments = command.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
       guard arguments.count >= 3, arguments[0].hasSuffix("mlflow-git"), arguments[1] == "sync",
