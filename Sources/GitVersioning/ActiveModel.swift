@@ -51,11 +51,7 @@ public struct ActiveModel: Sendable, Hashable {
   /// `MLFLOW_ACTIVE_MODEL_ID` (then `_MLFLOW_ACTIVE_MODEL_ID`) from the environment, as Python
   /// MLflow reads it.
   public static var current: ActiveModel? {
-    switch ActiveState.scoped {
-    case .inherit: break
-    case .set(let context): return context.activeModel
-    }
-    if let context = ActiveState.global.withLock({ $0 }) { return context.activeModel }
+    if let context = GitVersioningContext.current { return context.activeModel }
     return fromEnvironment
   }
 
