@@ -54,9 +54,10 @@ let package = Package(
       plugins: ["EmbedHooks"]),
     // Compiles the hook programs of the top-level hooks/ folder into GitHooks (HookPrograms).
     .plugin(name: "EmbedHooks", capability: .buildTool()),
-    // The registration half, what the hook worker and the CLI link (API: `package`): the journal and
-    // its delivery, the registrar, undelivered versions, model ID mapping, the index writes, and the
-    // version vocabulary both halves share (GitVersion, DirtyVersionPolicy, version tags, the index).
+    // The registration half, what the hook worker and the CLI link (API: `package`): the journal,
+    // its delivery and the hooks' worker, the registrar, undelivered versions, model ID mapping, the
+    // index writes, and the version vocabulary both halves share (GitVersion, DirtyVersionPolicy,
+    // version tags, the index).
     .target(
       name: "VersionRegistration",
       dependencies: ["GitState", "MLflowStore", "MLflowServerStore", "LocalFiles"],
