@@ -54,9 +54,10 @@ let package = Package(
       plugins: ["EmbedHooks"]),
     // Compiles the hook programs of the top-level hooks/ folder into GitHooks (HookPrograms).
     .plugin(name: "EmbedHooks", capability: .buildTool()),
-    // The registration half, what the hook worker and the CLI link (API: `package`): the journal and
-    // its delivery, the registrar, undelivered versions, model ID mapping, the index writes, and the
-    // version vocabulary both halves share (GitVersion, DirtyVersionPolicy, version tags, the index).
+    // The registration half, what the hook worker and the CLI link (API: `package`): the journal,
+    // its delivery and the hooks' worker, the registrar, undelivered versions, model ID mapping, the
+    // index writes, and the version vocabulary both halves share (GitVersion, DirtyVersionPolicy,
+    // version tags, the index).
     .target(
       name: "VersionRegistration",
       dependencies: ["GitState", "MLflowStore", "MLflowServerStore", "LocalFiles"],
@@ -142,9 +143,27 @@ let package = Package(
       dependencies: ["MLflowStore", "MLflowServerStore", "HTTPClient", "ChildProcess", "CSQLite", "TestSupport"],
       exclude: ["Python"],
       swiftSettings: strictSettings),
+    // Real repositories for the versioning, registration, hook and install tests: one with an
+    // MLflow database at its top (VersioningFixture), one with the hooks installed (HookFixture).
+    .target(
+      name: "RepositoryFixtures", dependencies: ["GitVersioning", "MLflowStore", "ChildProcess", "TestSupport"],
+      path: "Tests/RepositoryFixtures", swiftSettings: strictSettings),
     .testTarget(
       name: "GitVersioningTests",
-      dependencies: ["GitVersioning", "VersionRegistration", "GitState", "MLflowStore", "LocalFiles", "ChildProcess", "TestSupport"],
+      dependencies: [
+        "GitVersioning", "VersionRegistration", "GitState", "MLflowStore", "LocalFiles", "ChildProcess", "TestSupport",
+        "RepositoryFixtures",
+      ],
+      swiftSettings: strictSettings),
+    // The registration half: the journal and its delivery (the worker, also as the hooks run it),
+    // the registrar's races, undelivered versions, the index; reached through the runtime's door
+    // where an app start is what registers.
+    .testTarget(
+      name: "VersionRegistrationTests",
+      dependencies: [
+        "VersionRegistration", "GitVersioning", "GitState", "MLflowStore", "LocalFiles", "ChildProcess", "TestSupport",
+        "RepositoryFixtures",
+      ],
       swiftSettings: strictSettings),
     .testTarget(
       name: "MLflowTracingTests",
@@ -173,8 +192,13 @@ let package = Package(
       name: "ChaosTests",
       dependencies: ["GitVersioning", "VersionRegistration", "MLflowTracing", "ChildProcess", "TestSupport"],
       swiftSettings: strictSettings),
+    // Installing the hooks next to hook managers, the hook programs, hooks gone.
     .testTarget(
-      name: "HooksTests", dependencies: ["GitHooks", "MLflowStore", "LocalFiles", "ChildProcess", "TestSupport"],
+      name: "GitHooksTests", dependencies: ["GitHooks", "MLflowStore", "ChildProcess", "TestSupport", "RepositoryFixtures"],
+      swiftSettings: strictSettings),
+    // install.sh: its build and install, and the dependencies it installs (what the build needs only).
+    .testTarget(
+      name: "InstallTests", dependencies: ["MLflowStore", "ChildProcess", "TestSupport", "RepositoryFixtures"],
       swiftSettings: strictSettings),
   ],
   swiftLanguageModes: [.v6]

@@ -389,7 +389,7 @@ package enum JournalDelivery {
 
   /// Appends `message` to the background worker's log of `repository` (`mlflow-git/worker.log`),
   /// for what a background run cannot print.
-  package static func log(_ message: String, in repository: GitRepository) {
+  static func log(_ message: String, in repository: GitRepository) {
     log(message, in: Registration.stateDirectory(of: repository))
   }
 }

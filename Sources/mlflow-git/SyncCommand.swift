@@ -1,13 +1,8 @@
 import GitHooks
 import GitState
-import GitVersioning
-import LocalFiles
 import MLflowStore
 import MLflowTracing
-
-#if canImport(Glibc)
-import Glibc
-#endif
+import VersionRegistration
 
 /// `mlflow-git sync`: deliver the hooks' journal now.
 struct SyncCommand: ParsableCommand {
@@ -48,41 +43,25 @@ struct SyncCommand: ParsableCommand {
   var background = false
 
   func run() async -> ExitCode {
-    if background {
-      _ = setsid()
-      // The worker starts while git, and the hook manager that ran the hook, are still finishing
-      // the command: on a busy machine it yields the CPU to them.
-      _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
-    }
-    let repository: GitRepository
+    let worker = JournalWorker(
+      refreshingHooks: { repository in _ = try? HookInstallation.refreshForwarding(in: repository) },
+      deliveringTraces: { stateDirectory in await TraceJournal(stateDirectory: stateDirectory).deliver() })
+    var lastDrawn = -1
+    let delivered: JournalWorker<TraceJournal.Report>.Report
     do {
-      repository = try GitRepository.discover()
-      // A hook the team's forwarded folder gained (a pull, a checkout) runs from the next git command on.
-      if background { _ = try? HookInstallation.refreshForwarding(in: repository) }
+      delivered = try await worker.run(background: background) { done, total in
+        guard total >= 20, done * 50 / total != lastDrawn else { return }
+        lastDrawn = done * 50 / total
+        ProgressBar.draw(done: done, total: total, label: "registering")
+      }
     } catch {
       if !background { printError(error.description) }
       return background ? 0 : 1
     }
-    var lastDrawn = -1
-    let report = await JournalDelivery.deliver(
-      from: repository, options: .init(sourceName: "mlflow-git hook"), waitForRunningWorker: !background
-    ) { done, total in
-      guard !background, total >= 20, done * 50 / total != lastDrawn else { return }
-      lastDrawn = done * 50 / total
-      ProgressBar.draw(done: done, total: total, label: "registering")
-    }
-    let traces = await TraceJournal(stateDirectory: StateFolder(commonDirectory: repository.commonDirectory).path).deliver()
-    if background {
-      // Nothing is printed in the background: what went wrong goes to the worker's log (the
-      // delivery logs its own problems as they happen).
-      if let problem = traces.problem {
-        JournalDelivery.log("\(traces.remaining) journaled traces wait for their store: \(problem)", in: repository)
-      }
-      if traces.unreadable > 0 {
-        JournalDelivery.log("\(traces.unreadable) journaled traces are unreadable (kept as *.corrupt)", in: repository)
-      }
-      return 0
-    }
+    // Nothing is printed in the background: what went wrong is in the worker's log.
+    if background { return 0 }
+    let report = delivered.versions
+    let traces = delivered.traces
     if lastDrawn >= 0 { writeStandardError("\n") }
     if json {
       print(
@@ -128,6 +107,9 @@ struct SyncCommand: ParsableCommand {
     return 0
   }
 }
+
+/// The worker logs the problems of the traces it delivers in the background.
+extension TraceJournal.Report: JournaledTracesReport {}
 
 /// A one-line progress bar on standard error.
 enum ProgressBar {

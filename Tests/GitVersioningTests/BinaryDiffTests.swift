@@ -1,6 +1,7 @@
 import ChildProcess
 import Foundation
 import MLflowStore
+import RepositoryFixtures
 import Testing
 import TestSupport
 
@@ -28,7 +29,7 @@ struct BinaryDiffTests {
   static func restore(_ modelID: String, commit: String, fixture: VersioningFixture) async throws
     -> (clone: String, diff: ChildProcess.Output, apply: ChildProcess.Output)
   {
-    let diff = try await RegistrationRaceTests.cli(["diff", modelID], in: fixture.repo, environment: fixture.environment).output
+    let diff = try await VersioningFixture.cli(["diff", modelID], in: fixture.repo, environment: fixture.environment).output
     let clone = fixture.scratch.root + "/restore-" + modelID
     try fixture.scratch.git(["clone", "-q", fixture.repo, clone])
     try fixture.scratch.git(["-C", clone, "checkout", "-q", commit])

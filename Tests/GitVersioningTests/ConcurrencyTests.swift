@@ -1,6 +1,6 @@
-import ChildProcess
 import Foundation
 import MLflowStore
+import RepositoryFixtures
 import Testing
 import TestSupport
 
@@ -9,31 +9,11 @@ import TestSupport
 
 @Suite("No duplicates, healed index, scoped context")
 struct ConcurrencyTests {
-  /// Starts `count` `mlflow-git status --json` processes at once in `directory` and returns the
-  /// model ID each reported.
-  static func race(_ count: Int, in directories: [String], environment: [String: String]) async throws -> [String] {
-    let cli = VersioningFixture.cliPath
-    return try await withThrowingTaskGroup(of: String.self) { group in
-      for index in 0..<count {
-        let directory = directories[index % directories.count]
-        group.addTask {
-          let output = try await ChildProcess.runAsync(
-            "sh", arguments: ["-c", "cd \"$1\" && exec \"$2\" status --json", "race", directory, cli],
-            environment: environment)
-          guard output.succeeded else { throw TestFailure("mlflow-git status failed: \(output.standardErrorText)") }
-          let json = try JSONSerialization.jsonObject(with: Data(output.standardOutput)) as? [String: Any]
-          return json?["modelID"] as? String ?? "?"
-        }
-      }
-      return try await group.reduce(into: []) { $0.append($1) }
-    }
-  }
-
   @Test("16 processes starting at once in a fresh clean state: one model, all report it")
   func sixteenProcessesClean() async throws {
     let fixture = try await VersioningFixture()
     defer { fixture.remove() }
-    let ids = try await Self.race(16, in: [fixture.repo], environment: fixture.environment)
+    let ids = try await VersioningFixture.race(16, in: [fixture.repo], environment: fixture.environment)
     #expect(ids.count == 16)
     #expect(Set(ids).count == 1)
     #expect(try await fixture.models().count == 1)
@@ -44,7 +24,7 @@ struct ConcurrencyTests {
     let fixture = try await VersioningFixture()
     defer { fixture.remove() }
     try fixture.write("dirty\n", to: "app.py")
-    let ids = try await Self.race(16, in: [fixture.repo], environment: fixture.environment)
+    let ids = try await VersioningFixture.race(16, in: [fixture.repo], environment: fixture.environment)
     #expect(Set(ids).count == 1)
     #expect(try await fixture.models().count == 1)
   }
@@ -54,7 +34,7 @@ struct ConcurrencyTests {
     let fixture = try await VersioningFixture()
     defer { fixture.remove() }
     let (clones, environment) = try fixture.clonesSharingTheStore(4)
-    let ids = try await Self.race(16, in: clones, environment: environment)
+    let ids = try await VersioningFixture.race(16, in: clones, environment: environment)
     #expect(Set(ids).count == 1)
     #expect(try await fixture.models().count == 1)
   }

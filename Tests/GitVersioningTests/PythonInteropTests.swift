@@ -1,5 +1,6 @@
 import Foundation
 import MLflowStore
+import RepositoryFixtures
 import Testing
 import TestSupport
 

@@ -1,6 +1,7 @@
 import Foundation
 import GitState
 import MLflowStore
+import RepositoryFixtures
 import Testing
 import TestSupport
 

@@ -3,6 +3,7 @@ import Foundation
 import GitState
 import LocalFiles
 import MLflowStore
+import RepositoryFixtures
 import Testing
 import TestSupport
 
@@ -14,7 +15,7 @@ import TestSupport
 @Suite("Background failures reach the worker's log")
 struct BackgroundFailureTests {
   static func worker(_ fixture: VersioningFixture) async throws {
-    let output = try await RegistrationRaceTests.cli(["sync", "--background"], in: fixture.repo, environment: fixture.environment)
+    let output = try await VersioningFixture.cli(["sync", "--background"], in: fixture.repo, environment: fixture.environment)
     #expect(output.output.succeeded && output.output.standardOutput.isEmpty && output.output.standardError.isEmpty)
   }
 

@@ -1,24 +1,22 @@
 import ChildProcess
 import Foundation
+import GitVersioning
 import MLflowStore
 import TestSupport
-
-@testable import GitVersioning
-@testable import VersionRegistration
 
 /// A real repository with an MLflow database (MLflow's own schema) at its top, and the
 /// environment that points mlflow-git and Python MLflow at them; or, as on a fresh machine,
 /// with neither `mlflow.db` nor an `mlflow` executable.
-struct VersioningFixture {
-  let scratch: Scratch
-  let repo: String
-  var environment: [String: String]
+package struct VersioningFixture {
+  package let scratch: Scratch
+  package let repo: String
+  package var environment: [String: String]
 
-  var databasePath: String { repo + "/mlflow.db" }
+  package var databasePath: String { repo + "/mlflow.db" }
 
   /// - Parameter freshMachine: `true` leaves out `mlflow.db` and points
   ///   `MLFLOW_GIT_MLFLOW_EXECUTABLE` at nothing, so no store can be created.
-  init(
+  package init(
     files: [String: String] = ["app.py": "def app():\n    return \"v1\"\n"],
     remote: String? = "https://git.example.com/acme/app.git", freshMachine: Bool = false
   ) async throws {
@@ -35,35 +33,35 @@ struct VersioningFixture {
     }
   }
 
-  func remove() { scratch.remove() }
+  package func remove() { scratch.remove() }
 
-  func options(_ policy: DirtyVersionPolicy = .perDiff, verification: GitVersioningOptions.IndexVerification = .never)
+  package func options(_ policy: DirtyVersionPolicy = .perDiff, verification: GitVersioningOptions.IndexVerification = .never)
     -> GitVersioningOptions
   {
     GitVersioningOptions(
       directory: repo, environment: environment, dirtyVersions: policy, indexVerification: verification)
   }
 
-  func resolve(_ policy: DirtyVersionPolicy = .perDiff) async throws -> VersionResolution {
+  package func resolve(_ policy: DirtyVersionPolicy = .perDiff) async throws -> VersionResolution {
     try await VersionResolution.resolve(options: options(policy))
   }
 
-  func git(_ arguments: String...) throws { try scratch.git(["-C", repo] + arguments) }
+  package func git(_ arguments: String...) throws { try scratch.git(["-C", repo] + arguments) }
 
-  func write(_ content: String, to file: String) throws { try scratch.write(content, to: repo + "/" + file) }
+  package func write(_ content: String, to file: String) throws { try scratch.write(content, to: repo + "/" + file) }
 
-  func store() throws -> SQLiteTrackingStore {
+  package func store() throws -> SQLiteTrackingStore {
     try SQLiteTrackingStore(databasePath: databasePath, options: .init(createIfMissing: false))
   }
 
   /// Every active model in the default experiment, newest first.
-  func models() async throws -> [LoggedModel] {
+  package func models() async throws -> [LoggedModel] {
     try await store().searchLoggedModels(LoggedModelSearch(experimentIDs: ["0"], maxResults: 1000)).models
   }
 
   /// Runs Python code in the repository with MLflow pointed at its database (or `trackingURI`);
   /// returns the JSON printed last (``ReferenceMLflow/runJSON(_:environment:)``).
-  func python(_ code: String, trackingURI: String? = nil) async throws -> Any {
+  package func python(_ code: String, trackingURI: String? = nil) async throws -> Any {
     var environment = self.environment
     environment["MLFLOW_TRACKING_URI"] = trackingURI ?? "sqlite:///" + databasePath
     let script = "import os, json\nos.chdir(\(pythonLiteral(repo)))\n" + code
@@ -72,7 +70,7 @@ struct VersioningFixture {
 
   /// `count` clones of the repository, with its remote URL, and the environment that points
   /// them all at its `mlflow.db`: separate clones (separate locks and indexes) sharing a store.
-  func clonesSharingTheStore(_ count: Int) throws -> (clones: [String], environment: [String: String]) {
+  package func clonesSharingTheStore(_ count: Int) throws -> (clones: [String], environment: [String: String]) {
     var clones: [String] = []
     for index in 0..<count {
       let clone = scratch.root + "/clone\(index)"
@@ -86,5 +84,34 @@ struct VersioningFixture {
   }
 
   /// The built `mlflow-git` executable.
-  static var cliPath: String { BuiltProducts.executable(named: "mlflow-git") }
+  package static var cliPath: String { BuiltProducts.executable(named: "mlflow-git") }
+
+  /// Runs `mlflow-git arguments…` in `directory`; returns its output and how long it took.
+  package static func cli(_ arguments: [String], in directory: String, environment: [String: String]) async throws
+    -> (output: ChildProcess.Output, elapsed: Duration)
+  {
+    try await ChildProcess.runLimitedTimed(
+      "sh", arguments: ["-c", "cd \"$1\" && shift && exec \"$@\"", "cli", directory, cliPath] + arguments,
+      environment: environment)
+  }
+
+  /// Starts `count` `mlflow-git status --json` processes at once, in `directories` in turn, and returns the
+  /// model ID each reported.
+  package static func race(_ count: Int, in directories: [String], environment: [String: String]) async throws -> [String] {
+    let cli = cliPath
+    return try await withThrowingTaskGroup(of: String.self) { group in
+      for index in 0..<count {
+        let directory = directories[index % directories.count]
+        group.addTask {
+          let output = try await ChildProcess.runAsync(
+            "sh", arguments: ["-c", "cd \"$1\" && exec \"$2\" status --json", "race", directory, cli],
+            environment: environment)
+          guard output.succeeded else { throw TestFailure("mlflow-git status failed: \(output.standardErrorText)") }
+          let json = try JSONSerialization.jsonObject(with: Data(output.standardOutput)) as? [String: Any]
+          return json?["modelID"] as? String ?? "?"
+        }
+      }
+      return try await group.reduce(into: []) { $0.append($1) }
+    }
+  }
 }

@@ -2,6 +2,7 @@ import ChildProcess
 import Foundation
 import GitState
 import MLflowStore
+import RepositoryFixtures
 import Synchronization
 import Testing
 import TestSupport
@@ -189,7 +190,7 @@ struct UndeliveredVersionTests {
   func sixteenProcessesWithoutStore() async throws {
     let fixture = try await VersioningFixture(freshMachine: true)
     defer { fixture.remove() }
-    let ids = try await ConcurrencyTests.race(16, in: [fixture.repo], environment: fixture.environment)
+    let ids = try await VersioningFixture.race(16, in: [fixture.repo], environment: fixture.environment)
     #expect(ids.count == 16)
     #expect(Set(ids).count == 1)
     let records = try FileManager.default.contentsOfDirectory(atPath: fixture.repo + "/.git/mlflow-git/undelivered")

@@ -1,6 +1,7 @@
 import ChildProcess
 import Foundation
 import MLflowStore
+import RepositoryFixtures
 import Testing
 import TestSupport
 

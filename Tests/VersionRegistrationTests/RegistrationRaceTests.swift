@@ -3,6 +3,7 @@ import Foundation
 import GitState
 import LocalFiles
 import MLflowStore
+import RepositoryFixtures
 import Synchronization
 import Testing
 import TestSupport
@@ -14,15 +15,6 @@ import TestSupport
 /// version in the same millisecond, a registration killed between creating and finalizing.
 @Suite("Registrations that overlap or were cut short")
 struct RegistrationRaceTests {
-  /// Runs `mlflow-git arguments…` in `directory`; returns its output and how long it took.
-  static func cli(_ arguments: [String], in directory: String, environment: [String: String]) async throws
-    -> (output: ChildProcess.Output, elapsed: Duration)
-  {
-    try await ChildProcess.runLimitedTimed(
-      "sh", arguments: ["-c", "cd \"$1\" && shift && exec \"$@\"", "cli", directory, VersioningFixture.cliPath] + arguments,
-      environment: environment)
-  }
-
   /// The active models on `server` in experiment 0.
   static func serverModels(_ server: MLflowServer) async throws -> [[String: Any]] {
     let answer = try await server.call(
@@ -48,7 +40,7 @@ struct RegistrationRaceTests {
     let repository = try GitRepository.discover(from: fixture.repo, environment: fixture.environment)
     try JournalDelivery.journal(commits: commits, branch: "main", in: repository, environment: fixture.environment)
 
-    let worker = Task { try await Self.cli(["sync"], in: fixture.repo, environment: fixture.environment) }
+    let worker = Task { try await VersioningFixture.cli(["sync"], in: fixture.repo, environment: fixture.environment) }
     let index = VersionIndex(stateDirectory: Registration.stateDirectory(of: repository))
     while index.entries().count < 2 { try await Task.sleep(for: .milliseconds(20)) }
 
@@ -73,7 +65,7 @@ struct RegistrationRaceTests {
 
     let batch = try await worker.value
     #expect(batch.output.succeeded, "\(batch.output.standardErrorText)")
-    let sync = try await Self.cli(["sync"], in: fixture.repo, environment: fixture.environment)
+    let sync = try await VersioningFixture.cli(["sync"], in: fixture.repo, environment: fixture.environment)
     #expect(sync.output.succeeded, "\(sync.output.standardErrorText)")
     let final = try #require(ModelIDMapping.finalID(for: provisional, in: repository))
     let models = try await Self.serverModels(server)
@@ -139,7 +131,7 @@ struct RegistrationRaceTests {
     var sameMillisecond = 0
     for round in 0..<rounds {
       for clone in clones { try fixture.scratch.write("print('round \(round)')\n", to: clone + "/app.py") }
-      let ids = try await ConcurrencyTests.race(2, in: clones, environment: environment)
+      let ids = try await VersioningFixture.race(2, in: clones, environment: environment)
       let models = try await fixture.models().filter { $0.tags[VersionTagKey.dirty] == "true" }
         .filter { $0.tags[VersionTagKey.diff]?.contains("round \(round)'") == true }
       if models.count != 1 || Set(ids).count != 1 { duplicated.append(round) }
@@ -227,7 +219,7 @@ struct RegistrationRaceTests {
     try fixture.git("commit", "-q", "--allow-empty", "-m", "next")
     let head = try fixture.scratch.git(["-C", fixture.repo, "rev-parse", "HEAD"])
     try JournalDelivery.journal(commits: [head], branch: "main", in: repository, environment: fixture.environment)
-    let sync = try await Self.cli(["sync"], in: fixture.repo, environment: fixture.environment)
+    let sync = try await VersioningFixture.cli(["sync"], in: fixture.repo, environment: fixture.environment)
     #expect(sync.output.succeeded, "\(sync.output.standardErrorText)")
     #expect(try await real.loggedModel(id: ours, includeDeleted: true).lifecycleStage == .deleted, "deleted by the next batch")
     #expect(duplicates.waiting(in: TrackingURI.sqlite(path: fixture.databasePath).description).isEmpty)

@@ -5,16 +5,16 @@ import TestSupport
 
 /// A real repository with mlflow-git's hooks installed by the built `mlflow-git`, and MLflow's
 /// database created by the real `mlflow db upgrade` on first use.
-struct HookFixture {
-  let scratch: Scratch
-  let repo: String
-  var environment: [String: String]
+package struct HookFixture {
+  package let scratch: Scratch
+  package let repo: String
+  package var environment: [String: String]
 
-  var databasePath: String { repo + "/mlflow.db" }
-  var stateDirectory: String { repo + "/.git/mlflow-git" }
+  package var databasePath: String { repo + "/mlflow.db" }
+  package var stateDirectory: String { repo + "/.git/mlflow-git" }
 
   /// - Parameter mlflowAvailable: `false` leaves `mlflow` unreachable, as on a fresh machine.
-  init(mlflowAvailable: Bool = true, remote: String? = "https://git.example.com/acme/app.git") async throws {
+  package init(mlflowAvailable: Bool = true, remote: String? = "https://git.example.com/acme/app.git") async throws {
     scratch = try Scratch()
     repo = try scratch.repository(files: ["app.py": "v1\n"])
     if let remote { try scratch.git(["-C", repo, "remote", "add", "origin", remote]) }
@@ -23,12 +23,12 @@ struct HookFixture {
       mlflowAvailable ? try await ReferenceMLflow.mlflowExecutable() : scratch.root + "/no-mlflow-here"
   }
 
-  func remove() { scratch.remove() }
+  package func remove() { scratch.remove() }
 
   /// Runs `git arguments` in the repository; returns standard output and standard error. Waits
   /// on a thread of its own: a commit, checkout or merge runs the hooks, and so `mlflow-git`.
   @discardableResult
-  func git(_ arguments: String...) async throws -> (output: String, error: String) {
+  package func git(_ arguments: String...) async throws -> (output: String, error: String) {
     let result = try await ChildProcess.runAsync("git", arguments: ["-C", repo] + arguments, environment: environment)
     guard result.succeeded else {
       throw TestFailure("git \(arguments.joined(separator: " ")) failed: \(result.standardErrorText)")
@@ -36,19 +36,19 @@ struct HookFixture {
     return (result.standardOutputText, result.standardErrorText)
   }
 
-  func head() async throws -> String {
+  package func head() async throws -> String {
     try await git("rev-parse", "HEAD").output.trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
   /// Runs the built `mlflow-git` in the repository (`ChildProcess.runLimited`: no thread blocks).
   @discardableResult
-  func cli(_ arguments: String..., environment extra: [String: String] = [:]) async throws -> ChildProcess.Output {
+  package func cli(_ arguments: String..., environment extra: [String: String] = [:]) async throws -> ChildProcess.Output {
     try await run(HookFixture.cliPath, arguments, environment: extra)
   }
 
   /// Runs `executable` with `arguments` in the repository, with the fixture's environment and
   /// `extra` on top (`ChildProcess.runLimited`: no thread blocks).
-  func run(_ executable: String, _ arguments: [String], environment extra: [String: String] = [:]) async throws
+  package func run(_ executable: String, _ arguments: [String], environment extra: [String: String] = [:]) async throws
     -> ChildProcess.Output
   {
     try await ChildProcess.runLimited(
@@ -57,22 +57,22 @@ struct HookFixture {
   }
 
   /// Waits for background deliveries, then delivers what is left.
-  func sync() async throws {
+  package func sync() async throws {
     let output = try await cli("sync")
     guard output.succeeded else { throw TestFailure("mlflow-git sync failed: \(output.standardErrorText)") }
   }
 
-  func store() throws -> SQLiteTrackingStore {
+  package func store() throws -> SQLiteTrackingStore {
     try SQLiteTrackingStore(databasePath: databasePath, options: .init(createIfMissing: false))
   }
 
   /// Every active model in the default experiment.
-  func models() async throws -> [LoggedModel] {
+  package func models() async throws -> [LoggedModel] {
     try await store().searchLoggedModels(LoggedModelSearch(experimentIDs: ["0"], maxResults: 5000)).models
   }
 
   /// The models for (branch, commit) clean versions.
-  func models(branch: String, commit: String) async throws -> [LoggedModel] {
+  package func models(branch: String, commit: String) async throws -> [LoggedModel] {
     try await models().filter {
       $0.tags["mlflow.source.git.branch"] == branch && $0.tags["mlflow.source.git.commit"] == commit
         && $0.tags["mlflow.source.git.dirty"] == "false"
@@ -80,12 +80,12 @@ struct HookFixture {
   }
 
   /// The built `mlflow-git` executable.
-  static var cliPath: String { BuiltProducts.executable(named: "mlflow-git") }
+  package static var cliPath: String { BuiltProducts.executable(named: "mlflow-git") }
 
   /// A snapshot of every file install may touch, to prove uninstall restores them: `.git/config`,
   /// `.git/hooks`, `.git/info`, the work tree (but the local MLflow store), and `extra` folders
   /// (a global hooks folder), each file's bytes and mode.
-  func installFootprint(extra: [String] = []) throws -> [String: Data] {
+  package func installFootprint(extra: [String] = []) throws -> [String: Data] {
     var files: [String: Data] = [:]
     func add(_ path: String) throws {
       var isFolder: ObjCBool = false
@@ -106,14 +106,14 @@ struct HookFixture {
   }
 
   /// The paths whose content differs between two footprints, for a readable failure.
-  static func differences(_ before: [String: Data], _ after: [String: Data]) -> [String] {
+  package static func differences(_ before: [String: Data], _ after: [String: Data]) -> [String] {
     Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
   }
 
   /// Starts `mlflow-git arguments…` in the repository, kills it with SIGKILL as soon as the
   /// shell test `running` (checked every 10 ms, for at most 30 s) fails, and returns its exit
   /// status (137 when it was killed) and the number the shell command `count` prints then.
-  func killMidRun(_ arguments: String, while running: String, count: String) async throws -> (status: Int?, count: Int?) {
+  package func killMidRun(_ arguments: String, while running: String, count: String) async throws -> (status: Int?, count: Int?) {
     let killed = try await ChildProcess.runLimited(
       "sh",
       arguments: [

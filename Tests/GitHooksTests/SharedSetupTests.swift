@@ -1,5 +1,6 @@
 import ChildProcess
 import Foundation
+import RepositoryFixtures
 import Testing
 import TestSupport
 
