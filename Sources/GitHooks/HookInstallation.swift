@@ -127,16 +127,16 @@ public enum HookInstallation {
   public static func refreshForwarding(in repository: GitRepository) throws(HookInstallError) -> [String] {
     let manifest = InstallManifest(commonDirectory: repository.commonDirectory)
     guard manifest.value("mode") == "forwarding", let ownHooks = manifest.value("hooks"),
-      let program = FileOperations.contents(ownHooks + "/" + HookProgram.events[0]),
+      let program = PrivateFiles.contents(ownHooks + "/" + HookProgram.events[0]),
       let target = HookProgram.generatedValues(in: String(decoding: program, as: UTF8.self))["chained_folder"],
       !target.isEmpty
     else { return [] }
     let folder = target.hasPrefix("/") ? target : repository.workTree + "/" + target
     let forwarder = Array(HookProgram.forwarding(to: target).utf8)
     var added: [String] = []
-    for name in HookSetup.forwardedHooks(in: folder).sorted() where FileOperations.contents(ownHooks + "/" + name) != forwarder {
+    for name in HookSetup.forwardedHooks(in: folder).sorted() where PrivateFiles.contents(ownHooks + "/" + name) != forwarder {
       try perform("write", ownHooks + "/" + name) { () throws(LocalFileError) in
-        try FileOperations.writeExecutable(forwarder, to: ownHooks + "/" + name)
+        try PrivateFiles.replace(ownHooks + "/" + name, with: forwarder, mode: 0o755)
       }
       added.append(name)
     }

@@ -1,3 +1,5 @@
+import LocalFiles
+
 /// Whether mlflow-git's versioning hooks still run in a repository where it was installed.
 ///
 /// A hook manager can remove them without a word (lefthook moving them to `.old` when it syncs,
@@ -37,15 +39,15 @@ public enum HookPresence {
     let hooks = manifest["hooks"] ?? common + "/hooks"
     let postCommit = hooks + "/post-commit"
     var status = Status(mode: mode, hooksDirectory: hooks, problem: nil, executablePath: nil)
-    var ours = FileOperations.head(postCommit)
+    var ours = PrivateFiles.head(postCommit)
     switch mode {
     case "in-place":
       let found = ours
-      if PreCommit.isItsHook(found) { ours = FileOperations.head(postCommit + PreCommit.legacySuffix) }
+      if PreCommit.isItsHook(found) { ours = PrivateFiles.head(postCommit + PreCommit.legacySuffix) }
       if !HookProgram.isVersioningHook(ours ?? []) {
         ours = nil
         status.problem =
-          if HookProgram.isVersioningHook(FileOperations.head(postCommit + ".old") ?? []) {
+          if HookProgram.isVersioningHook(PrivateFiles.head(postCommit + ".old") ?? []) {
             "lefthook moved mlflow-git's post-commit hook to post-commit.old, and lefthook does not run it"
           } else if Lefthook.isItsHook(found) {
             "lefthook's post-commit hook replaced mlflow-git's"
@@ -56,17 +58,17 @@ public enum HookPresence {
           } else {
             "another post-commit hook replaced mlflow-git's in \(hooks)"
           }
-      } else if hooks == common + "/hooks", setsHooksPath(FileOperations.head(common + "/config", limit: 1 << 16)) {
+      } else if hooks == common + "/hooks", setsHooksPath(PrivateFiles.head(common + "/config", limit: 1 << 16)) {
         status.problem = "core.hooksPath now makes git run hooks from another folder than \(hooks)"
       }
     case "forwarding":
-      if !(FileOperations.head(common + "/config", limit: 1 << 16) ?? []).containsBytes(forwardingInclude) {
+      if !(PrivateFiles.head(common + "/config", limit: 1 << 16) ?? []).containsBytes(forwardingInclude) {
         status.problem = "the [include] of \(HookSetup.forwardingConfigName) was removed from .git/config"
       }
     default:
       let runs = manifest["runs"] ?? common + "/hooks/post-commit"
-      let runner = FileOperations.head(runs)
-      if let shared = manifest["shared-file"], !AddedBlock.isPresent(in: FileOperations.head(shared, limit: 1 << 16)) {
+      let runner = PrivateFiles.head(runs)
+      if let shared = manifest["shared-file"], !AddedBlock.isPresent(in: PrivateFiles.head(shared, limit: 1 << 16)) {
         status.problem = "mlflow-git's commands were removed from \(shared)"
       } else if mode == "lefthook", !Lefthook.isItsHook(runner) {
         status.problem = "lefthook's post-commit hook is gone from \(common)/hooks (`lefthook uninstall`?)"
@@ -80,9 +82,9 @@ public enum HookPresence {
       status.problem = "\(postCommit) was removed"
     }
     if readingExecutablePath, ours != nil {
-      let path = status.mode == "in-place" && PreCommit.isItsHook(FileOperations.head(postCommit))
+      let path = status.mode == "in-place" && PreCommit.isItsHook(PrivateFiles.head(postCommit))
         ? postCommit + PreCommit.legacySuffix : postCommit
-      let text = String(decoding: FileOperations.contents(path) ?? [], as: UTF8.self)
+      let text = String(decoding: PrivateFiles.contents(path) ?? [], as: UTF8.self)
       status.executablePath = HookProgram.generatedValues(in: text)["mlflow_git"]
     }
     return status

@@ -81,7 +81,7 @@ public struct HookSetup: Sendable, Hashable {
       } else if FileOperations.exists(directory + "/husky.sh") {
         .husky(version: 4)
       } else if FileOperations.exists(repository.workTree + "/" + PreCommit.configName)
-        || HookProgram.events.contains(where: { PreCommit.isItsHook(FileOperations.contents(directory + "/" + $0)) })
+        || HookProgram.events.contains(where: { PreCommit.isItsHook(PrivateFiles.contents(directory + "/" + $0)) })
       {
         .preCommit
       } else {

@@ -20,14 +20,17 @@ public enum PrivateFiles {
   public static func createDirectory(
     _ path: String, creatingParents: Bool = true, mode: mode_t = 0o700
   ) throws(LocalFileError) {
-    if mkdir(path, mode) == 0 || errno == EEXIST { return }
+    if mkdir(path, mode) == 0 {
+      // A private folder is 0700 exactly, whatever owner bits the umask takes away.
+      if mode == 0o700 { chmod(path, mode) }
+      return
+    }
+    if errno == EEXIST { return }
     guard creatingParents, errno == ENOENT, let slash = path.lastIndex(of: "/"), slash != path.startIndex else {
       throw LocalFileError(path: path, operation: "create the folder", errno: errno)
     }
     try createDirectory(String(path[..<slash]), mode: mode)
-    if mkdir(path, mode) != 0 && errno != EEXIST {
-      throw LocalFileError(path: path, operation: "create the folder", errno: errno)
-    }
+    try createDirectory(path, creatingParents: false, mode: mode)
   }
 
   /// Appends `bytes` to `path` in one `write` with `O_APPEND`, creating the file with mode 0600.
@@ -80,6 +83,25 @@ public enum PrivateFiles {
     }
   }
 
+  /// Replaces `<folder>/<name>` with `bytes` like ``replace(_:with:durable:mode:)`` without the
+  /// flush, creating the 0700 folder `folder` (not its parents) when missing: for a record that
+  /// only spares work. Never fails the caller: a record that cannot be written (`false`) only
+  /// means the work is done again next time.
+  ///
+  /// ```swift
+  /// PrivateFiles.saveRecord(Array("abc123\n".utf8), named: "checked", in: gitDirectory + "/records")
+  /// ```
+  @discardableResult
+  public static func saveRecord(_ bytes: [UInt8], named name: String, in folder: String) -> Bool {
+    do {
+      try createDirectory(folder, creatingParents: false)
+      try replace(folder + "/" + name, with: bytes, durable: false)
+      return true
+    } catch {
+      return false
+    }
+  }
+
   /// The content of `path`, or `nil` when it does not exist.
   public static func read(_ path: String) throws(LocalFileError) -> [UInt8]? {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -99,6 +121,31 @@ public enum PrivateFiles {
       if count == 0 { return bytes }
       bytes.append(contentsOf: chunk[0..<count])
     }
+  }
+
+  /// The content of `path`, or `nil` when it is missing or cannot be read: for a file whose
+  /// absence and unreadability mean the same to the caller.
+  public static func contents(_ path: String) -> [UInt8]? { (try? read(path)) ?? nil }
+
+  /// The first `limit` bytes of `path` (all of a shorter file) in one `read`, or `nil` when it
+  /// is missing or cannot be read: enough to tell whose file it is, at the cost of a `stat`.
+  public static func head(_ path: String, limit: Int = 512) -> [UInt8]? {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var failed = false
+    let bytes = [UInt8](unsafeUninitializedCapacity: limit) { buffer, count in
+      var total = 0
+      while total < limit {
+        let read = Glibc.read(descriptor, buffer.baseAddress! + total, limit - total)
+        if read < 0 && errno == EINTR { continue }
+        if read < 0 { failed = true; break }
+        if read == 0 { break }
+        total += read
+      }
+      count = total
+    }
+    return failed ? nil : bytes
   }
 
   /// The size of `path` in bytes, or `nil` when it does not exist.
