@@ -56,9 +56,9 @@ extension RESTTrackingStore {
     public var workspace: String?
 
     /// The most retries MLflow allows.
-    public static let maxRetriesLimit = 10
+    package static let maxRetriesLimit = 10
     /// The largest backoff factor MLflow allows, and the longest wait between two tries.
-    public static let backoffLimit: Double = 120
+    package static let backoffLimit: Double = 120
 
     public init(
       credentials: ServerCredentials? = nil,

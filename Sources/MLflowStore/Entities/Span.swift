@@ -80,7 +80,7 @@ public struct Span: Sendable, Hashable, Codable {
     public var attributes: [String: String]
 
     /// An event named `name` at `time` (Unix nanoseconds).
-    public init(name: String, time: Int64, attributes: [String: String] = [:]) {
+    package init(name: String, time: Int64, attributes: [String: String] = [:]) {
       self.name = name
       self.time = time
       self.attributes = attributes
@@ -110,7 +110,7 @@ public struct Span: Sendable, Hashable, Codable {
 
   /// A span; `inputs` and `outputs` (JSON texts) go into ``attributes`` under
   /// ``inputsKey`` and ``outputsKey``.
-  public init(
+  package init(
     traceID: String,
     spanID: String,
     parentSpanID: String? = nil,
@@ -144,14 +144,14 @@ public struct Span: Sendable, Hashable, Codable {
   public var outputs: String? { attributes[Span.outputsKey] }
 
   /// The attribute holding the inputs.
-  public static let inputsKey = "mlflow.spanInputs"
+  package static let inputsKey = "mlflow.spanInputs"
   /// The attribute holding the outputs.
-  public static let outputsKey = "mlflow.spanOutputs"
+  package static let outputsKey = "mlflow.spanOutputs"
   /// The attribute holding the span type (the store writes it).
-  public static let typeKey = "mlflow.spanType"
+  package static let typeKey = "mlflow.spanType"
   /// The attribute holding the trace ID (the store writes it).
-  public static let traceRequestIDKey = "mlflow.traceRequestId"
+  package static let traceRequestIDKey = "mlflow.traceRequestId"
 
   /// A new random span ID: 16 lowercase hex digits.
-  public static func newSpanID() -> String { Identifiers.randomHex(bytes: 8) }
+  package static func newSpanID() -> String { Identifiers.randomHex(bytes: 8) }
 }
