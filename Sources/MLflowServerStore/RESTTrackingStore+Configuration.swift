@@ -60,6 +60,7 @@ extension RESTTrackingStore {
     /// The largest backoff factor MLflow allows, and the longest wait between two tries.
     package static let backoffLimit: Double = 120
 
+    /// A configuration; the defaults are MLflow's where MLflow has the setting (`MLFLOW_HTTP_REQUEST_*`).
     public init(
       credentials: ServerCredentials? = nil,
       tlsVerification: TLSVerification = .system,

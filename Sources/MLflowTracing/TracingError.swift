@@ -13,6 +13,7 @@ public struct TracingError: Error, Sendable, CustomStringConvertible {
   /// What went wrong, with the underlying error.
   public let reason: Reason
 
+  /// An error for `reason`.
   public init(_ reason: Reason) { self.reason = reason }
 
   public var description: String {

@@ -40,6 +40,7 @@ public struct ChatCompletion: Sendable, Decodable {
     /// Their sum, as reported.
     public var totalTokens: Int
 
+    /// Token counts; `totalTokens` defaults to the sum of the other two.
     public init(promptTokens: Int, completionTokens: Int, totalTokens: Int? = nil) {
       self.promptTokens = promptTokens
       self.completionTokens = completionTokens

@@ -54,6 +54,7 @@ public final class SQLiteTrackingStore: TrackingStore {
     /// same place when MLflow runs where the database is.)
     public var artifactRoot: String?
 
+    /// Options with the defaults each property describes.
     public init(
       busyTimeout: Duration = .seconds(5),
       createIfMissing: Bool = true,
