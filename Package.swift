@@ -7,6 +7,7 @@ import PackageDescription
 let strictSettings: [SwiftSetting] = [
   .enableUpcomingFeature("ExistentialAny"),
   .enableUpcomingFeature("MemberImportVisibility"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 /// `mlflow-git --version`: install.sh builds with MLFLOW_GIT_SOURCE_VERSION set to the version it

@@ -1,4 +1,4 @@
-import GitState
+public import GitState
 import LocalFiles
 
 /// Installs and removes mlflow-git's hooks in a repository, next to the hook manager it has,

@@ -1,4 +1,4 @@
-import GitState
+public import GitState
 import LocalFiles
 
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-import ChildProcess
+package import ChildProcess
 
 extension GitRepository {
   /// One value of a config key, with the scope and file that set it.

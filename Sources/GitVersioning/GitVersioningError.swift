@@ -1,6 +1,6 @@
-import GitState
+public import GitState
 import LocalFiles
-import MLflowStore
+public import MLflowStore
 import VersionRegistration
 
 /// Why git model versioning could not resolve the current version.

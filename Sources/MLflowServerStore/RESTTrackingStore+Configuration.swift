@@ -1,6 +1,6 @@
 import FoundationEssentials
 import HTTPClient
-import MLflowStore
+public import MLflowStore
 
 extension RESTTrackingStore {
   /// How a ``RESTTrackingStore`` talks to its server: credentials, TLS, timeout and retries,

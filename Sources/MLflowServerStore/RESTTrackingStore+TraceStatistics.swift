@@ -1,4 +1,4 @@
-import MLflowStore
+package import MLflowStore
 
 extension RESTTrackingStore: TraceStatisticsStore {
   /// Pages through MLflow's trace search (`POST /api/3.0/mlflow/traces/search`, 500 a page)

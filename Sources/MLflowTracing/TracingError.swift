@@ -1,4 +1,4 @@
-import MLflowStore
+public import MLflowStore
 
 /// Why a trace query failed.
 public struct TracingError: Error, Sendable, CustomStringConvertible {

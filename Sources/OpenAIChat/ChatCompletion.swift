@@ -1,4 +1,4 @@
-import MLflowTracing
+public import MLflowTracing
 
 /// A chat-completions answer: the model's choices and the tokens the call used, decoded from
 /// OpenAI's response (`{"choices": [{"message": …}], "usage": {"prompt_tokens": …}}`).

@@ -1,4 +1,4 @@
-import GitState
+public import GitState
 
 /// One version of an app: the Git state a LoggedModel stands for.
 ///

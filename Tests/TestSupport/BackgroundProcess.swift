@@ -1,5 +1,5 @@
 import ChildProcess
-import Foundation
+public import Foundation
 import Synchronization
 
 /// A long-running child (an `mlflow server`, a proxy, a stand-in API) started in its own process

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// What the test process does when it exits, even when a test failed: it stops the process

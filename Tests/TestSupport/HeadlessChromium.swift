@@ -1,4 +1,4 @@
-import ChildProcess
+public import ChildProcess
 
 /// Debian's `chromium` without a display, loading pages from files and 127.0.0.1 only (every
 /// other host name fails to resolve), with a private profile.

@@ -1,4 +1,4 @@
-import ChildProcess
+public import ChildProcess
 import Foundation
 import Synchronization
 

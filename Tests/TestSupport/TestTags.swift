@@ -1,4 +1,4 @@
-import Testing
+public import Testing
 
 extension Tag {
   /// Suites that time network faults (timeouts, cancellation, retries): scripts/test.sh runs them

@@ -2,9 +2,9 @@ import Dispatch
 import Synchronization
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 
 /// A ``TrackingStore`` that reads and writes MLflow's own SQLite database (`mlflow.db`)
