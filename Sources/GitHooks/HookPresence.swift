@@ -14,26 +14,26 @@ import LocalFiles
 ///   print("mlflow-git: \(notice)")
 /// }
 /// ```
-public enum HookPresence {
+package enum HookPresence {
   /// What was found.
-  public struct Status: Sendable, Hashable {
+  package struct Status: Sendable, Hashable {
     /// How install made the hooks run: `in-place`, `forwarding`, `lefthook`, `pre-commit-shared`,
     /// `shared-lines`.
-    public var mode: String
+    package var mode: String
     /// The folder holding mlflow-git's versioning hooks.
-    public var hooksDirectory: String
+    package var hooksDirectory: String
     /// Why they no longer run, or `nil` when they do.
-    public var problem: String?
+    package var problem: String?
     /// The `mlflow-git` executable the hooks call (read when asked for: see
     /// ``status(commonDirectory:readingExecutablePath:)``).
-    public var executablePath: String?
+    package var executablePath: String?
   }
 
   /// The state of the hooks, or `nil` when mlflow-git is not installed in the repository.
   ///
   /// - Parameter readingExecutablePath: Also read which `mlflow-git` the hooks call (`doctor`
   ///   shows it), which reads the whole hook.
-  public static func status(commonDirectory common: String, readingExecutablePath: Bool = false) -> Status? {
+  package static func status(commonDirectory common: String, readingExecutablePath: Bool = false) -> Status? {
     guard let manifest = InstallManifest.firstValues(commonDirectory: common) else { return nil }
     let mode = manifest["mode"] ?? "in-place"
     let hooks = manifest["hooks"] ?? common + "/hooks"
@@ -92,7 +92,7 @@ public enum HookPresence {
 
   /// One line saying that the versioning hooks are gone and how to restore them, or `nil` when
   /// they run (or mlflow-git is not installed in the repository).
-  public static func notice(commonDirectory: String) -> String? {
+  package static func notice(commonDirectory: String) -> String? {
     guard let problem = status(commonDirectory: commonDirectory)?.problem else { return nil }
     return "the versioning hooks are gone (\(problem)), so new commits are not registered as versions; "
       + "run `mlflow-git install` to restore them"
