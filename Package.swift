@@ -7,6 +7,7 @@ import PackageDescription
 let strictSettings: [SwiftSetting] = [
   .enableUpcomingFeature("ExistentialAny"),
   .enableUpcomingFeature("MemberImportVisibility"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 /// `mlflow-git --version`: install.sh builds with MLFLOW_GIT_SOURCE_VERSION set to the version it
@@ -34,8 +35,9 @@ let package = Package(
     // Private local state files: locks, append-only logs, atomic replacement (mode 0600/0700); the
     // process facts every layer needs (a static executable?, warnings on stderr unless MLFLOW_GIT_QUIET).
     .target(name: "LocalFiles", dependencies: ["CFileSpace"], swiftSettings: strictSettings),
-    // A repository's version as MLflow sees it: branch, commit, dirty, diff, remote. Knows nothing of MLflow.
-    .target(name: "GitState", dependencies: ["ChildProcess"], swiftSettings: strictSettings),
+    // A repository's version as MLflow sees it: branch, commit, dirty, diff, remote. Knows nothing of MLflow
+    // (its records go through LocalFiles' private-file layer, in a folder its caller names).
+    .target(name: "GitState", dependencies: ["ChildProcess", "LocalFiles"], swiftSettings: strictSettings),
     // The system's SQLite 3 C library (Debian: libsqlite3-dev), for the embedded MLflow store.
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
     // MLflow's tracking store: logged models and traces in MLflow's own mlflow.db. Knows nothing of Git.

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+package import Glibc
 #elseif canImport(Darwin)
-import Darwin
+package import Darwin
 #endif
 
 /// Runs a program to completion with `posix_spawn` and collects what it printed.
@@ -25,30 +25,30 @@ import Darwin
 ///
 /// let slow = try await ChildProcess.runAsync("python3", arguments: ["-c", "print(1)"])
 /// ```
-public enum ChildProcess {
+package enum ChildProcess {
   /// What a finished child process left behind.
-  public struct Output: Sendable, Equatable {
+  package struct Output: Sendable, Equatable {
     /// The exit status, or `128 + signal` when a signal ended the process.
-    public var exitStatus: Int32
+    package var exitStatus: Int32
     /// Everything written to standard output, byte for byte.
-    public var standardOutput: [UInt8]
+    package var standardOutput: [UInt8]
     /// Everything written to standard error, byte for byte.
-    public var standardError: [UInt8]
+    package var standardError: [UInt8]
 
-    public init(exitStatus: Int32, standardOutput: [UInt8], standardError: [UInt8]) {
+    package init(exitStatus: Int32, standardOutput: [UInt8], standardError: [UInt8]) {
       self.exitStatus = exitStatus
       self.standardOutput = standardOutput
       self.standardError = standardError
     }
 
     /// `true` when the process exited with status 0.
-    public var succeeded: Bool { exitStatus == 0 }
+    package var succeeded: Bool { exitStatus == 0 }
 
     /// Standard output decoded as UTF-8 (invalid sequences replaced).
-    public var standardOutputText: String { String(decoding: standardOutput, as: UTF8.self) }
+    package var standardOutputText: String { String(decoding: standardOutput, as: UTF8.self) }
 
     /// Standard error decoded as UTF-8 (invalid sequences replaced), trimmed of surrounding white space.
-    public var standardErrorText: String {
+    package var standardErrorText: String {
       String(decoding: standardError, as: UTF8.self).trimmingWhitespace()
     }
   }
@@ -65,7 +65,7 @@ public enum ChildProcess {
   ///     ``ChildProcessError/Code-swift.struct/outputLimitExceeded`` is thrown.
   /// - Returns: The exit status and everything the child printed.
   /// - Throws: ``ChildProcessError`` when the program cannot be started or its output is too large.
-  public static func run(
+  package static func run(
     _ executable: String,
     arguments: [String],
     environment: [String: String]? = nil,
@@ -211,7 +211,7 @@ public enum ChildProcess {
 
   /// The path of `executable`: itself when it contains a `/`, else the first executable file of
   /// that name in the `PATH` of `environment` (or of this process).
-  public static func resolve(_ executable: String, environment: [String: String]? = nil) -> String? {
+  package static func resolve(_ executable: String, environment: [String: String]? = nil) -> String? {
     if executable.contains("/") { return executable }
     let searchPath: String
     if let environment {

@@ -28,7 +28,7 @@ extension ChildProcess {
   /// - Parameters: the same as ``run(_:arguments:environment:standardInput:outputLimit:)``.
   /// - Returns: The exit status and everything the child printed.
   /// - Throws: ``ChildProcessError`` when the program cannot be started or its output is too large.
-  public static func runAsync(
+  package static func runAsync(
     _ executable: String,
     arguments: [String],
     environment: [String: String]? = nil,

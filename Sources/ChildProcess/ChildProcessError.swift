@@ -8,20 +8,20 @@ import Darwin
 ///
 /// A non-zero exit status is not an error; this is thrown only when the program could not be
 /// started at all, or when its output was larger than the caller allowed.
-public struct ChildProcessError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct ChildProcessError: Error, Sendable, Hashable, CustomStringConvertible {
   /// What went wrong, as an extensible set of values.
-  public struct Code: Sendable, Hashable, CustomStringConvertible {
+  package struct Code: Sendable, Hashable, CustomStringConvertible {
     private enum Storage: Hashable { case executableNotFound, spawnFailed, outputLimitExceeded }
     private let storage: Storage
 
     /// The program was not found on `PATH`.
-    public static let executableNotFound = Code(storage: .executableNotFound)
+    package static let executableNotFound = Code(storage: .executableNotFound)
     /// `posix_spawn` or a pipe failed; see ``ChildProcessError/errno``.
-    public static let spawnFailed = Code(storage: .spawnFailed)
+    package static let spawnFailed = Code(storage: .spawnFailed)
     /// The program printed more than the caller's output limit and was killed.
-    public static let outputLimitExceeded = Code(storage: .outputLimitExceeded)
+    package static let outputLimitExceeded = Code(storage: .outputLimitExceeded)
 
-    public var description: String {
+    package var description: String {
       switch storage {
       case .executableNotFound: "executable not found"
       case .spawnFailed: "spawn failed"
@@ -31,19 +31,19 @@ public struct ChildProcessError: Error, Sendable, Hashable, CustomStringConverti
   }
 
   /// What went wrong.
-  public let code: Code
+  package let code: Code
   /// The program that was to be run.
-  public let executable: String
+  package let executable: String
   /// The system error number, or 0.
-  public let errno: Int32
+  package let errno: Int32
 
-  public init(code: Code, executable: String, errno: Int32) {
+  package init(code: Code, executable: String, errno: Int32) {
     self.code = code
     self.executable = executable
     self.errno = errno
   }
 
-  public var description: String {
+  package var description: String {
     switch code {
     case .executableNotFound:
       return "'\(executable)' was not found on PATH; install it or add its folder to PATH"

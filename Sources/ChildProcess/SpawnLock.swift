@@ -20,7 +20,7 @@ extension ChildProcess {
   ///   posix_spawn(&pid, "/bin/sh", &actions, &attributes, &arguments, &environment)
   /// }
   /// ```
-  public static func withSpawnLock<Result, Failure: Error>(
+  package static func withSpawnLock<Result, Failure: Error>(
     _ body: () throws(Failure) -> Result
   ) throws(Failure) -> Result {
     spawnLock.lock()

@@ -4,8 +4,9 @@ import LocalFiles
 import Glibc
 #endif
 
-/// The file operations installing hooks needs: unlike mlflow-git's private state, hook files
-/// and the files of the user's it edits keep their usual modes (0755, 0644).
+/// The file operations installing hooks needs beyond ``PrivateFiles`` (which reads files and
+/// folders, and replaces files with a given mode, for it too): hook files and the files of the
+/// user's it edits keep their usual modes (0755, 0644), and Git's config is replaced through Git's lock.
 enum FileOperations {
   static func exists(_ path: String) -> Bool {
     var info = stat()
@@ -20,39 +21,6 @@ enum FileOperations {
   static func isExecutableFile(_ path: String) -> Bool {
     var info = stat()
     return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && access(path, X_OK) == 0
-  }
-
-  /// The file's content, or `nil` when it is missing or unreadable.
-  static func contents(_ path: String) -> [UInt8]? { (try? PrivateFiles.read(path)) ?? nil }
-
-  /// The first `limit` bytes of the file (all of a shorter one) in one `read`, or `nil` when it
-  /// is missing or unreadable: enough to tell whose hook a file is, at the cost of a `stat`.
-  static func head(_ path: String, limit: Int = 512) -> [UInt8]? {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { return nil }
-    defer { close(descriptor) }
-    var failed = false
-    let bytes = [UInt8](unsafeUninitializedCapacity: limit) { buffer, count in
-      var total = 0
-      while total < limit {
-        let read = Glibc.read(descriptor, buffer.baseAddress! + total, limit - total)
-        if read < 0 && errno == EINTR { continue }
-        if read < 0 { failed = true; break }
-        if read == 0 { break }
-        total += read
-      }
-      count = total
-    }
-    return failed ? nil : bytes
-  }
-
-  static func createDirectory(_ path: String, mode: mode_t) throws(LocalFileError) {
-    try PrivateFiles.createDirectory(path, creatingParents: false, mode: mode)
-  }
-
-  /// Creates `path` and its missing parents.
-  static func createDirectories(_ path: String, mode: mode_t) throws(LocalFileError) {
-    try PrivateFiles.createDirectory(path, mode: mode)
   }
 
   static func rename(_ source: String, to destination: String) throws(LocalFileError) {
@@ -72,18 +40,13 @@ enum FileOperations {
     rmdir(path)
   }
 
-  /// Writes `bytes` to `path` (replacing it atomically) as an executable hook, mode 0755.
-  static func writeExecutable(_ bytes: [UInt8], to path: String) throws(LocalFileError) {
-    try replace(path, with: bytes, mode: 0o755)
-  }
-
   /// Replaces `path` with `bytes`, keeping the file's mode (`newFileMode` for a new file).
   static func replacePreservingMode(_ path: String, with bytes: [UInt8], newFileMode: mode_t = 0o644)
     throws(LocalFileError)
   {
     var info = stat()
     let mode = stat(path, &info) == 0 ? info.st_mode & 0o7777 : newFileMode
-    try replace(path, with: bytes, mode: mode)
+    try PrivateFiles.replace(path, with: bytes, mode: mode)
   }
 
   /// Replaces `path` (a Git config file) as git does: the new content goes to `<path>.lock`,
@@ -109,9 +72,5 @@ enum FileOperations {
       unlink(lock)
       throw LocalFileError(path: path, operation: "replace", errno: failure)
     }
-  }
-
-  private static func replace(_ path: String, with bytes: [UInt8], mode: mode_t) throws(LocalFileError) {
-    try PrivateFiles.replace(path, with: bytes, mode: mode)
   }
 }

@@ -1,4 +1,4 @@
-import GitState
+package import GitState
 import LocalFiles
 
 /// Installs and removes mlflow-git's hooks in a repository, next to the hook manager it has,
@@ -34,45 +34,45 @@ import LocalFiles
 /// let report = try HookInstallation.install(in: repository, executablePath: "/usr/local/bin/mlflow-git")
 /// report.notes.forEach { print($0) }
 /// ```
-public enum HookInstallation {
+package enum HookInstallation {
   /// What an install or uninstall did.
-  public struct Report: Sendable, Hashable {
+  package struct Report: Sendable, Hashable {
     /// The folder git runs the repository's hooks from now.
-    public var hooksDirectory: String
+    package var hooksDirectory: String
     /// The hook manager found.
-    public var manager: HookSetup.Manager
+    package var manager: HookSetup.Manager
     /// The events whose mlflow-git hooks were written or removed.
-    public var hooks: [String] = []
+    package var hooks: [String] = []
     /// The events whose hooks of the user's are kept and chained (install) or put back (uninstall).
-    public var chained: [String] = []
+    package var chained: [String] = []
     /// How mlflow-git runs next to the manager, and what it did instead of writing somewhere.
-    public var notes: [String] = []
+    package var notes: [String] = []
     /// Files of the work tree written for the team (`shared`): to be committed.
-    public var filesToCommit: [String] = []
+    package var filesToCommit: [String] = []
     /// Whether `info/exclude` changed.
-    public var excludeChanged = false
+    package var excludeChanged = false
     /// Whether the `mlflow-git.mlflowExecutable` setting changed.
-    public var configChanged = false
+    package var configChanged = false
     /// Whether anything else changed (a manager's configuration, the forwarding).
-    public var otherChanges = false
+    package var otherChanges = false
 
     /// `true` when nothing had to change.
-    public var unchanged: Bool {
+    package var unchanged: Bool {
       hooks.isEmpty && chained.isEmpty && !excludeChanged && !configChanged && !otherChanges && filesToCommit.isEmpty
     }
   }
 
   /// How to install.
-  public struct Options: Sendable, Hashable {
+  package struct Options: Sendable, Hashable {
     /// Write the manager's shared configuration (tracked files the team commits).
-    public var shared: Bool
+    package var shared: Bool
     /// Write into the global `core.hooksPath` folder instead of forwarding to it.
-    public var globalHooksFolder: Bool
+    package var globalHooksFolder: Bool
     /// Recorded as `git config mlflow-git.mlflowExecutable` (removed again by uninstall), for
     /// hooks that run where `mlflow` is not on `PATH`.
-    public var mlflowExecutable: String?
+    package var mlflowExecutable: String?
 
-    public init(shared: Bool = false, globalHooksFolder: Bool = false, mlflowExecutable: String? = nil) {
+    package init(shared: Bool = false, globalHooksFolder: Bool = false, mlflowExecutable: String? = nil) {
       self.shared = shared
       self.globalHooksFolder = globalHooksFolder
       self.mlflowExecutable = mlflowExecutable
@@ -94,10 +94,10 @@ public enum HookInstallation {
     """
 
   /// The repository setting naming the `mlflow` command that creates a missing `mlflow.db`.
-  public static let mlflowExecutableKey = "mlflow-git.mlflowExecutable"
+  package static let mlflowExecutableKey = "mlflow-git.mlflowExecutable"
 
   /// Installs the hooks, calling the `mlflow-git` executable at `executablePath`.
-  public static func install(
+  package static func install(
     in repository: GitRepository, executablePath: String, options: Options = Options()
   ) throws(HookInstallError) -> Report {
     let setup = try HookSetup.detect(in: repository)
@@ -110,7 +110,7 @@ public enum HookInstallation {
   ///
   /// - Parameter globalHooksFolder: Also remove mlflow-git's hooks from a global
   ///   `core.hooksPath` folder (which other repositories may be using).
-  public static func uninstall(from repository: GitRepository, globalHooksFolder: Bool = false)
+  package static func uninstall(from repository: GitRepository, globalHooksFolder: Bool = false)
     throws(HookInstallError) -> Report
   {
     let setup = try HookSetup.detect(in: repository)
@@ -124,19 +124,19 @@ public enum HookInstallation {
   /// Reads two folders and spawns nothing; the background worker runs it after every hook.
   /// Returns the hooks added.
   @discardableResult
-  public static func refreshForwarding(in repository: GitRepository) throws(HookInstallError) -> [String] {
+  package static func refreshForwarding(in repository: GitRepository) throws(HookInstallError) -> [String] {
     let manifest = InstallManifest(commonDirectory: repository.commonDirectory)
     guard manifest.value("mode") == "forwarding", let ownHooks = manifest.value("hooks"),
-      let program = FileOperations.contents(ownHooks + "/" + HookProgram.events[0]),
+      let program = PrivateFiles.contents(ownHooks + "/" + HookProgram.events[0]),
       let target = HookProgram.generatedValues(in: String(decoding: program, as: UTF8.self))["chained_folder"],
       !target.isEmpty
     else { return [] }
     let folder = target.hasPrefix("/") ? target : repository.workTree + "/" + target
     let forwarder = Array(HookProgram.forwarding(to: target).utf8)
     var added: [String] = []
-    for name in HookSetup.forwardedHooks(in: folder).sorted() where FileOperations.contents(ownHooks + "/" + name) != forwarder {
+    for name in HookSetup.forwardedHooks(in: folder).sorted() where PrivateFiles.contents(ownHooks + "/" + name) != forwarder {
       try perform("write", ownHooks + "/" + name) { () throws(LocalFileError) in
-        try FileOperations.writeExecutable(forwarder, to: ownHooks + "/" + name)
+        try PrivateFiles.replace(ownHooks + "/" + name, with: forwarder, mode: 0o755)
       }
       added.append(name)
     }
@@ -155,7 +155,7 @@ public enum HookInstallation {
 }
 
 /// An installation step failed; the message says which and what to do.
-public struct HookInstallError: Error, Sendable, CustomStringConvertible {
-  public let description: String
-  public init(_ description: String) { self.description = description }
+package struct HookInstallError: Error, Sendable, CustomStringConvertible {
+  package let description: String
+  package init(_ description: String) { self.description = description }
 }

@@ -1,3 +1,5 @@
+import LocalFiles
+
 /// Whether mlflow-git's versioning hooks still run in a repository where it was installed.
 ///
 /// A hook manager can remove them without a word (lefthook moving them to `.old` when it syncs,
@@ -12,40 +14,40 @@
 ///   print("mlflow-git: \(notice)")
 /// }
 /// ```
-public enum HookPresence {
+package enum HookPresence {
   /// What was found.
-  public struct Status: Sendable, Hashable {
+  package struct Status: Sendable, Hashable {
     /// How install made the hooks run: `in-place`, `forwarding`, `lefthook`, `pre-commit-shared`,
     /// `shared-lines`.
-    public var mode: String
+    package var mode: String
     /// The folder holding mlflow-git's versioning hooks.
-    public var hooksDirectory: String
+    package var hooksDirectory: String
     /// Why they no longer run, or `nil` when they do.
-    public var problem: String?
+    package var problem: String?
     /// The `mlflow-git` executable the hooks call (read when asked for: see
     /// ``status(commonDirectory:readingExecutablePath:)``).
-    public var executablePath: String?
+    package var executablePath: String?
   }
 
   /// The state of the hooks, or `nil` when mlflow-git is not installed in the repository.
   ///
   /// - Parameter readingExecutablePath: Also read which `mlflow-git` the hooks call (`doctor`
   ///   shows it), which reads the whole hook.
-  public static func status(commonDirectory common: String, readingExecutablePath: Bool = false) -> Status? {
+  package static func status(commonDirectory common: String, readingExecutablePath: Bool = false) -> Status? {
     guard let manifest = InstallManifest.firstValues(commonDirectory: common) else { return nil }
     let mode = manifest["mode"] ?? "in-place"
     let hooks = manifest["hooks"] ?? common + "/hooks"
     let postCommit = hooks + "/post-commit"
     var status = Status(mode: mode, hooksDirectory: hooks, problem: nil, executablePath: nil)
-    var ours = FileOperations.head(postCommit)
+    var ours = PrivateFiles.head(postCommit)
     switch mode {
     case "in-place":
       let found = ours
-      if PreCommit.isItsHook(found) { ours = FileOperations.head(postCommit + PreCommit.legacySuffix) }
+      if PreCommit.isItsHook(found) { ours = PrivateFiles.head(postCommit + PreCommit.legacySuffix) }
       if !HookProgram.isVersioningHook(ours ?? []) {
         ours = nil
         status.problem =
-          if HookProgram.isVersioningHook(FileOperations.head(postCommit + ".old") ?? []) {
+          if HookProgram.isVersioningHook(PrivateFiles.head(postCommit + ".old") ?? []) {
             "lefthook moved mlflow-git's post-commit hook to post-commit.old, and lefthook does not run it"
           } else if Lefthook.isItsHook(found) {
             "lefthook's post-commit hook replaced mlflow-git's"
@@ -56,17 +58,17 @@ public enum HookPresence {
           } else {
             "another post-commit hook replaced mlflow-git's in \(hooks)"
           }
-      } else if hooks == common + "/hooks", setsHooksPath(FileOperations.head(common + "/config", limit: 1 << 16)) {
+      } else if hooks == common + "/hooks", setsHooksPath(PrivateFiles.head(common + "/config", limit: 1 << 16)) {
         status.problem = "core.hooksPath now makes git run hooks from another folder than \(hooks)"
       }
     case "forwarding":
-      if !(FileOperations.head(common + "/config", limit: 1 << 16) ?? []).containsBytes(forwardingInclude) {
+      if !(PrivateFiles.head(common + "/config", limit: 1 << 16) ?? []).containsBytes(forwardingInclude) {
         status.problem = "the [include] of \(HookSetup.forwardingConfigName) was removed from .git/config"
       }
     default:
       let runs = manifest["runs"] ?? common + "/hooks/post-commit"
-      let runner = FileOperations.head(runs)
-      if let shared = manifest["shared-file"], !AddedBlock.isPresent(in: FileOperations.head(shared, limit: 1 << 16)) {
+      let runner = PrivateFiles.head(runs)
+      if let shared = manifest["shared-file"], !AddedBlock.isPresent(in: PrivateFiles.head(shared, limit: 1 << 16)) {
         status.problem = "mlflow-git's commands were removed from \(shared)"
       } else if mode == "lefthook", !Lefthook.isItsHook(runner) {
         status.problem = "lefthook's post-commit hook is gone from \(common)/hooks (`lefthook uninstall`?)"
@@ -80,9 +82,9 @@ public enum HookPresence {
       status.problem = "\(postCommit) was removed"
     }
     if readingExecutablePath, ours != nil {
-      let path = status.mode == "in-place" && PreCommit.isItsHook(FileOperations.head(postCommit))
+      let path = status.mode == "in-place" && PreCommit.isItsHook(PrivateFiles.head(postCommit))
         ? postCommit + PreCommit.legacySuffix : postCommit
-      let text = String(decoding: FileOperations.contents(path) ?? [], as: UTF8.self)
+      let text = String(decoding: PrivateFiles.contents(path) ?? [], as: UTF8.self)
       status.executablePath = HookProgram.generatedValues(in: text)["mlflow_git"]
     }
     return status
@@ -90,7 +92,7 @@ public enum HookPresence {
 
   /// One line saying that the versioning hooks are gone and how to restore them, or `nil` when
   /// they run (or mlflow-git is not installed in the repository).
-  public static func notice(commonDirectory: String) -> String? {
+  package static func notice(commonDirectory: String) -> String? {
     guard let problem = status(commonDirectory: commonDirectory)?.problem else { return nil }
     return "the versioning hooks are gone (\(problem)), so new commits are not registered as versions; "
       + "run `mlflow-git install` to restore them"

@@ -1,4 +1,4 @@
-import GitState
+package import GitState
 import LocalFiles
 
 #if canImport(Glibc)
@@ -13,9 +13,9 @@ import Glibc
 /// let setup = try HookSetup.detect(in: repository)
 /// print(setup.manager, setup.teamHooksDirectory)   // husky 9, /src/app/.husky/_
 /// ```
-public struct HookSetup: Sendable, Hashable {
+package struct HookSetup: Sendable, Hashable {
   /// The tool that writes the repository's hooks.
-  public enum Manager: Sendable, Hashable, CustomStringConvertible {
+  package enum Manager: Sendable, Hashable, CustomStringConvertible {
     /// No manager: hooks are files in `.git/hooks`, written by hand or not at all.
     case none
     /// husky 4 (a runner in `.git/hooks`), 8 (`core.hooksPath=.husky`) or 9 (`.husky/_`).
@@ -27,7 +27,7 @@ public struct HookSetup: Sendable, Hashable {
     /// A hooks folder of the team's own, named by `core.hooksPath`.
     case hooksPath
 
-    public var description: String {
+    package var description: String {
       switch self {
       case .none: "no hook manager"
       case .husky(let version): "husky \(version)"
@@ -39,22 +39,22 @@ public struct HookSetup: Sendable, Hashable {
   }
 
   /// `core.hooksPath` as the user set it (mlflow-git's own setting not counted), or `nil`.
-  public var hooksPath: String?
+  package var hooksPath: String?
   /// Where `hooksPath` was set: `local`, `global`, `system` …
-  public var hooksPathScope: String?
+  package var hooksPathScope: String?
   /// The folder git runs hooks from without mlflow-git's forwarding, absolute.
-  public var teamHooksDirectory: String
-  public var manager: Manager
+  package var teamHooksDirectory: String
+  package var manager: Manager
 
   /// Whether `core.hooksPath` comes from the user's or the system's configuration, so the
   /// folder serves every repository.
-  public var hooksPathIsShared: Bool { hooksPathScope == "global" || hooksPathScope == "system" }
+  package var hooksPathIsShared: Bool { hooksPathScope == "global" || hooksPathScope == "system" }
 
   /// The config file mlflow-git's forwarding includes: its `core.hooksPath` is not the team's.
   static let forwardingConfigName = StateFolder.name + "/hooks.config"
 
   /// Reads the repository's hook configuration (one `git config` process).
-  public static func detect(in repository: GitRepository) throws(HookInstallError) -> HookSetup {
+  package static func detect(in repository: GitRepository) throws(HookInstallError) -> HookSetup {
     let settings: [GitRepository.ConfigSetting]
     do {
       settings = try repository.configSettings("core.hooksPath")
@@ -81,7 +81,7 @@ public struct HookSetup: Sendable, Hashable {
       } else if FileOperations.exists(directory + "/husky.sh") {
         .husky(version: 4)
       } else if FileOperations.exists(repository.workTree + "/" + PreCommit.configName)
-        || HookProgram.events.contains(where: { PreCommit.isItsHook(FileOperations.contents(directory + "/" + $0)) })
+        || HookProgram.events.contains(where: { PreCommit.isItsHook(PrivateFiles.contents(directory + "/" + $0)) })
       {
         .preCommit
       } else {

@@ -12,7 +12,7 @@ struct InstallManifest: Sendable, Hashable {
   /// The manifest of the repository whose Git common directory is `commonDirectory`.
   init(commonDirectory: String) {
     path = StateFolder(commonDirectory: commonDirectory).installManifest
-    let bytes = FileOperations.head(path, limit: 1 << 16)
+    let bytes = PrivateFiles.head(path, limit: 1 << 16)
     records = Set((bytes.map { String(decoding: $0, as: UTF8.self) } ?? "").split(separator: "\n").map(String.init))
   }
 
@@ -21,7 +21,7 @@ struct InstallManifest: Sendable, Hashable {
   /// The first value of each record kind in the manifest of `commonDirectory`, read straight
   /// from its bytes (the hook-presence check an app start makes), or `nil` when there is none.
   static func firstValues(commonDirectory: String) -> [String: String]? {
-    guard let bytes = FileOperations.head(StateFolder(commonDirectory: commonDirectory).installManifest, limit: 1 << 14) else { return nil }
+    guard let bytes = PrivateFiles.head(StateFolder(commonDirectory: commonDirectory).installManifest, limit: 1 << 14) else { return nil }
     var values: [String: String] = [:]
     for line in bytes.split(separator: UInt8(ascii: "\n")) {
       guard let tab = line.firstIndex(of: UInt8(ascii: "\t")) else { continue }

@@ -65,7 +65,7 @@ struct Installer {
   func plan(_ options: HookInstallation.Options) throws(HookInstallError) -> Plan {
     if setup.hooksPathIsShared {
       // Written there before (`--global-hooks` in another repository): this one only opts in.
-      let there = FileOperations.contents(setup.teamHooksDirectory + "/" + HookProgram.events[0]) ?? []
+      let there = PrivateFiles.contents(setup.teamHooksDirectory + "/" + HookProgram.events[0]) ?? []
       if options.globalHooksFolder || HookProgram.isVersioningHook(there) {
         return .inPlace(directory: setup.teamHooksDirectory)
       }
@@ -85,9 +85,9 @@ struct Installer {
     let workTree = repository.workTree
     switch setup.manager {
     case .lefthook(let config):
-      return .lefthook(config: config, shared: options.shared || AddedBlock.isPresent(in: FileOperations.contents(config)))
+      return .lefthook(config: config, shared: options.shared || AddedBlock.isPresent(in: PrivateFiles.contents(config)))
     case .preCommit:
-      let shared = options.shared || AddedBlock.isPresent(in: FileOperations.contents(workTree + "/" + PreCommit.configName))
+      let shared = options.shared || AddedBlock.isPresent(in: PrivateFiles.contents(workTree + "/" + PreCommit.configName))
       return shared ? .preCommitShared : .inPlace(directory: commonHooks)
     case .husky(let version) where version >= 8:
       let folder = version == 9 ? parent(of: setup.teamHooksDirectory) : setup.teamHooksDirectory
@@ -124,7 +124,7 @@ struct Installer {
   }
 
   func hasSharedLine(in folder: String) -> Bool {
-    AddedBlock.isPresent(in: FileOperations.contents(folder + "/" + HookProgram.events[0]))
+    AddedBlock.isPresent(in: PrivateFiles.contents(folder + "/" + HookProgram.events[0]))
   }
 
   // MARK: - Installing
@@ -198,7 +198,7 @@ struct Installer {
   mutating func installInPlace(in directory: String) throws(HookInstallError) {
     if !FileOperations.isDirectory(directory) {
       try HookInstallation.perform("create", directory) { () throws(LocalFileError) in
-        try FileOperations.createDirectories(directory, mode: 0o755)
+        try PrivateFiles.createDirectory(directory, mode: 0o755)
       }
       if directory == commonHooks { manifest.insert("hooks-directory") }
     }
@@ -206,10 +206,10 @@ struct Installer {
     for event in HookProgram.events {
       let path = directory + "/" + event
       try removeStrayCopy(path + ".old", of: event, in: directory)
-      let existing = FileOperations.contents(path)
+      let existing = PrivateFiles.contents(path)
       // pre-commit runs `<event>.legacy` first: mlflow-git's hook goes there, next to pre-commit's.
       let target = PreCommit.isItsHook(existing) ? path + PreCommit.legacySuffix : path
-      let current = target == path ? existing : FileOperations.contents(target)
+      let current = target == path ? existing : PrivateFiles.contents(target)
       if let current, current == script { continue }
       if let current, !HookProgram.isVersioningHook(current) {
         let previous = path + HookProgram.previousSuffix
@@ -220,7 +220,7 @@ struct Installer {
         try HookInstallation.perform("keep", target) { () throws(LocalFileError) in try FileOperations.rename(target, to: previous) }
         report.chained.append(event)
       }
-      try HookInstallation.perform("write", target) { () throws(LocalFileError) in try FileOperations.writeExecutable(script, to: target) }
+      try HookInstallation.perform("write", target) { () throws(LocalFileError) in try PrivateFiles.replace(target, with: script, mode: 0o755) }
       report.hooks.append(event)
     }
     manifest.set("hooks", directory)
@@ -235,18 +235,18 @@ struct Installer {
     let forwarder = Array(HookProgram.forwarding(to: target).utf8)
     for name in teamHooks.sorted() {
       let path = ownHooks + "/" + name
-      guard FileOperations.contents(path) != forwarder else { continue }
-      try HookInstallation.perform("write", path) { () throws(LocalFileError) in try FileOperations.writeExecutable(forwarder, to: path) }
+      guard PrivateFiles.contents(path) != forwarder else { continue }
+      try HookInstallation.perform("write", path) { () throws(LocalFileError) in try PrivateFiles.replace(path, with: forwarder, mode: 0o755) }
       report.otherChanges = true
     }
     for name in listDirectory(ownHooks) where !teamHooks.contains(name) && !HookProgram.events.contains(name) {
-      guard HookProgram.isOurs(FileOperations.contents(ownHooks + "/" + name) ?? []) else { continue }
+      guard HookProgram.isOurs(PrivateFiles.contents(ownHooks + "/" + name) ?? []) else { continue }
       try HookInstallation.perform("remove", ownHooks + "/" + name) { () throws(LocalFileError) in
         try FileOperations.remove(ownHooks + "/" + name)
       }
     }
     let config = Array(("[core]\n\thooksPath = " + Self.configQuoted(ownHooks) + "\n").utf8)
-    if FileOperations.contents(forwardingConfig) != config {
+    if PrivateFiles.contents(forwardingConfig) != config {
       try HookInstallation.perform("write", forwardingConfig) { () throws(LocalFileError) in
         try FileOperations.replacePreservingMode(forwardingConfig, with: config)
       }
@@ -280,7 +280,7 @@ struct Installer {
 
   func preCommitBlock() -> AddedBlock {
     let file = repository.workTree + "/" + PreCommit.configName
-    let indent = FileOperations.contents(file).flatMap { PreCommit.repositoriesEnd(in: $0) }?.indent ?? 0
+    let indent = PrivateFiles.contents(file).flatMap { PreCommit.repositoriesEnd(in: $0) }?.indent ?? 0
     var block = AddedBlock(
       path: file, purpose: "registers each new Git state as an MLflow version", lines: PreCommit.localRepository(indent: indent))
     block.header = "repos:\n"
@@ -304,7 +304,7 @@ struct Installer {
           "\(name) is tracked, so mlflow-git's commands there would be the team's; run install with --shared "
             + "to add them to \(relative(config)) instead")
       }
-      var others = FileOperations.contents(block.path) ?? []
+      var others = PrivateFiles.contents(block.path) ?? []
       if let range = block.range(in: others) { others.removeSubrange(range) }
       let taken = Lefthook.namedEvents(in: others)
       if !taken.isEmpty {
@@ -314,7 +314,7 @@ struct Installer {
       }
     case .preCommitShared where writeShared:
       let block = preCommitBlock()
-      if let current = FileOperations.contents(block.path), block.range(in: current) == nil,
+      if let current = PrivateFiles.contents(block.path), block.range(in: current) == nil,
         PreCommit.repositoriesEnd(in: current) == nil
       {
         throw HookInstallError(
@@ -390,13 +390,13 @@ struct Installer {
   /// Writes mlflow-git's versioning hooks into ``ownHooks``.
   mutating func writeOwnHooks(chained: HookProgram.Chained) throws(HookInstallError) {
     try HookInstallation.perform("create", ownHooks) { () throws(LocalFileError) in
-      try FileOperations.createDirectories(ownHooks, mode: 0o755)
+      try PrivateFiles.createDirectory(ownHooks, mode: 0o755)
     }
     let script = Array(HookProgram.versioning(executablePath: executablePath, chained: chained).utf8)
     for event in HookProgram.events {
       let path = ownHooks + "/" + event
-      guard FileOperations.contents(path) != script else { continue }
-      try HookInstallation.perform("write", path) { () throws(LocalFileError) in try FileOperations.writeExecutable(script, to: path) }
+      guard PrivateFiles.contents(path) != script else { continue }
+      try HookInstallation.perform("write", path) { () throws(LocalFileError) in try PrivateFiles.replace(path, with: script, mode: 0o755) }
       report.hooks.append(event)
     }
     manifest.set("hooks", ownHooks)
@@ -418,7 +418,7 @@ struct Installer {
   mutating func runManagerInstall(
     _ tool: String, _ arguments: [String], record: String, isItsHook: ([UInt8]?) -> Bool, missing: String
   ) throws(HookInstallError) {
-    let before = HookProgram.events.filter { isItsHook(FileOperations.contents(commonHooks + "/" + $0)) }
+    let before = HookProgram.events.filter { isItsHook(PrivateFiles.contents(commonHooks + "/" + $0)) }
     let checksum = common + "/" + Lefthook.checksumName
     let checksumExisted = FileOperations.exists(checksum)
     guard let executable = ChildProcess.resolve(tool) else {
@@ -436,7 +436,7 @@ struct Installer {
         "`\(tool) \(arguments.joined(separator: " "))` failed (\(output.exitStatus)): "
           + (output.standardErrorText + output.standardOutputText).split(separator: "\n").joined(separator: " "))
     }
-    for event in HookProgram.events where !before.contains(event) && isItsHook(FileOperations.contents(commonHooks + "/" + event)) {
+    for event in HookProgram.events where !before.contains(event) && isItsHook(PrivateFiles.contents(commonHooks + "/" + event)) {
       manifest.insert(record, event)
       report.otherChanges = true
       if FileOperations.exists(commonHooks + "/" + event + ".old") || FileOperations.exists(commonHooks + "/" + event + ".legacy") {
@@ -449,7 +449,7 @@ struct Installer {
   mutating func addExcludeBlock() throws(HookInstallError) {
     let block = Self.excludeBlock(common: common)
     let changes = try HookInstallation.perform("update", block.path) { () throws(LocalFileError) in
-      try FileOperations.createDirectory(common + "/info", mode: 0o755)
+      try PrivateFiles.createDirectory(common + "/info", creatingParents: false, mode: 0o755)
       return try block.add()
     }
     guard let changes else { return }
@@ -484,7 +484,7 @@ struct Installer {
   /// Removes mlflow-git's hook at `path` (one of `event`'s names in `directory`); the user's
   /// hook it chained takes that name again.
   mutating func removeStrayCopy(_ path: String, of event: String, in directory: String) throws(HookInstallError) {
-    guard let bytes = FileOperations.contents(path), HookProgram.isVersioningHook(bytes) else { return }
+    guard let bytes = PrivateFiles.contents(path), HookProgram.isVersioningHook(bytes) else { return }
     try HookInstallation.perform("remove", path) { () throws(LocalFileError) in try FileOperations.remove(path) }
     report.hooks.append(event)
     let previous = directory + "/" + event + HookProgram.previousSuffix
@@ -510,7 +510,7 @@ struct Installer {
   }
 
   mutating func removeOwnHooks() throws(HookInstallError) {
-    for name in listDirectory(ownHooks) where HookProgram.isOurs(FileOperations.contents(ownHooks + "/" + name) ?? []) {
+    for name in listDirectory(ownHooks) where HookProgram.isOurs(PrivateFiles.contents(ownHooks + "/" + name) ?? []) {
       try HookInstallation.perform("remove", ownHooks + "/" + name) { () throws(LocalFileError) in
         try FileOperations.remove(ownHooks + "/" + name)
       }
@@ -554,7 +554,7 @@ struct Installer {
     if setup.hooksPath != nil, !setup.hooksPathIsShared || globalHooksFolder {
       try removeInPlace(from: setup.teamHooksDirectory)
     } else if setup.hooksPathIsShared, HookProgram.isVersioningHook(
-      FileOperations.contents(setup.teamHooksDirectory + "/" + HookProgram.events[0]) ?? [])
+      PrivateFiles.contents(setup.teamHooksDirectory + "/" + HookProgram.events[0]) ?? [])
     {
       report.notes.append(
         "the global hooks folder \(setup.teamHooksDirectory) keeps mlflow-git's hooks for your other repositories "
@@ -565,14 +565,14 @@ struct Installer {
     try removeBlocksNotWritten(by: nil)
     for event in manifest.values("lefthook-added") {
       let path = commonHooks + "/" + event
-      let config = Lefthook.configFile(in: repository.workTree).flatMap(FileOperations.contents)
-      if Lefthook.isItsHook(FileOperations.contents(path)), !Lefthook.namedEvents(in: config).contains(event) {
+      let config = Lefthook.configFile(in: repository.workTree).flatMap(PrivateFiles.contents)
+      if Lefthook.isItsHook(PrivateFiles.contents(path)), !Lefthook.namedEvents(in: config).contains(event) {
         try restoreManagerHook(at: path, kept: path + ".old")
       }
     }
     for event in manifest.values("pre-commit-added") {
       let path = commonHooks + "/" + event
-      if PreCommit.isItsHook(FileOperations.contents(path)) {
+      if PreCommit.isItsHook(PrivateFiles.contents(path)) {
         try restoreManagerHook(at: path, kept: path + PreCommit.legacySuffix)
       }
     }

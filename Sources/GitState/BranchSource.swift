@@ -21,15 +21,15 @@ public enum BranchSource: Sendable, Hashable, CustomStringConvertible {
 /// request's source branch), then `GITHUB_REF_NAME` unless `GITHUB_REF_TYPE` is `tag`; GitLab
 /// `CI_MERGE_REQUEST_SOURCE_BRANCH_NAME`, then `CI_COMMIT_REF_NAME` unless `CI_COMMIT_TAG` is
 /// set; Jenkins `CHANGE_BRANCH` (pull requests), then `BRANCH_NAME`; Buildkite `BUILDKITE_BRANCH`.
-public enum CIBranch {
+package enum CIBranch {
   /// The variables consulted, in order.
-  public static let variables = [
+  package static let variables = [
     "GITHUB_HEAD_REF", "GITHUB_REF_NAME", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME", "CI_COMMIT_REF_NAME",
     "CHANGE_BRANCH", "BRANCH_NAME", "BUILDKITE_BRANCH",
   ]
 
   /// The branch and the variable it came from, or `nil` when no CI variable names one.
-  public static func find(in environment: [String: String]) -> (branch: String, variable: String)? {
+  package static func find(in environment: [String: String]) -> (branch: String, variable: String)? {
     find { environment[$0] }
   }
 

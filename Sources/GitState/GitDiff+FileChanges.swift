@@ -8,7 +8,7 @@ extension GitDiff {
   /// ```swift
   /// for file in GitDiff(bytes: storedDiff).fileChanges { print(file.path, file.added ?? "binary") }
   /// ```
-  public var fileChanges: [RevisionComparison.FileChange] {
+  package var fileChanges: [RevisionComparison.FileChange] {
     var changes: [RevisionComparison.FileChange] = []
     var current: RevisionComparison.FileChange?
     var inHunk = false

@@ -23,7 +23,7 @@ public struct GitDiff: Sendable, Hashable {
   /// when ``bytes`` is already exact.
   public let patch: [UInt8]?
 
-  public init(bytes: [UInt8], patch: [UInt8]? = nil) {
+  package init(bytes: [UInt8], patch: [UInt8]? = nil) {
     self.bytes = bytes
     self.patch = patch
   }

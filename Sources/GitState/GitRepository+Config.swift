@@ -12,7 +12,7 @@ extension GitRepository {
   /// see them for remotes either.
   ///
   /// - Parameter key: `section.key` or `section.subsection.key`; the subsection may contain dots.
-  public func configValue(_ key: String) throws(GitStateError) -> String? {
+  package func configValue(_ key: String) throws(GitStateError) -> String? {
     guard let firstDot = key.firstIndex(of: "."), let lastDot = key.lastIndex(of: "."), lastDot != key.startIndex else {
       return nil
     }
@@ -39,12 +39,12 @@ extension GitRepository {
 
 extension GitRepository {
   /// Sets `key` to `value` in the repository's own config file (`git config --local`).
-  public func setConfigValue(_ key: String, to value: String) throws(GitStateError) {
+  package func setConfigValue(_ key: String, to value: String) throws(GitStateError) {
     _ = try git.run(["config", "--local", key, value])
   }
 
   /// Removes `key` from the repository's own config file; a missing key is not an error.
-  public func removeConfigValue(_ key: String) throws(GitStateError) {
+  package func removeConfigValue(_ key: String) throws(GitStateError) {
     let output = try git.output(["config", "--local", "--unset-all", key])
     guard output.succeeded || output.exitStatus == 5 else {
       throw GitStateError.gitFailed(["config", "--local", "--unset-all", key], output)

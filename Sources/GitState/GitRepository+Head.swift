@@ -21,7 +21,7 @@ extension GitRepository {
 
   /// The commit at the tip of branch `name` (short name, e.g. `feature/x`), or `nil` when the
   /// branch does not exist. Read from the ref files; `git` is asked only when they cannot say.
-  public func commit(ofBranch name: String) throws(GitStateError) -> String? {
+  package func commit(ofBranch name: String) throws(GitStateError) -> String? {
     switch resolve("refs/heads/" + name) {
     case .commit(let id): return id
     case .missing: return nil
@@ -127,7 +127,7 @@ extension GitRepository {
   /// first, following first parents only (the commits made on that line of history).
   ///
   /// - Parameter limit: The most commits returned: the newest ones.
-  public func commits(in range: String, limit: Int) throws(GitStateError) -> [String] {
+  package func commits(in range: String, limit: Int) throws(GitStateError) -> [String] {
     let output = try git.run(["rev-list", "--first-parent", "--max-count=\(limit)", range, "--"])
     return String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init).reversed()
   }

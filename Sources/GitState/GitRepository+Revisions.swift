@@ -3,7 +3,7 @@ import ChildProcess
 extension GitRepository {
   /// The full commit ID `revision` names (a branch, tag, remote-tracking branch, abbreviated
   /// or full commit ID, `HEAD~2` …), or `nil` when it names no commit.
-  public func commitID(of revision: String) throws(GitStateError) -> String? {
+  package func commitID(of revision: String) throws(GitStateError) -> String? {
     guard !revision.isEmpty else { return nil }
     let output = try git.output(["rev-parse", "-q", "--verify", "--end-of-options", revision + "^{commit}"])
     return output.succeeded ? output.standardOutputText.trimmingWhitespace() : nil
@@ -14,7 +14,7 @@ extension GitRepository {
   /// `git clone` or `git remote set-head`), else a local `main`, else a local `master`.
   ///
   /// - Returns: `nil` when none of them exists.
-  public func defaultBranch(remoteName: String = "origin") throws(GitStateError) -> (name: String, ref: String)? {
+  package func defaultBranch(remoteName: String = "origin") throws(GitStateError) -> (name: String, ref: String)? {
     let remoteHead = "refs/remotes/\(remoteName)/HEAD"
     let symbolic = try git.output(["symbolic-ref", "-q", remoteHead])
     if symbolic.succeeded {
@@ -32,13 +32,13 @@ extension GitRepository {
 
   /// The best common ancestor of two commits (`git merge-base`), or `nil` when their
   /// histories are unrelated.
-  public func mergeBase(_ first: String, _ second: String) throws(GitStateError) -> String? {
+  package func mergeBase(_ first: String, _ second: String) throws(GitStateError) -> String? {
     let output = try git.output(["merge-base", "--end-of-options", first, second])
     return output.succeeded ? output.standardOutputText.trimmingWhitespace() : nil
   }
 
   /// The local branches whose history contains `commit`, by short name.
-  public func branches(containing commit: String) throws(GitStateError) -> [String] {
+  package func branches(containing commit: String) throws(GitStateError) -> [String] {
     let output = try git.run(["for-each-ref", "--format=%(refname:short)", "--contains", commit, "refs/heads/"])
     return String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
   }
@@ -47,7 +47,7 @@ extension GitRepository {
   /// whose content differs (`git diff from to`, renames detected).
   ///
   /// - Parameter commitLimit: The most commits listed (newest first); the counts are complete.
-  public func comparison(from: String, to: String, commitLimit: Int = 20) throws(GitStateError) -> RevisionComparison {
+  package func comparison(from: String, to: String, commitLimit: Int = 20) throws(GitStateError) -> RevisionComparison {
     let counts = String(
       decoding: try git.run(["rev-list", "--left-right", "--count", from + "..." + to, "--"]), as: UTF8.self
     ).split(whereSeparator: { $0 == "\t" || $0 == " " || $0 == "\n" }).compactMap { Int($0) }

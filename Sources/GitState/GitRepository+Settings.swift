@@ -1,13 +1,13 @@
-import ChildProcess
+package import ChildProcess
 
 extension GitRepository {
   /// One value of a config key, with the scope and file that set it.
-  public struct ConfigSetting: Sendable, Hashable {
+  package struct ConfigSetting: Sendable, Hashable {
     /// `system`, `global`, `local`, `worktree` or `command`.
-    public var scope: String
+    package var scope: String
     /// Where git read it: `file:<path>` (as git names it), `command line:` …
-    public var origin: String
-    public var value: String
+    package var origin: String
+    package var value: String
   }
 
   /// Every value of `key` git sees for this repository, in the order git reads them (the last
@@ -19,7 +19,7 @@ extension GitRepository {
   ///   print(setting.scope, setting.origin, setting.value)   // local file:.git/config .husky/_
   /// }
   /// ```
-  public func configSettings(_ key: String) throws(GitStateError) -> [ConfigSetting] {
+  package func configSettings(_ key: String) throws(GitStateError) -> [ConfigSetting] {
     let arguments = ["config", "--show-scope", "--show-origin", "-z", "--get-all", key]
     let output = try git.output(arguments)
     guard output.succeeded else {
@@ -34,20 +34,20 @@ extension GitRepository {
   }
 
   /// Whether `path` (relative to the work tree's top) is tracked in the index.
-  public func isTracked(_ path: String) throws(GitStateError) -> Bool {
+  package func isTracked(_ path: String) throws(GitStateError) -> Bool {
     try git.output(["ls-files", "--error-unmatch", "--", path]).succeeded
   }
 
   /// Whether `path` (relative to the work tree's top) is ignored by `.gitignore`,
   /// `info/exclude` or the global excludes file.
-  public func isIgnored(_ path: String) throws(GitStateError) -> Bool {
+  package func isIgnored(_ path: String) throws(GitStateError) -> Bool {
     try git.output(["check-ignore", "-q", "--no-index", "--", path]).succeeded
   }
 
   /// Runs `executable` (a path, or a name looked up on `PATH`) at the top of the work tree,
   /// with this process's environment less the variables that point git at another repository:
   /// for tools that act on the repository they run in, such as hook managers.
-  public func runInWorkTree(_ executable: String, _ arguments: [String]) throws(GitStateError) -> ChildProcess.Output {
+  package func runInWorkTree(_ executable: String, _ arguments: [String]) throws(GitStateError) -> ChildProcess.Output {
     do {
       return try ChildProcess.run(
         "/bin/sh", arguments: ["-c", "cd \"$1\" && shift && exec \"$@\"", "sh", workTree, executable] + arguments,

@@ -17,7 +17,7 @@ extension GitRepository {
   /// repository.recordsFolder = "records"
   /// repository.removeStatusRecords()
   /// ```
-  public func removeStatusRecords() {
+  package func removeStatusRecords() {
     guard let recordsFolder else { return }
     unlink(IndexHeadRecord.path(in: commonDirectory + "/" + recordsFolder))
     unlink(RecordedDiff.path(in: commonDirectory + "/" + recordsFolder))

@@ -40,7 +40,7 @@ public struct GitRepository: Sendable, Hashable {
   /// Creates a repository value from known locations, without checking them.
   ///
   /// - Parameter environment: What child `git` processes start from; `nil` means this process's.
-  public init(workTree: String, gitDirectory: String, commonDirectory: String, environment: [String: String]? = nil) {
+  package init(workTree: String, gitDirectory: String, commonDirectory: String, environment: [String: String]? = nil) {
     self.workTree = workTree
     self.gitDirectory = gitDirectory
     self.commonDirectory = commonDirectory
@@ -162,7 +162,7 @@ public struct GitRepository: Sendable, Hashable {
   /// Whether a merge, rebase, cherry-pick, revert or bisect is in progress in this work tree.
   ///
   /// In the middle of one of these, `HEAD` and the index hold an intermediate state.
-  public var operationInProgress: String? {
+  package var operationInProgress: String? {
     let markers = [
       ("rebase-merge", "rebase"), ("rebase-apply", "rebase"), ("MERGE_HEAD", "merge"),
       ("CHERRY_PICK_HEAD", "cherry-pick"), ("REVERT_HEAD", "revert"), ("BISECT_LOG", "bisect"),

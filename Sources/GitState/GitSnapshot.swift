@@ -27,6 +27,8 @@ public struct GitSnapshot: Sendable, Hashable {
     /// `nil` keeps the repository's ``GitRepository/recordsFolder``.
     public var recordsFolder: String?
 
+    /// Options with MLflow's defaults: the `origin` remote, the diff when dirty with nothing excluded, the
+    /// branch from CI variables on a detached `HEAD`, and no records folder.
     public init(
       remoteName: String = "origin", includesDiff: Bool = true, diffExclusions: [String] = [],
       usesCIBranchVariables: Bool = true, recordsFolder: String? = nil

@@ -49,7 +49,7 @@ public struct GitStateError: Error, Sendable, Hashable, CustomStringConvertible 
   /// A sentence saying what happened and what to do.
   public let message: String
 
-  public init(code: Code, message: String) {
+  package init(code: Code, message: String) {
     self.code = code
     self.message = message
   }

@@ -1,3 +1,5 @@
+import LocalFiles
+
 /// A note that one exact index file matched one commit's tree: `git status` found no staged
 /// change with that `HEAD` and that index.
 ///
@@ -28,11 +30,11 @@ struct IndexHeadRecord: Sendable, Hashable {
     Array((IndexHeadRecord.header + "\n" + [head, index.checksum, index.stamp.text].joined(separator: " ") + "\n").utf8)
   }
 
-  /// Replaces the record atomically (see ``PrivateRecordFile``). Never fails the caller: a
+  /// Replaces the record atomically (see ``PrivateFiles/saveRecord(_:named:in:)``). Never fails the caller: a
   /// record that cannot be written only means the next check asks `git status` again.
   @discardableResult
   func save(in records: String) -> Bool {
-    PrivateRecordFile.save(bytes, named: "index-matches-head", in: records)
+    PrivateFiles.saveRecord(bytes, named: "index-matches-head", in: records)
   }
 }
 

@@ -1,3 +1,5 @@
+import LocalFiles
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -85,10 +87,10 @@ struct RecordedDiff: Sendable, Hashable {
     return Array((lines.joined(separator: "\n") + "\n").utf8) + diff
   }
 
-  /// Writes the record (see ``PrivateRecordFile``); never fails the caller.
+  /// Writes the record (see ``PrivateFiles/saveRecord(_:named:in:)``); never fails the caller.
   @discardableResult
   func save(in records: String) -> Bool {
-    PrivateRecordFile.save(bytes, named: "recorded-diff", in: records)
+    PrivateFiles.saveRecord(bytes, named: "recorded-diff", in: records)
   }
 
   /// The record in the records folder `records`, or `nil` when there is none

@@ -13,6 +13,8 @@ public struct RemoteURL: Sendable, Hashable, CustomStringConvertible {
   /// The value of `remote.<name>.url` exactly as configured. May contain a secret: never log it.
   public let raw: String
 
+  /// A remote URL as configured, e.g. `RemoteURL("https://user:token@host/repo.git").description` is
+  /// `https://host/repo.git`.
   public init(_ raw: String) { self.raw = raw }
 
   /// `true` when ``raw`` carries a password or token.

@@ -6,30 +6,30 @@
 /// let changes = try repository.comparison(from: "main", to: "HEAD", commitLimit: 10)
 /// print("\(changes.commitsAhead) commits, \(changes.files.count) files, +\(changes.linesAdded) −\(changes.linesDeleted)")
 /// ```
-public struct RevisionComparison: Sendable, Hashable {
+package struct RevisionComparison: Sendable, Hashable {
   /// One commit: its ID and the first line of its message.
-  public struct Commit: Sendable, Hashable {
-    public var id: String
-    public var subject: String
+  package struct Commit: Sendable, Hashable {
+    package var id: String
+    package var subject: String
 
-    public init(id: String, subject: String) {
+    package init(id: String, subject: String) {
       self.id = id
       self.subject = subject
     }
   }
 
   /// One changed file and its changed lines.
-  public struct FileChange: Sendable, Hashable {
+  package struct FileChange: Sendable, Hashable {
     /// The path after the change (the new name of a renamed file).
-    public var path: String
+    package var path: String
     /// The path before a rename, else `nil`.
-    public var previousPath: String?
+    package var previousPath: String?
     /// Lines added; `nil` for a binary file.
-    public var added: Int?
+    package var added: Int?
     /// Lines deleted; `nil` for a binary file.
-    public var deleted: Int?
+    package var deleted: Int?
 
-    public init(path: String, previousPath: String? = nil, added: Int?, deleted: Int?) {
+    package init(path: String, previousPath: String? = nil, added: Int?, deleted: Int?) {
       self.path = path
       self.previousPath = previousPath
       self.added = added
@@ -37,7 +37,7 @@ public struct RevisionComparison: Sendable, Hashable {
     }
 
     /// `true` when git shows no line counts (a binary file).
-    public var isBinary: Bool { added == nil }
+    package var isBinary: Bool { added == nil }
 
     /// The changes `git diff --numstat -z` printed: `added<TAB>deleted<TAB>path<NUL>`, or for
     /// a rename `added<TAB>deleted<TAB><NUL>old<NUL>new<NUL>`; `-` counts for binary files.
@@ -63,21 +63,21 @@ public struct RevisionComparison: Sendable, Hashable {
   }
 
   /// The commit compared from.
-  public var from: String
+  package var from: String
   /// The commit compared to.
-  public var to: String
+  package var to: String
   /// Their best common ancestor; `nil` for unrelated histories.
-  public var mergeBase: String?
+  package var mergeBase: String?
   /// Commits reachable from ``from`` but not from ``to``.
-  public var commitsBehind: Int
+  package var commitsBehind: Int
   /// Commits reachable from ``to`` but not from ``from``.
-  public var commitsAhead: Int
+  package var commitsAhead: Int
   /// The newest of the commits ahead, newest first (as many as were asked for).
-  public var commits: [Commit]
+  package var commits: [Commit]
   /// The files whose content differs, in git's order.
-  public var files: [FileChange]
+  package var files: [FileChange]
 
-  public init(
+  package init(
     from: String, to: String, mergeBase: String?, commitsBehind: Int, commitsAhead: Int, commits: [Commit],
     files: [FileChange]
   ) {
@@ -91,7 +91,7 @@ public struct RevisionComparison: Sendable, Hashable {
   }
 
   /// Lines added over all text files.
-  public var linesAdded: Int { files.reduce(0) { $0 + ($1.added ?? 0) } }
+  package var linesAdded: Int { files.reduce(0) { $0 + ($1.added ?? 0) } }
   /// Lines deleted over all text files.
-  public var linesDeleted: Int { files.reduce(0) { $0 + ($1.deleted ?? 0) } }
+  package var linesDeleted: Int { files.reduce(0) { $0 + ($1.deleted ?? 0) } }
 }

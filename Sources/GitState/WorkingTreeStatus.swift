@@ -9,7 +9,7 @@ public struct WorkingTreeStatus: Sendable, Hashable {
   /// The work tree differs from the index in tracked files (what `git diff` shows).
   public var hasUnstagedChanges: Bool
 
-  public init(hasStagedChanges: Bool, hasUnstagedChanges: Bool) {
+  package init(hasStagedChanges: Bool, hasUnstagedChanges: Bool) {
     self.hasStagedChanges = hasStagedChanges
     self.hasUnstagedChanges = hasUnstagedChanges
   }

@@ -18,6 +18,7 @@ public struct ActiveModel: Sendable, Hashable {
   /// experiment selected by name (`MLFLOW_EXPERIMENT_NAME`), which delivery looks up or creates.
   public var experimentName: String?
 
+  /// The model `modelID` in the store `trackingURI` (without credentials), in its experiment.
   public init(modelID: String, trackingURI: String, experimentID: String?, experimentName: String? = nil) {
     self.modelID = modelID
     self.trackingURI = trackingURI

@@ -1,4 +1,4 @@
-import GitState
+package import GitState
 import MLflowServerStore
 import MLflowStore
 import VersionRegistration

@@ -1,6 +1,6 @@
-import GitState
+public import GitState
 import LocalFiles
-import MLflowStore
+public import MLflowStore
 import VersionRegistration
 
 /// Why git model versioning could not resolve the current version.
@@ -18,6 +18,7 @@ public struct GitVersioningError: Error, Sendable, CustomStringConvertible {
   /// Where it failed, with the underlying error.
   public let source: Source
 
+  /// An error from `source`.
   public init(_ source: Source) { self.source = source }
 
   /// The runtime's error for what the registration half reported.

@@ -24,6 +24,7 @@ public struct GitVersioningOptions: Sendable {
   /// "Logged from"); `nil` means this program's name.
   public var sourceName: String?
 
+  /// Options with the defaults each property describes.
   public init(
     directory: String? = nil,
     environment: [String: String]? = nil,

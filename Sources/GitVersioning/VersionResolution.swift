@@ -1,6 +1,6 @@
-import GitState
+package import GitState
 import LocalFiles
-import MLflowStore
+package import MLflowStore
 import VersionRegistration
 
 #if canImport(Glibc)

@@ -23,26 +23,26 @@ import Darwin
 ///   try file.discard(before: deliveredOffset + tail.bytes.count)
 /// }
 /// ```
-public struct AppendOnlyFile: Sendable {
+package struct AppendOnlyFile: Sendable {
   /// The file.
-  public let path: String
+  package let path: String
 
-  public init(path: String) {
+  package init(path: String) {
     self.path = path
   }
 
   /// What ``read(from:)`` found.
-  public struct Tail: Sendable {
+  package struct Tail: Sendable {
     /// The bytes from the offset read from to the end of the file.
-    public var bytes: [UInt8]
+    package var bytes: [UInt8]
     /// Where they start.
-    public var offset: Int
+    package var offset: Int
   }
 
   /// The file's bytes from `offset` to its end, or `nil` when the file does not exist. An
   /// offset past the end (the file was removed and made anew) reads the file from its first
   /// line that is not in a punched hole.
-  public func read(from offset: Int) throws(LocalFileError) -> Tail? {
+  package func read(from offset: Int) throws(LocalFileError) -> Tail? {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else {
       if errno == ENOENT { return nil }
@@ -93,7 +93,7 @@ public struct AppendOnlyFile: Sendable {
   /// only; the bytes then read as zeroes). Returns `false`, changing nothing, where the file
   /// system cannot punch holes.
   @discardableResult
-  public func discard(before offset: Int) throws(LocalFileError) -> Bool {
+  package func discard(before offset: Int) throws(LocalFileError) -> Bool {
     let descriptor = open(path, O_WRONLY | O_CLOEXEC)
     guard descriptor >= 0 else {
       if errno == ENOENT { return false }
@@ -113,7 +113,7 @@ public struct AppendOnlyFile: Sendable {
   }
 
   /// The disk space the file takes, in bytes (what `du` counts), or `nil` when it does not exist.
-  public var allocatedBytes: Int? {
+  package var allocatedBytes: Int? {
     var info = stat()
     return stat(path, &info) == 0 ? Int(info.st_blocks) * 512 : nil
   }

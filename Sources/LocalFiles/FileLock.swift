@@ -24,10 +24,10 @@ import Darwin
 ///   drainJournal()
 /// }
 /// ```
-public final class FileLock: Sendable {
+package final class FileLock: Sendable {
   private let descriptor: Int32
   /// The lock file.
-  public let path: String
+  package let path: String
 
   private init(descriptor: Int32, path: String) {
     self.descriptor = descriptor
@@ -37,7 +37,7 @@ public final class FileLock: Sendable {
   /// Takes the lock at `path` (creating the file with mode 0600 if missing), waiting for it
   /// with a blocking `flock`: for synchronous code that owns its thread. Async code uses
   /// ``acquire(at:waitingAtMost:)``.
-  public static func acquire(at path: String) throws(LocalFileError) -> FileLock {
+  package static func acquire(at path: String) throws(LocalFileError) -> FileLock {
     try lock(path, waiting: true)!
   }
 
@@ -45,7 +45,7 @@ public final class FileLock: Sendable {
   /// most `limit` (`nil`: as long as it takes) without blocking the calling thread: it tries
   /// every millisecond at first, then less often, up to every 20 ms. Returns `nil` when the
   /// lock was still taken when the time was up.
-  public static func acquire(at path: String, waitingAtMost limit: Duration?) async throws(LocalFileError) -> FileLock? {
+  package static func acquire(at path: String, waitingAtMost limit: Duration?) async throws(LocalFileError) -> FileLock? {
     let clock = ContinuousClock()
     let deadline = limit.map { clock.now + $0 }
     var pause = Duration.milliseconds(1)
@@ -66,7 +66,7 @@ public final class FileLock: Sendable {
   }
 
   /// Takes the lock at `path` if it is free; `nil` when another holder has it.
-  public static func tryAcquire(at path: String) throws(LocalFileError) -> FileLock? {
+  package static func tryAcquire(at path: String) throws(LocalFileError) -> FileLock? {
     try lock(path, waiting: false)
   }
 
@@ -84,7 +84,7 @@ public final class FileLock: Sendable {
   }
 
   /// Releases the lock. Also done when the value is deallocated or the process exits.
-  public func release() {
+  package func release() {
     flock(descriptor, LOCK_UN)
   }
 

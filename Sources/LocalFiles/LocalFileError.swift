@@ -5,21 +5,21 @@ import Darwin
 #endif
 
 /// A local state file or lock could not be read, written or locked.
-public struct LocalFileError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct LocalFileError: Error, Sendable, Hashable, CustomStringConvertible {
   /// The file or directory concerned.
-  public let path: String
+  package let path: String
   /// What was being done, e.g. `"create"`, `"lock"`, `"write"`.
-  public let operation: String
+  package let operation: String
   /// The system error number.
-  public let errno: Int32
+  package let errno: Int32
 
-  public init(path: String, operation: String, errno: Int32) {
+  package init(path: String, operation: String, errno: Int32) {
     self.path = path
     self.operation = operation
     self.errno = errno
   }
 
-  public var description: String {
+  package var description: String {
     let reason = String(cString: strerror(errno))
     let advice = errno == EACCES || errno == EPERM || errno == EROFS
       ? "; check that you own it and its folder is writable" : ""

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+package import Glibc
 #elseif canImport(Darwin)
-import Darwin
+package import Darwin
 #endif
 
 /// Local state files that only their owner may read: mlflow-git's index, journal and locks may
@@ -12,28 +12,31 @@ import Darwin
 /// try PrivateFiles.createDirectory(gitCommonDir + "/mlflow-git")
 /// try PrivateFiles.append(Array("entry\n".utf8), to: gitCommonDir + "/mlflow-git/journal")
 /// ```
-public enum PrivateFiles {
+package enum PrivateFiles {
   /// Creates `path` with mode 0700 (or `mode`, less the umask, for a folder others share, like
   /// a hooks folder), and any missing parents with the same mode unless `creatingParents` is
   /// `false` (then a missing parent fails with ENOENT: a folder inside a repository that was
   /// removed meanwhile is not made anew); an existing folder is kept as is.
-  public static func createDirectory(
+  package static func createDirectory(
     _ path: String, creatingParents: Bool = true, mode: mode_t = 0o700
   ) throws(LocalFileError) {
-    if mkdir(path, mode) == 0 || errno == EEXIST { return }
+    if mkdir(path, mode) == 0 {
+      // A private folder is 0700 exactly, whatever owner bits the umask takes away.
+      if mode == 0o700 { chmod(path, mode) }
+      return
+    }
+    if errno == EEXIST { return }
     guard creatingParents, errno == ENOENT, let slash = path.lastIndex(of: "/"), slash != path.startIndex else {
       throw LocalFileError(path: path, operation: "create the folder", errno: errno)
     }
     try createDirectory(String(path[..<slash]), mode: mode)
-    if mkdir(path, mode) != 0 && errno != EEXIST {
-      throw LocalFileError(path: path, operation: "create the folder", errno: errno)
-    }
+    try createDirectory(path, creatingParents: false, mode: mode)
   }
 
   /// Appends `bytes` to `path` in one `write` with `O_APPEND`, creating the file with mode 0600.
   ///
   /// Concurrent appenders never interleave within one call's bytes on a local file system.
-  public static func append(_ bytes: [UInt8], to path: String) throws(LocalFileError) {
+  package static func append(_ bytes: [UInt8], to path: String) throws(LocalFileError) {
     let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else { throw LocalFileError(path: path, operation: "open for appending", errno: errno) }
     defer { close(descriptor) }
@@ -53,7 +56,7 @@ public enum PrivateFiles {
   ///     empty or hold zeroes, so its reader must treat such content as absent.
   ///   - mode: The new file's mode, exactly (the umask does not apply), set before it takes the
   ///     place of the old: 0600, or e.g. 0755 for a hook that must never be seen unexecutable.
-  public static func replace(
+  package static func replace(
     _ path: String, with bytes: [UInt8], durable: Bool = true, mode: mode_t = 0o600
   ) throws(LocalFileError) {
     let temporary = path + ".tmp-\(getpid())-\(UInt64.random(in: 0 ... .max))"
@@ -80,8 +83,27 @@ public enum PrivateFiles {
     }
   }
 
+  /// Replaces `<folder>/<name>` with `bytes` like ``replace(_:with:durable:mode:)`` without the
+  /// flush, creating the 0700 folder `folder` (not its parents) when missing: for a record that
+  /// only spares work. Never fails the caller: a record that cannot be written (`false`) only
+  /// means the work is done again next time.
+  ///
+  /// ```swift
+  /// PrivateFiles.saveRecord(Array("abc123\n".utf8), named: "checked", in: gitDirectory + "/records")
+  /// ```
+  @discardableResult
+  package static func saveRecord(_ bytes: [UInt8], named name: String, in folder: String) -> Bool {
+    do {
+      try createDirectory(folder, creatingParents: false)
+      try replace(folder + "/" + name, with: bytes, durable: false)
+      return true
+    } catch {
+      return false
+    }
+  }
+
   /// The content of `path`, or `nil` when it does not exist.
-  public static func read(_ path: String) throws(LocalFileError) -> [UInt8]? {
+  package static func read(_ path: String) throws(LocalFileError) -> [UInt8]? {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else {
       if errno == ENOENT { return nil }
@@ -101,8 +123,33 @@ public enum PrivateFiles {
     }
   }
 
+  /// The content of `path`, or `nil` when it is missing or cannot be read: for a file whose
+  /// absence and unreadability mean the same to the caller.
+  package static func contents(_ path: String) -> [UInt8]? { (try? read(path)) ?? nil }
+
+  /// The first `limit` bytes of `path` (all of a shorter file) in one `read`, or `nil` when it
+  /// is missing or cannot be read: enough to tell whose file it is, at the cost of a `stat`.
+  package static func head(_ path: String, limit: Int = 512) -> [UInt8]? {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var failed = false
+    let bytes = [UInt8](unsafeUninitializedCapacity: limit) { buffer, count in
+      var total = 0
+      while total < limit {
+        let read = Glibc.read(descriptor, buffer.baseAddress! + total, limit - total)
+        if read < 0 && errno == EINTR { continue }
+        if read < 0 { failed = true; break }
+        if read == 0 { break }
+        total += read
+      }
+      count = total
+    }
+    return failed ? nil : bytes
+  }
+
   /// The size of `path` in bytes, or `nil` when it does not exist.
-  public static func size(of path: String) -> Int? {
+  package static func size(of path: String) -> Int? {
     var info = stat()
     return stat(path, &info) == 0 ? Int(info.st_size) : nil
   }

@@ -1,6 +1,6 @@
 import FoundationEssentials
 import HTTPClient
-import MLflowStore
+public import MLflowStore
 
 extension RESTTrackingStore {
   /// How a ``RESTTrackingStore`` talks to its server: credentials, TLS, timeout and retries,
@@ -56,10 +56,11 @@ extension RESTTrackingStore {
     public var workspace: String?
 
     /// The most retries MLflow allows.
-    public static let maxRetriesLimit = 10
+    package static let maxRetriesLimit = 10
     /// The largest backoff factor MLflow allows, and the longest wait between two tries.
-    public static let backoffLimit: Double = 120
+    package static let backoffLimit: Double = 120
 
+    /// A configuration; the defaults are MLflow's where MLflow has the setting (`MLFLOW_HTTP_REQUEST_*`).
     public init(
       credentials: ServerCredentials? = nil,
       tlsVerification: TLSVerification = .system,

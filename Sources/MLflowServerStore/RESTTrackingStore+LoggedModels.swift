@@ -1,4 +1,4 @@
-import MLflowStore
+public import MLflowStore
 
 extension RESTTrackingStore {
   public func createLoggedModel(

@@ -1,10 +1,10 @@
-import MLflowStore
+package import MLflowStore
 
 extension RESTTrackingStore: TraceStatisticsStore {
   /// Pages through MLflow's trace search (`POST /api/3.0/mlflow/traces/search`, 500 a page)
   /// with each version's filter and the time window, and sums up each page's trace infos and
   /// their assessments as they arrive (``TraceStatisticsBuilder``); up to four versions at once.
-  public func traceStatistics(_ queries: [TraceStatisticsQuery]) async throws(MLflowStoreError) -> [TraceStatistics] {
+  package func traceStatistics(_ queries: [TraceStatisticsQuery]) async throws(MLflowStoreError) -> [TraceStatistics] {
     var statistics: [TraceStatistics] = []
     for start in stride(from: 0, to: queries.count, by: 4) {
       let batch = Array(queries[start..<min(start + 4, queries.count)])

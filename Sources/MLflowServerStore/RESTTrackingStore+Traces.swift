@@ -1,4 +1,4 @@
-import MLflowStore
+public import MLflowStore
 
 extension RESTTrackingStore {
   public func logTrace(_ trace: Trace) async throws(MLflowStoreError) -> TraceInfo {

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import MLflowStore
+public import MLflowStore
 
 /// A ``TrackingStore`` on an MLflow tracking server, through MLflow's REST API: for teams
 /// sharing one server, and for backends that scale (PostgreSQL, MySQL) behind it.

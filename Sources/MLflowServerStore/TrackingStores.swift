@@ -1,5 +1,5 @@
-import FoundationEssentials
-import MLflowStore
+public import FoundationEssentials
+public import MLflowStore
 
 /// Opens the store a tracking URI names: the embedded SQLite store for `sqlite:///…`, the REST
 /// store for `http(s)://…`.

@@ -14,7 +14,7 @@
 /// ])
 /// // tags.`mlflow.source.git.branch` = 'main' AND tags.`mlflow.source.git.dirty` = 'false'
 /// ```
-public enum MLflowFilter {
+package enum MLflowFilter {
   /// The filter matching models whose tags have exactly these values, clauses in the given
   /// order (Python's git versioning orders them branch, commit, dirty, repoURL).
   ///
@@ -22,7 +22,7 @@ public enum MLflowFilter {
   /// - Returns: `` tags.`key` = 'value' `` clauses joined with ` AND `.
   /// - Throws: `.invalidArgument` naming the tag, when a value contains `'` or ends with `\`, or
   ///   a key is empty or contains a backtick.
-  public static func tagsEqual(_ tags: [(key: String, value: String)]) throws(MLflowStoreError) -> String {
+  package static func tagsEqual(_ tags: [(key: String, value: String)]) throws(MLflowStoreError) -> String {
     var clauses: [String] = []
     for (key, value) in tags {
       guard !key.isEmpty, !key.contains("`") else {

@@ -99,7 +99,7 @@ public struct MLflowStoreError: Error, Sendable, Hashable, CustomStringConvertib
   /// A sentence saying what happened and what to do.
   public let message: String
 
-  public init(code: Code, message: String) {
+  package init(code: Code, message: String) {
     self.code = code
     self.message = message
   }

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 
 /// Where MLflow data goes: a local SQLite database, a tracking server, or MLflow's legacy
@@ -44,7 +44,7 @@ public enum TrackingURI: Sendable, Hashable, CustomStringConvertible {
   /// `text` without the user information of its authority (`https://alice:secret@host/x` →
   /// `https://host/x`): the one redaction of every URI mlflow-git prints, logs or stores. Text
   /// without `://` is returned as it is.
-  public static func redacted(_ text: String) -> String {
+  package static func redacted(_ text: String) -> String {
     guard let schemeEnd = text.firstRange(of: "://") else { return text }
     let rest = text[schemeEnd.upperBound...]
     let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
@@ -56,7 +56,7 @@ public enum TrackingURI: Sendable, Hashable, CustomStringConvertible {
   /// which has no credentials: `MLFLOW_TRACKING_URI` from `environment` when it names the same
   /// store (it may carry the credentials the record left out), else `stored` itself. Basic and
   /// token credentials from `MLFLOW_TRACKING_USERNAME`/`_PASSWORD`/`_TOKEN` apply either way.
-  public static func reconnecting(
+  package static func reconnecting(
     to stored: String, environment: [String: String], relativeTo workingDirectory: String, settingName: String
   ) throws(MLflowStoreError) -> TrackingURI {
     let parsed = try TrackingURI(parsing: stored, relativeTo: workingDirectory, settingName: settingName)

@@ -1,4 +1,4 @@
-import MLflowStore
+public import MLflowStore
 import Synchronization
 
 /// A span that is running: one timed step of a trace. Record what the step took and produced,

@@ -28,9 +28,9 @@ public struct TokenUsage: Sendable, Hashable, Codable {
   }
 
   /// The span attribute that holds one call's usage.
-  public static let spanAttributeKey = "mlflow.chat.tokenUsage"
+  package static let spanAttributeKey = "mlflow.chat.tokenUsage"
   /// The trace metadata that holds the trace's total.
-  public static let traceMetadataKey = "mlflow.trace.tokenUsage"
+  package static let traceMetadataKey = "mlflow.trace.tokenUsage"
 
   static func + (lhs: TokenUsage, rhs: TokenUsage) -> TokenUsage {
     TokenUsage(

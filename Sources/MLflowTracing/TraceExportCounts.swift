@@ -21,5 +21,5 @@ public struct TraceExportCounts: Sendable, Hashable {
   /// Traces handed over that reached the store, the journal or their end.
   public var settled: Int { stored + journaled + spilled + dropped }
 
-  public init() {}
+  package init() {}
 }

@@ -1,4 +1,4 @@
-import MLflowStore
+public import MLflowStore
 
 /// Waits until the traces recorded so far are stored (or journaled, when their store is
 /// unreachable), and those spilled to the trace journal while the queue was full are delivered,

@@ -1,4 +1,4 @@
-import MLflowStore
+public import MLflowStore
 
 /// Runs `body` as a span named `name`: nested inside the current task's span, or as the root of
 /// a new trace. The span ends when `body` returns; a thrown error is recorded (the span, and

@@ -1,4 +1,4 @@
-import MLflowStore
+public import MLflowStore
 
 /// Why a trace query failed.
 public struct TracingError: Error, Sendable, CustomStringConvertible {
@@ -13,6 +13,7 @@ public struct TracingError: Error, Sendable, CustomStringConvertible {
   /// What went wrong, with the underlying error.
   public let reason: Reason
 
+  /// An error for `reason`.
   public init(_ reason: Reason) { self.reason = reason }
 
   public var description: String {

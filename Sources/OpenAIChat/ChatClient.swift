@@ -1,6 +1,6 @@
 import MLflowTracing
 
-import Foundation
+public import Foundation
 
 /// A minimal client for OpenAI-compatible chat-completions APIs (OpenAI, Azure-style proxies,
 /// vLLM, Ollama, LiteLLM, …): one `POST {baseURL}/chat/completions` per call, no streaming, no

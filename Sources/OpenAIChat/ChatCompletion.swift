@@ -1,4 +1,4 @@
-import MLflowTracing
+public import MLflowTracing
 
 /// A chat-completions answer: the model's choices and the tokens the call used, decoded from
 /// OpenAI's response (`{"choices": [{"message": …}], "usage": {"prompt_tokens": …}}`).
@@ -40,6 +40,7 @@ public struct ChatCompletion: Sendable, Decodable {
     /// Their sum, as reported.
     public var totalTokens: Int
 
+    /// Token counts; `totalTokens` defaults to the sum of the other two.
     public init(promptTokens: Int, completionTokens: Int, totalTokens: Int? = nil) {
       self.promptTokens = promptTokens
       self.completionTokens = completionTokens

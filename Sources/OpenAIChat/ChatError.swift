@@ -64,7 +64,7 @@ public struct ChatError: Error, Sendable, Hashable, CustomStringConvertible {
   /// For ``Code-swift.struct/rateLimited``: how long the provider asks to wait (`Retry-After`).
   public let retryAfterSeconds: Int?
 
-  public init(code: Code, endpoint: String, status: Int? = nil, message: String = "", retryAfterSeconds: Int? = nil) {
+  package init(code: Code, endpoint: String, status: Int? = nil, message: String = "", retryAfterSeconds: Int? = nil) {
     self.code = code
     self.endpoint = endpoint
     self.status = status

@@ -41,6 +41,7 @@ public struct ChatMessage: Sendable, Hashable, Codable {
   /// What they say; `nil` in an assistant message that only calls tools.
   public var content: String?
 
+  /// A message from `role`; ``system(_:)``, ``user(_:)`` and ``assistant(_:)`` say it shorter.
   public init(role: Role, content: String?) {
     self.role = role
     self.content = content

@@ -1,5 +1,5 @@
 import GitState
-import GitVersioning
+package import GitVersioning
 import MLflowServerStore
 import MLflowStore
 

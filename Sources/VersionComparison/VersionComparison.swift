@@ -1,6 +1,6 @@
-import GitState
-import GitVersioning
-import MLflowStore
+package import GitState
+package import GitVersioning
+package import MLflowStore
 
 /// Two versions of an app side by side: what changed in the code (from `git`, and the recorded
 /// diff of a dirty version) and what the app did (from the traces linked to each version in

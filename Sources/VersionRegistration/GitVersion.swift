@@ -1,4 +1,4 @@
-import GitState
+public import GitState
 
 /// One version of an app: the Git state a LoggedModel stands for.
 ///
@@ -26,6 +26,7 @@ public struct GitVersion: Sendable, Hashable {
   /// which `git apply` can restore; `nil` when ``diff`` is already exact (see ``GitDiff/patch``).
   public var patch: [UInt8]?
 
+  /// A version from its parts, as MLflow's `mlflow.source.git.*` tags hold them.
   public init(
     branch: String, commit: String, isDirty: Bool = false, repoURL: String? = nil, diff: [UInt8]? = nil,
     patch: [UInt8]? = nil

@@ -1,4 +1,4 @@
-import GitState
+package import GitState
 import LocalFiles
 
 /// Provisional model IDs and the IDs their models got at delivery.

@@ -1,7 +1,7 @@
-import GitState
-import LocalFiles
+package import GitState
+package import LocalFiles
 import MLflowServerStore
-import MLflowStore
+package import MLflowStore
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

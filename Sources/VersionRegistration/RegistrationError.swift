@@ -1,6 +1,6 @@
-import GitState
-import LocalFiles
-import MLflowStore
+package import GitState
+package import LocalFiles
+package import MLflowStore
 
 /// Why a version could not be registered, delivered or listed.
 package struct RegistrationError: Error, Sendable, CustomStringConvertible {

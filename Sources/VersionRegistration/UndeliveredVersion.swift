@@ -1,4 +1,4 @@
-import GitState
+package import GitState
 import MLflowStore
 
 /// A version that already has its model ID but is not in the tracking store yet: it was

@@ -1,5 +1,5 @@
-import GitState
-import MLflowStore
+package import GitState
+package import MLflowStore
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

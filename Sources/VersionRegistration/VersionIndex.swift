@@ -1,4 +1,4 @@
-import GitState
+package import GitState
 import LocalFiles
 
 #if canImport(Glibc)

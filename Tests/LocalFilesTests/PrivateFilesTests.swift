@@ -67,4 +67,33 @@ struct PrivateFilesTests {
       #expect(!FileManager.default.fileExists(atPath: folder + "/missing"))
     }
   }
+
+  @Test("saveRecord makes its 0700 folder, not the folder's parents, and writes the record 0600 with no temporary file left")
+  func saveRecord() throws {
+    try withFolder { folder in
+      let records = folder + "/records"
+      #expect(PrivateFiles.saveRecord(Array("one".utf8), named: "record", in: records))
+      #expect(PrivateFiles.saveRecord(Array("two".utf8), named: "record", in: records))
+      #expect(PrivateFiles.contents(records + "/record") == Array("two".utf8))
+      #expect(mode(records) == 0o700 && mode(records + "/record") == 0o600)
+      let names = try FileManager.default.contentsOfDirectory(atPath: records)
+      #expect(names == ["record"])
+
+      #expect(!PrivateFiles.saveRecord(Array("x".utf8), named: "record", in: folder + "/gone/records"))
+      #expect(!FileManager.default.fileExists(atPath: folder + "/gone"))
+    }
+  }
+
+  @Test("head reads at most its limit, all of a shorter file, and nil for a missing file; contents is nil for a missing file")
+  func headAndContents() throws {
+    try withFolder { folder in
+      let path = folder + "/hook"
+      try PrivateFiles.replace(path, with: Array(repeating: UInt8(ascii: "a"), count: 1000))
+      #expect(PrivateFiles.head(path)?.count == 512)
+      #expect(PrivateFiles.head(path, limit: 4096)?.count == 1000)
+      #expect(PrivateFiles.head(folder + "/missing") == nil)
+      #expect(PrivateFiles.contents(path)?.count == 1000)
+      #expect(PrivateFiles.contents(folder + "/missing") == nil)
+    }
+  }
 }

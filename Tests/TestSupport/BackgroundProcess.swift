@@ -1,20 +1,20 @@
 import ChildProcess
-import Foundation
+package import Foundation
 import Synchronization
 
 /// A long-running child (an `mlflow server`, a proxy, a stand-in API) started in its own process
 /// group, so that it and every process it spawns are stopped together: by ``stop()``, when the
 /// object goes away, or at the latest when the test process exits (``ExitCleanup``).
-public final class BackgroundProcess: Sendable {
+package final class BackgroundProcess: Sendable {
   /// The process group's leader.
-  public let pid: pid_t
+  package let pid: pid_t
   /// Where its standard output and error go.
-  public let logPath: String
+  package let logPath: String
   private let stopped = Mutex(false)
 
   /// Starts `executable arguments…` in `directory`, in a new process group, with standard input
   /// from /dev/null and its output to `logPath`.
-  public init(
+  package init(
     _ executable: String, _ arguments: [String], in directory: String, environment: [String: String], logPath: String
   ) throws {
     self.logPath = logPath
@@ -49,16 +49,16 @@ public final class BackgroundProcess: Sendable {
   }
 
   /// `true` while the process it started has not exited.
-  public var isRunning: Bool {
+  package var isRunning: Bool {
     var status: Int32 = 0
     return waitpid(pid, &status, WNOHANG) == 0
   }
 
   /// What it printed, for failure messages.
-  public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+  package var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
   /// The processes still in its process group.
-  public func groupMembers() -> [pid_t] {
+  package func groupMembers() -> [pid_t] {
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
     return entries.compactMap(pid_t.init).filter { getpgid($0) == pid }
   }
@@ -68,7 +68,7 @@ public final class BackgroundProcess: Sendable {
   ///
   /// This blocks the calling thread while it waits (in a `defer` or `deinit`, where nothing can
   /// be awaited); async code should `await stop()`, which waits on a thread of its own.
-  public func stop() {
+  package func stop() {
     guard stopped.withLock({ stopped in
       defer { stopped = true }
       return !stopped
@@ -94,7 +94,7 @@ public final class BackgroundProcess: Sendable {
   /// ```swift
   /// let port = try await server.port(writtenTo: directory + "/port", label: "the echo server")
   /// ```
-  public func port(writtenTo portFile: String, label: String) async throws -> String {
+  package func port(writtenTo portFile: String, label: String) async throws -> String {
     let deadline = ContinuousClock.now + .seconds(30)
     while true {
       if let port = try? String(contentsOfFile: portFile, encoding: .utf8), !port.isEmpty { return port }
@@ -108,7 +108,7 @@ public final class BackgroundProcess: Sendable {
 
   /// The blocking `stop()` run on a thread of its own, so that no cooperative thread
   /// blocks while the group shuts down.
-  public func stop() async {
+  package func stop() async {
     await ChildProcess.onOwnThread { self.stop() }
   }
 

@@ -4,10 +4,10 @@ import Foundation
 /// of one repository, found in `/proc`: a test that holds the worker lock while hooks run waits
 /// for the workers those hooks started, which leave the work to the lock's holder, to be gone
 /// before it lets another worker deliver.
-public enum BackgroundWorkers {
+package enum BackgroundWorkers {
   /// The IDs of the `mlflow-git sync --background` processes whose current directory is
   /// `workTree` (a hook's worker runs where git ran the hook: the top of the work tree).
-  public static func running(in workTree: String) -> [Int32] {
+  package static func running(in workTree: String) -> [Int32] {
     let directory = URL(fileURLWithPath: workTree).resolvingSymlinksInPath().path
     return Scratch.processes(workingIn: workTree).filter { pid in
       guard let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
@@ -20,7 +20,7 @@ public enum BackgroundWorkers {
   }
 
   /// Waits until no background worker runs in `workTree`, for at most `limit`.
-  public static func waitUntilNoneRuns(in workTree: String, limit: Duration = .seconds(60)) async throws {
+  package static func waitUntilNoneRuns(in workTree: String, limit: Duration = .seconds(60)) async throws {
     let deadline = ContinuousClock.now + limit
     while !running(in: workTree).isEmpty {
       guard ContinuousClock.now < deadline else {

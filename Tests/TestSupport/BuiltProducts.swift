@@ -1,9 +1,9 @@
 import Foundation
 
 /// Executables this package builds, found next to the running test bundle.
-public enum BuiltProducts {
+package enum BuiltProducts {
   /// The path of the built executable `name` (e.g. `mlflow-git`).
-  public static func executable(named name: String) -> String {
+  package static func executable(named name: String) -> String {
     var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     while directory.path != "/" {
       let candidate = directory.appendingPathComponent(name).path

@@ -1,27 +1,27 @@
-import Foundation
+package import Foundation
 import Synchronization
 
 /// What the test process does when it exits, even when a test failed: it stops the process
 /// groups it started (servers shared by several tests), then runs the added actions (stopping a
 /// database cluster, removing folders), the last added first.
-public enum ExitCleanup {
+package enum ExitCleanup {
   private static let groups = Mutex<Set<pid_t>>([])
   private static let actions = Mutex<[@Sendable () -> Void]>([])
   private static let installed: Void = { atexit { ExitCleanup.runAll() } }()
 
   /// Stops the process group led by `pid` at exit, unless ``forget(processGroup:)`` is called.
-  public static func stopAtExit(processGroup pid: pid_t) {
+  package static func stopAtExit(processGroup pid: pid_t) {
     _ = installed
     _ = groups.withLock { $0.insert(pid) }
   }
 
   /// The group led by `pid` was stopped already.
-  public static func forget(processGroup pid: pid_t) {
+  package static func forget(processGroup pid: pid_t) {
     _ = groups.withLock { $0.remove(pid) }
   }
 
   /// Runs `action` when the test process exits, after the process groups are stopped.
-  public static func add(_ action: @escaping @Sendable () -> Void) {
+  package static func add(_ action: @escaping @Sendable () -> Void) {
     _ = installed
     actions.withLock { $0.append(action) }
   }

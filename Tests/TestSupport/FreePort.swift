@@ -1,7 +1,7 @@
 import Foundation
 
 /// A TCP port on 127.0.0.1 that nothing listens on right now.
-public func freePort() throws -> Int {
+package func freePort() throws -> Int {
   let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
   defer { close(descriptor) }
   var address = sockaddr_in()
@@ -20,7 +20,7 @@ public func freePort() throws -> Int {
 
 /// A TCP socket listening on a free port of 127.0.0.1: its descriptor and port. `label` names
 /// the server in the error when it cannot listen.
-public func loopbackListener(for label: String) throws -> (descriptor: Int32, port: Int) {
+package func loopbackListener(for label: String) throws -> (descriptor: Int32, port: Int) {
   let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
   var reuse: Int32 = 1
   setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))

@@ -1,15 +1,15 @@
-import ChildProcess
+package import ChildProcess
 
 /// Debian's `chromium` without a display, loading pages from files and 127.0.0.1 only (every
 /// other host name fails to resolve), with a private profile.
-public enum HeadlessChromium {
+package enum HeadlessChromium {
   /// The browser, when installed (`scripts/install-system-deps.sh` installs it).
-  public static var executable: String? { ChildProcess.resolve("chromium") }
+  package static var executable: String? { ChildProcess.resolve("chromium") }
 
   /// Loads `url`, lets the page run its scripts and requests for up to 20 s of virtual time,
   /// then does what `action` asks: `["--dump-dom"]` prints the rendered page,
   /// `["--screenshot=<path>"]` saves a PNG. Runs through `ChildProcess.runLimited`.
-  public static func run(_ action: [String], url: String, profile: String) async throws -> ChildProcess.Output {
+  package static func run(_ action: [String], url: String, profile: String) async throws -> ChildProcess.Output {
     guard let executable else {
       throw TestFailure("chromium is not installed: run scripts/install-system-deps.sh (Debian's chromium package)")
     }

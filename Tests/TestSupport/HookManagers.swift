@@ -3,11 +3,11 @@ import Foundation
 
 /// The real hook managers the hook tests integrate with: lefthook and pre-commit from PyPI, in
 /// the private environment `scripts/setup-hook-managers.sh` makes.
-public enum HookManagers {
+package enum HookManagers {
   /// The folder holding `lefthook` and `pre-commit`: `$MLFLOW_GIT_TEST_TOOLS` (set by
   /// scripts/test.sh), else what scripts/setup-hook-managers.sh installs or finds (once per test
   /// process). A test never skips for want of them: it fails and says why.
-  public static func toolsDirectory() async throws -> String { try await tools.value }
+  package static func toolsDirectory() async throws -> String { try await tools.value }
 
   private static let tools = Task { () throws -> String in
     if let tools = ProcessInfo.processInfo.environment["MLFLOW_GIT_TEST_TOOLS"], !tools.isEmpty { return tools }

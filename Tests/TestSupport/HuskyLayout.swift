@@ -5,9 +5,9 @@ import Foundation
 /// typicode/husky's `index.js` + `husky`, `src/index.ts` + `husky.sh`, and
 /// `src/installer/*.ts` + `sh/husky.sh`), since npm and its registry are not reachable here.
 /// Running ``install(version:in:)`` again is what `npm install` does (husky's `prepare`).
-public enum HuskyLayout {
+package enum HuskyLayout {
   /// husky 9's `husky` file, which `index.js` copies to `.husky/_/h`.
-  public static let version9Dispatcher = #"""
+  package static let version9Dispatcher = #"""
     #!/usr/bin/env sh
     [ "$HUSKY" = "2" ] && set -x
     n=$(basename "$0")
@@ -34,14 +34,14 @@ public enum HuskyLayout {
     """#
 
   /// husky 9's hooks: `index.js`'s list, one stub each in `.husky/_`.
-  public static let version9Hooks = [
+  package static let version9Hooks = [
     "pre-commit", "pre-merge-commit", "prepare-commit-msg", "commit-msg", "post-commit", "applypatch-msg",
     "pre-applypatch", "post-applypatch", "pre-rebase", "post-rewrite", "post-checkout", "post-merge", "pre-push",
     "pre-auto-gc",
   ]
 
   /// husky 9's `.husky/_/husky.sh`: the deprecation message `index.js` writes.
-  public static let version9DeprecatedScript = #"""
+  package static let version9DeprecatedScript = #"""
     echo "husky - DEPRECATED
 
     Please remove the following two lines from $0:
@@ -54,7 +54,7 @@ public enum HuskyLayout {
     """#
 
   /// husky 8's `husky.sh`, which `install` copies to `.husky/_/husky.sh`.
-  public static let version8Script = #"""
+  package static let version8Script = #"""
     #!/usr/bin/env sh
     if [ -z "$husky_skip_init" ]; then
       debug () {
@@ -95,12 +95,12 @@ public enum HuskyLayout {
     """#
 
   /// A team hook file as husky 8's `husky add .husky/<hook> <command>` writes it (mode 0755).
-  public static func version8Hook(_ command: String) -> String {
+  package static func version8Hook(_ command: String) -> String {
     "#!/usr/bin/env sh\n. \"$(dirname -- \"$0\")/_/husky.sh\"\n\n\(command)\n"
   }
 
   /// husky 4's hooks (`src/installer/hooks.ts`), each a stub in `.git/hooks`.
-  public static let version4Hooks = [
+  package static let version4Hooks = [
     "applypatch-msg", "pre-applypatch", "post-applypatch", "pre-commit", "pre-merge-commit", "prepare-commit-msg",
     "commit-msg", "post-commit", "pre-rebase", "post-checkout", "post-merge", "pre-push", "post-update",
     "push-to-checkout", "pre-auto-gc", "post-rewrite", "sendemail-validate",
@@ -108,7 +108,7 @@ public enum HuskyLayout {
 
   /// husky 4's `sh/husky.sh` (the runner every stub sources), version filled in as
   /// `mainScript.ts` does, after the banner.
-  public static let version4Script = #"""
+  package static let version4Script = #"""
     debug () {
       if [ "$HUSKY_DEBUG" = "true" ] || [ "$HUSKY_DEBUG" = "1" ]; then
         echo "husky:debug $1"
@@ -204,7 +204,7 @@ public enum HuskyLayout {
 
   /// Lays out husky `version`'s files in `repo` (and sets `core.hooksPath` as husky does), the
   /// way `npm install` runs husky's install: again and again, rewriting them.
-  public static func install(version: Int, in repo: String, environment: [String: String]) throws {
+  package static func install(version: Int, in repo: String, environment: [String: String]) throws {
     func write(_ text: String, to path: String) throws {
       try FileManager.default.createDirectory(
         atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -247,7 +247,7 @@ public enum HuskyLayout {
 
   /// A stand-in for husky 4's node runner (`npx --no-install husky-run <hook> <params>`), which
   /// runs the hook's command from package.json as husky-run does; node is not installed here.
-  public static let version4Runner = #"""
+  package static let version4Runner = #"""
     #!/bin/sh
     [ "$1 $2" = "--no-install husky-run" ] || exit 127
     command=$(python3 -c 'import json, sys; print(json.load(open("package.json"))["husky"]["hooks"].get(sys.argv[1], ""))' "$3")

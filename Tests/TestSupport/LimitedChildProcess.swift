@@ -1,4 +1,4 @@
-import ChildProcess
+package import ChildProcess
 import Foundation
 import Synchronization
 
@@ -10,7 +10,7 @@ extension ChildProcess {
   /// cooperative threads, so nothing but this limit keeps every test's Python from starting at
   /// once: dozens of interpreters on two cores would make each of them, and every time a test
   /// measures, many times slower.
-  public static let testProcessLimit = max(2, ProcessInfo.processInfo.activeProcessorCount)
+  package static let testProcessLimit = max(2, ProcessInfo.processInfo.activeProcessorCount)
 
   /// ``ChildProcess/runAsync(_:arguments:environment:standardInput:outputLimit:)`` once one of
   /// the ``testProcessLimit`` slots is free (waiting suspends the task; no thread blocks). For
@@ -20,7 +20,7 @@ extension ChildProcess {
   /// ```swift
   /// let output = try await ChildProcess.runLimited(python, arguments: ["-c", code], environment: environment)
   /// ```
-  public static func runLimited(
+  package static func runLimited(
     _ executable: String, arguments: [String], environment: [String: String]? = nil, standardInput: [UInt8]? = nil,
     outputLimit: Int = .max
   ) async throws(ChildProcessError) -> Output {
@@ -33,7 +33,7 @@ extension ChildProcess {
   /// ``runLimited(_:arguments:environment:standardInput:outputLimit:)`` that also tells how long
   /// the child ran, from its start to its exit (the wait for a slot left out), for tests that
   /// check how fast a program gives up.
-  public static func runLimitedTimed(
+  package static func runLimitedTimed(
     _ executable: String, arguments: [String], environment: [String: String]? = nil, standardInput: [UInt8]? = nil,
     outputLimit: Int = .max
   ) async throws(ChildProcessError) -> (output: Output, elapsed: Duration) {

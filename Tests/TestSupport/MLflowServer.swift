@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 import HTTPClient
 import Synchronization
 
@@ -11,13 +11,13 @@ import Synchronization
 /// let server = try await MLflowServer.started(freshSQLiteIn: directory)   // mlflow.db from the template
 /// let store = try RESTTrackingStore(serverURL: server.url)
 /// ```
-public final class MLflowServer: Sendable {
-  public let port: Int
+package final class MLflowServer: Sendable {
+  package let port: Int
   /// `http://127.0.0.1:<port>`.
-  public let url: String
+  package let url: String
   /// Where it runs and logs.
-  public let directory: String
-  public let logPath: String
+  package let directory: String
+  package let logPath: String
   private let arguments: [String]
   private let environment: [String: String]
   private let process = Mutex<BackgroundProcess?>(nil)
@@ -29,7 +29,7 @@ public final class MLflowServer: Sendable {
   ///   - environment: the server's environment (``ReferenceMLflow/environment(trackingURI:)`` by
   ///     default) with `extraEnvironment` on top.
   ///   - workers: its worker processes (`mlflow server` itself defaults to 4).
-  public init(
+  package init(
     backendURI: String, directory: String, port: Int? = nil, arguments: [String] = [],
     environment: [String: String] = ReferenceMLflow.environment(), extraEnvironment: [String: String] = [:],
     workers: Int = 1
@@ -49,7 +49,7 @@ public final class MLflowServer: Sendable {
   }
 
   /// A server on a fresh copy of the template database, `directory/mlflow.db`; not started yet.
-  public convenience init(
+  package convenience init(
     freshSQLiteIn directory: String, port: Int? = nil, arguments: [String] = [],
     environment: [String: String] = ReferenceMLflow.environment(), extraEnvironment: [String: String] = [:]
   ) async throws {
@@ -61,7 +61,7 @@ public final class MLflowServer: Sendable {
   }
 
   /// A server on `backendURI`, started and answering.
-  public static func started(
+  package static func started(
     backendURI: String, directory: String, arguments: [String] = [], extraEnvironment: [String: String] = [:],
     workers: Int = 1
   ) async throws -> MLflowServer {
@@ -73,7 +73,7 @@ public final class MLflowServer: Sendable {
   }
 
   /// A server on a fresh copy of the template database in `directory`, started and answering.
-  public static func started(
+  package static func started(
     freshSQLiteIn directory: String, arguments: [String] = [], extraEnvironment: [String: String] = [:]
   ) async throws -> MLflowServer {
     let server = try await MLflowServer(freshSQLiteIn: directory, arguments: arguments, extraEnvironment: extraEnvironment)
@@ -84,7 +84,7 @@ public final class MLflowServer: Sendable {
   /// A server with MLflow's basic-auth app on a fresh copy of the template database in
   /// `directory`, started and answering; its user `admin` has `adminPassword` (MLflow wants at
   /// least 12 characters), and other users may read only.
-  public static func startedWithBasicAuth(in directory: String, adminPassword: String) async throws -> MLflowServer {
+  package static func startedWithBasicAuth(in directory: String, adminPassword: String) async throws -> MLflowServer {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let config = directory + "/basic_auth.ini"
     try """
@@ -103,7 +103,7 @@ public final class MLflowServer: Sendable {
   }
 
   /// Starts the server and waits (up to 180 s) until `/health` answers 200.
-  public func start() async throws {
+  package func start() async throws {
     let started = try BackgroundProcess(
       try await ReferenceMLflow.mlflowExecutable(), arguments, in: directory, environment: environment,
       logPath: logPath)
@@ -128,19 +128,19 @@ public final class MLflowServer: Sendable {
   /// Stops the server's whole process group (SIGTERM, then SIGKILL after 3 s), blocking the
   /// calling thread until it is gone: for a `defer`. Async code should `await stop()`
   /// instead.
-  public func stop() { process.withLock { $0 }?.stop() }
+  package func stop() { process.withLock { $0 }?.stop() }
 
   /// Stops the server's whole process group, waiting on a thread of its own.
-  public func stop() async { await process.withLock { $0 }?.stop() }
+  package func stop() async { await process.withLock { $0 }?.stop() }
 
   /// The processes of its process group (the `mlflow` command and the workers it started).
-  public func processGroupMembers() -> [pid_t] { process.withLock { $0 }?.groupMembers() ?? [] }
+  package func processGroupMembers() -> [pid_t] { process.withLock { $0 }?.groupMembers() ?? [] }
 
   /// The server's output, for failure messages.
-  public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+  package var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
   /// Sends `method path` (a JSON `body` for POST) and returns the answer's status and body.
-  public func request(_ path: String, method: String = "GET", body: [String: Any]? = nil) async throws -> (
+  package func request(_ path: String, method: String = "GET", body: [String: Any]? = nil) async throws -> (
     status: Int, body: [UInt8]
   ) {
     var request = HTTPRequest(method: method, url: url + path, timeout: .seconds(60))
@@ -156,7 +156,7 @@ public final class MLflowServer: Sendable {
 
   /// Calls the REST endpoint `path` (a JSON `body` for POST) and decodes the JSON object it
   /// answers with status 200.
-  public func call(_ path: String, method: String = "GET", body: [String: Any]? = nil) async throws -> [String: Any] {
+  package func call(_ path: String, method: String = "GET", body: [String: Any]? = nil) async throws -> [String: Any] {
     let answer = try await request(path, method: method, body: body)
     guard answer.status == 200, let json = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any]
     else {

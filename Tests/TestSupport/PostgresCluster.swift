@@ -8,14 +8,14 @@ import Foundation
 /// Stopped and removed when the test process exits. Its tools run on threads of their own
 /// (``ChildProcess/runLimited(_:arguments:environment:standardInput:outputLimit:)``): `initdb`
 /// and `pg_ctl start` take seconds.
-public final class PostgresCluster: Sendable {
-  public let port: Int
+package final class PostgresCluster: Sendable {
+  package let port: Int
   private let bin: String
   private let root: String
   private let user: String?
 
   /// The one cluster of this test process.
-  public static let shared = Task { () throws -> PostgresCluster in try await PostgresCluster() }
+  package static let shared = Task { () throws -> PostgresCluster in try await PostgresCluster() }
 
   private init() async throws {
     bin = try Self.findBin()
@@ -56,19 +56,19 @@ public final class PostgresCluster: Sendable {
 
   /// Creates a database and returns its SQLAlchemy URI for `mlflow server` (with psycopg2, which
   /// scripts/setup-python.sh installs; SQLAlchemy 2.1 would otherwise look for psycopg 3).
-  public func createDatabase(_ name: String) async throws -> String {
+  package func createDatabase(_ name: String) async throws -> String {
     try await run("createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", name])
     return "postgresql+psycopg2://postgres@127.0.0.1:\(port)/\(name)"
   }
 
   /// Drops a database made by ``createDatabase(_:)``, closing the connections still open to it.
-  public func dropDatabase(_ name: String) async throws {
+  package func dropDatabase(_ name: String) async throws {
     try await run("dropdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "--force", "--if-exists", name])
   }
 
   /// Runs `sql` in `database` with `psql` and returns what it prints, unaligned and without
   /// headers (`42` for a count).
-  public func query(_ sql: String, database: String) async throws -> String {
+  package func query(_ sql: String, database: String) async throws -> String {
     let (executable, arguments, environment) = Self.command(
       bin + "/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", database, "-At", "-c", sql], as: user)
     let output = try await ChildProcess.runLimited(executable, arguments: arguments, environment: environment)

@@ -3,9 +3,9 @@ import Foundation
 
 /// The real Python MLflow 3.17.2 the tests compare against, installed by
 /// `scripts/setup-python.sh` into a shared virtual environment.
-public enum ReferenceMLflow {
+package enum ReferenceMLflow {
   /// The package's root folder.
-  public static let packageRoot: String = {
+  package static let packageRoot: String = {
     var url = URL(fileURLWithPath: #filePath)
     for _ in 0..<3 { url.deleteLastPathComponent() }
     return url.path
@@ -14,7 +14,7 @@ public enum ReferenceMLflow {
   /// The Python with MLflow: `$MLFLOW_GIT_PYTHON` (set by scripts/test.sh), else what
   /// scripts/setup-python.sh installs or finds (run once per test process, on a thread of its
   /// own). A test never skips for want of it: it fails and says why.
-  public static func pythonPath() async throws -> String { try await python.value }
+  package static func pythonPath() async throws -> String { try await python.value }
 
   /// Started on first use; every caller awaits the same answer.
   private static let python = Task { () throws -> String in
@@ -28,14 +28,14 @@ public enum ReferenceMLflow {
   }
 
   /// The `mlflow` command next to that Python.
-  public static func mlflowExecutable() async throws -> String {
+  package static func mlflowExecutable() async throws -> String {
     (try await pythonPath() as NSString).deletingLastPathComponent + "/mlflow"
   }
 
   /// The environment for every MLflow process the tests start: the test process's, with
   /// telemetry off, synchronous trace export, no inherited tracking settings, and
   /// `MLFLOW_TRACKING_URI` = `trackingURI` when given.
-  public static func environment(trackingURI: String? = nil) -> [String: String] {
+  package static func environment(trackingURI: String? = nil) -> [String: String] {
     var environment = ProcessInfo.processInfo.environment
     for key in ["MLFLOW_TRACKING_URI", "MLFLOW_EXPERIMENT_NAME", "MLFLOW_EXPERIMENT_ID", "MLFLOW_ACTIVE_MODEL_ID"] {
       environment[key] = nil
@@ -52,7 +52,7 @@ public enum ReferenceMLflow {
   /// non-zero exit fails with the script's standard error. Runs through
   /// ``ChildProcess/runLimited(_:arguments:environment:standardInput:outputLimit:)``: no thread
   /// blocks, and at most one slow child per core runs.
-  public static func runScript(_ script: String, _ arguments: [String], environment: [String: String]) async throws
+  package static func runScript(_ script: String, _ arguments: [String], environment: [String: String]) async throws
     -> [UInt8]
   {
     let output = try await ChildProcess.runLimited(
@@ -65,7 +65,7 @@ public enum ReferenceMLflow {
 
   /// Runs Python code with `environment` and decodes the JSON it prints last. Runs through
   /// ``ChildProcess/runLimited(_:arguments:environment:standardInput:outputLimit:)``.
-  public static func runJSON(_ code: String, environment: [String: String]) async throws -> Any {
+  package static func runJSON(_ code: String, environment: [String: String]) async throws -> Any {
     let output = try await ChildProcess.runLimited(try await pythonPath(), arguments: ["-c", code], environment: environment)
     guard output.succeeded else { throw TestFailure("python failed: \(output.standardErrorText)") }
     let lines = output.standardOutputText.split(separator: "\n")
@@ -74,23 +74,23 @@ public enum ReferenceMLflow {
   }
 
   /// A logged model as Python MLflow's `MlflowClient.search_logged_models` returns it.
-  public struct StoredModel: Sendable, Hashable {
-    public var experimentName: String
-    public var modelID: String
+  package struct StoredModel: Sendable, Hashable {
+    package var experimentName: String
+    package var modelID: String
     /// `READY`, `PENDING` or `FAILED`.
-    public var status: String
-    public var tags: [String: String]
+    package var status: String
+    package var tags: [String: String]
 
     /// Its `mlflow.source.git.branch` and `mlflow.source.git.commit` tags.
-    public var branch: String? { tags["mlflow.source.git.branch"] }
-    public var commit: String? { tags["mlflow.source.git.commit"] }
+    package var branch: String? { tags["mlflow.source.git.branch"] }
+    package var commit: String? { tags["mlflow.source.git.commit"] }
   }
 
   /// Every active logged model in every experiment of the store `trackingURI`, read by Python
   /// MLflow (`search_experiments`, then `search_logged_models`, page by page): the oracle for
   /// what mlflow-git registered. `environment` adds variables (credentials) to
   /// ``environment(trackingURI:)``.
-  public static func loggedModels(trackingURI: String, environment extra: [String: String] = [:]) async throws
+  package static func loggedModels(trackingURI: String, environment extra: [String: String] = [:]) async throws
     -> [StoredModel]
   {
     let code = """

@@ -11,9 +11,9 @@ import Foundation
 /// `heads` is a file reading `this repository uses the reftable format`; the refs and reflogs in
 /// `reftable/` (`tables.list` naming the `*.ref` tables), no loose refs, `packed-refs` or `logs/`.
 /// The tables' binary content is not reproduced: only git reads them, never mlflow-git.
-public enum ReftableLayout {
+package enum ReftableLayout {
   /// Converts `repo` and returns `environment` with the stand-in `git` first on `PATH`.
-  public static func convert(_ repo: String, scratch: Scratch) throws -> [String: String] {
+  package static func convert(_ repo: String, scratch: Scratch) throws -> [String: String] {
     let branch = try scratch.git(["-C", repo, "symbolic-ref", "HEAD"])
     let commit = try scratch.git(["-C", repo, "rev-parse", "HEAD"])
     let gitDirectory = repo + "/.git"

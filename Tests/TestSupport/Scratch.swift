@@ -4,13 +4,13 @@ import Foundation
 /// A scratch folder with a private git configuration, where tests build real repositories with
 /// the real `git` executable. Removed when the test ends (call ``remove()`` in a `defer`).
 /// For a plain folder that removes itself, see ``TemporaryDirectory``.
-public struct Scratch: Sendable {
-  public let root: String
+package struct Scratch: Sendable {
+  package let root: String
   /// The environment every git, Swift and Python call of the test uses: no system or user
   /// config but the scratch `.gitconfig`, a fixed identity, `main` as the initial branch.
-  public let environment: [String: String]
+  package let environment: [String: String]
 
-  public init() throws {
+  package init() throws {
     root = try TemporaryDirectory.create("mlflow-git-test")
     let home = root + "/home"
     try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
@@ -47,7 +47,7 @@ public struct Scratch: Sendable {
   /// first wait, up to 20 s, until no process has its current directory in the folder, then
   /// remove it (with `rm -rf` where Foundation cannot), trying again up to 10 times 0.2 s apart
   /// while something still writes there.
-  public func remove() {
+  package func remove() {
     let deadline = ContinuousClock.now + .seconds(20)
     while !Self.processes(workingIn: root).isEmpty, ContinuousClock.now < deadline { usleep(50_000) }
     for _ in 0..<10 {
@@ -75,7 +75,7 @@ public struct Scratch: Sendable {
 
   /// Creates a repository at `root/name` with one commit of `files` (path → content).
   @discardableResult
-  public func repository(_ name: String = "repo", files: [String: String] = ["app.py": "def app():\n    return \"v1\"\n"]) throws -> String {
+  package func repository(_ name: String = "repo", files: [String: String] = ["app.py": "def app():\n    return \"v1\"\n"]) throws -> String {
     let path = root + "/" + name
     try git(["init", "-q", path])
     for (file, content) in files { try write(content, to: path + "/" + file) }
@@ -89,7 +89,7 @@ public struct Scratch: Sendable {
   /// Runs `git arguments`, fails the test on a non-zero exit, and returns standard output
   /// without its trailing newline.
   @discardableResult
-  public func git(_ arguments: [String], environment extra: [String: String] = [:]) throws -> String {
+  package func git(_ arguments: [String], environment extra: [String: String] = [:]) throws -> String {
     let output = try ChildProcess.run("git", arguments: arguments, environment: environment.merging(extra) { $1 })
     guard output.succeeded else {
       throw TestFailure("git \(arguments.joined(separator: " ")) failed: \(output.standardErrorText)")
@@ -100,15 +100,15 @@ public struct Scratch: Sendable {
   }
 
   /// Writes an executable script (a hook); see ``writeExecutableFile(_:to:)``.
-  public func writeExecutable(_ content: String, to path: String) throws {
+  package func writeExecutable(_ content: String, to path: String) throws {
     try writeExecutableFile(content, to: path)
   }
 
-  public func write(_ content: String, to path: String) throws {
+  package func write(_ content: String, to path: String) throws {
     try write(Array(content.utf8), to: path)
   }
 
-  public func write(_ bytes: [UInt8], to path: String) throws {
+  package func write(_ bytes: [UInt8], to path: String) throws {
     let directory = (path as NSString).deletingLastPathComponent
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     // Replaced as an editor saves a file: a new file beside it, renamed over it, so the path
@@ -128,7 +128,7 @@ public struct Scratch: Sendable {
 /// Writes an executable script (mode 755) from a child process, so no thread of the test
 /// process ever holds it open for writing: a program spawned meanwhile by another test would
 /// inherit that descriptor and make executing the script fail with "Text file busy".
-public func writeExecutableFile(_ content: String, to path: String) throws {
+package func writeExecutableFile(_ content: String, to path: String) throws {
   let output = try ChildProcess.run(
     "sh", arguments: ["-c", "mkdir -p \"${1%/*}\" && cat > \"$1\" && chmod 755 \"$1\"", "write", path],
     standardInput: Array(content.utf8))

@@ -5,12 +5,12 @@ import Synchronization
 /// for `delay` before passing it on: the real server, answering slowly (what a real MLflow
 /// server does not do on demand). Stops listening when the object goes away; connections end
 /// when either side closes.
-public final class SlowProxy: Sendable {
-  public let port: Int
+package final class SlowProxy: Sendable {
+  package let port: Int
   private let listener: Int32
 
   /// Listens on a free port and forwards to `127.0.0.1:upstreamPort`.
-  public init(upstreamPort: Int, delay: Duration) throws {
+  package init(upstreamPort: Int, delay: Duration) throws {
     let (listener, port) = try loopbackListener(for: "the slow proxy")
     self.listener = listener
     self.port = port
@@ -43,7 +43,7 @@ public final class SlowProxy: Sendable {
   }
 
   /// `http://127.0.0.1:<port>`.
-  public var url: String { "http://127.0.0.1:\(port)" }
+  package var url: String { "http://127.0.0.1:\(port)" }
 
   private static func loopback(port: Int) -> sockaddr_in {
     var address = sockaddr_in()

@@ -2,23 +2,23 @@ import Foundation
 
 /// The stand-in chat-completions API (`Tests/SupportAgentTests/StandIn/chat_completions_server.py`)
 /// on 127.0.0.1, one per test, stopped by ``stop()``.
-public final class StandInServer: Sendable {
+package final class StandInServer: Sendable {
   /// How it answers authorized requests; see the script.
-  public enum Mode: String, Sendable, CustomStringConvertible {
+  package enum Mode: String, Sendable, CustomStringConvertible {
     case ok, serverError = "server-error", rateLimit = "rate-limit", notJSON = "not-json", slow
-    public var description: String { rawValue }
+    package var description: String { rawValue }
   }
 
   /// The key it accepts.
-  public let key: String
+  package let key: String
   /// `OPENAI_BASE_URL` for it: `http://127.0.0.1:<port>/v1`.
-  public let baseURL: String
+  package let baseURL: String
   private let process: BackgroundProcess
   private let requestLog: String
 
-  public static let script = ReferenceMLflow.packageRoot + "/Tests/SupportAgentTests/StandIn/chat_completions_server.py"
+  package static let script = ReferenceMLflow.packageRoot + "/Tests/SupportAgentTests/StandIn/chat_completions_server.py"
 
-  public init(in directory: String, key: String, mode: Mode = .ok, delaySeconds: Double = 5) async throws {
+  package init(in directory: String, key: String, mode: Mode = .ok, delaySeconds: Double = 5) async throws {
     self.key = key
     let portFile = directory + "/stand-in-\(mode).port"
     requestLog = directory + "/stand-in-\(mode).requests"
@@ -33,12 +33,12 @@ public final class StandInServer: Sendable {
   }
 
   /// The requests it received: path, whether the key was right, and the JSON body.
-  public func requests() throws -> [[String: Any]] {
+  package func requests() throws -> [[String: Any]] {
     let text = (try? String(contentsOfFile: requestLog, encoding: .utf8)) ?? ""
     return try text.split(separator: "\n").map { line in
       try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
     }
   }
 
-  public func stop() { process.stop() }
+  package func stop() { process.stop() }
 }

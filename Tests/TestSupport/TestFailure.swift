@@ -1,5 +1,5 @@
 /// A failed step of a test's setup, with what went wrong.
-public struct TestFailure: Error, CustomStringConvertible {
-  public let description: String
-  public init(_ description: String) { self.description = description }
+package struct TestFailure: Error, CustomStringConvertible {
+  package let description: String
+  package init(_ description: String) { self.description = description }
 }

@@ -19,7 +19,7 @@ public struct Experiment: Sendable, Hashable {
 
   /// Creates an experiment value from its fields (to create one in a store, use
   /// ``TrackingStore/createExperiment(named:)``).
-  public init(
+  package init(
     experimentID: String,
     name: String,
     artifactLocation: String,
@@ -36,7 +36,7 @@ public struct Experiment: Sendable, Hashable {
   }
 
   /// The ID of the experiment MLflow uses when none is chosen.
-  public static let defaultExperimentID = "0"
+  package static let defaultExperimentID = "0"
   /// The name of experiment `"0"`.
-  public static let defaultExperimentName = "Default"
+  package static let defaultExperimentName = "Default"
 }

@@ -44,7 +44,7 @@ public struct LoggedModel: Sendable, Hashable {
 
   /// Creates a model value from its fields (to create a model in a store, use
   /// ``TrackingStore/createLoggedModel(experimentID:name:tags:params:modelType:sourceRunID:)``).
-  public init(
+  package init(
     modelID: String,
     experimentID: String,
     name: String,

@@ -88,7 +88,7 @@ public struct LoggedModelPage: Sendable, Hashable {
   public var nextPageToken: String?
 
   /// Creates a page from its models and the token of the next page.
-  public init(models: [LoggedModel], nextPageToken: String?) {
+  package init(models: [LoggedModel], nextPageToken: String?) {
     self.models = models
     self.nextPageToken = nextPageToken
   }

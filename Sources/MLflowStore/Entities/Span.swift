@@ -17,24 +17,41 @@ public struct Span: Sendable, Hashable, Codable {
   public struct SpanType: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
     /// MLflow's spelling, e.g. `CHAT_MODEL`.
     public let rawValue: String
+    /// A span type by MLflow's spelling, one of those below or a custom one.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// ``rawValue``.
     public var description: String { rawValue }
 
     // MLflow's predefined span types (`mlflow.entities.SpanType`).
+    /// A call to a language model with a prompt.
     public static let llm = SpanType(rawValue: "LLM")
+    /// A sequence of steps.
     public static let chain = SpanType(rawValue: "CHAIN")
+    /// An agent's turn.
     public static let agent = SpanType(rawValue: "AGENT")
+    /// A tool call.
     public static let tool = SpanType(rawValue: "TOOL")
+    /// A call to a chat model with messages.
     public static let chatModel = SpanType(rawValue: "CHAT_MODEL")
+    /// A retrieval of documents.
     public static let retriever = SpanType(rawValue: "RETRIEVER")
+    /// Parsing a model's output.
     public static let parser = SpanType(rawValue: "PARSER")
+    /// Computing embeddings.
     public static let embedding = SpanType(rawValue: "EMBEDDING")
+    /// Reranking retrieved documents.
     public static let reranker = SpanType(rawValue: "RERANKER")
+    /// Reading or writing an agent's memory.
     public static let memory = SpanType(rawValue: "MEMORY")
+    /// A workflow's run.
     public static let workflow = SpanType(rawValue: "WORKFLOW")
+    /// One task of a workflow.
     public static let task = SpanType(rawValue: "TASK")
+    /// A guardrail's check.
     public static let guardrail = SpanType(rawValue: "GUARDRAIL")
+    /// An evaluation.
     public static let evaluator = SpanType(rawValue: "EVALUATOR")
+    /// A span of no known type.
     public static let unknown = SpanType(rawValue: "UNKNOWN")
   }
 
@@ -80,7 +97,7 @@ public struct Span: Sendable, Hashable, Codable {
     public var attributes: [String: String]
 
     /// An event named `name` at `time` (Unix nanoseconds).
-    public init(name: String, time: Int64, attributes: [String: String] = [:]) {
+    package init(name: String, time: Int64, attributes: [String: String] = [:]) {
       self.name = name
       self.time = time
       self.attributes = attributes
@@ -110,7 +127,7 @@ public struct Span: Sendable, Hashable, Codable {
 
   /// A span; `inputs` and `outputs` (JSON texts) go into ``attributes`` under
   /// ``inputsKey`` and ``outputsKey``.
-  public init(
+  package init(
     traceID: String,
     spanID: String,
     parentSpanID: String? = nil,
@@ -144,14 +161,14 @@ public struct Span: Sendable, Hashable, Codable {
   public var outputs: String? { attributes[Span.outputsKey] }
 
   /// The attribute holding the inputs.
-  public static let inputsKey = "mlflow.spanInputs"
+  package static let inputsKey = "mlflow.spanInputs"
   /// The attribute holding the outputs.
-  public static let outputsKey = "mlflow.spanOutputs"
+  package static let outputsKey = "mlflow.spanOutputs"
   /// The attribute holding the span type (the store writes it).
-  public static let typeKey = "mlflow.spanType"
+  package static let typeKey = "mlflow.spanType"
   /// The attribute holding the trace ID (the store writes it).
-  public static let traceRequestIDKey = "mlflow.traceRequestId"
+  package static let traceRequestIDKey = "mlflow.traceRequestId"
 
   /// A new random span ID: 16 lowercase hex digits.
-  public static func newSpanID() -> String { Identifiers.randomHex(bytes: 8) }
+  package static func newSpanID() -> String { Identifiers.randomHex(bytes: 8) }
 }

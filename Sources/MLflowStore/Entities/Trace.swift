@@ -13,7 +13,7 @@ public struct Trace: Sendable, Hashable, Codable {
   public var spans: [Span]
 
   /// Creates a trace from its info and spans.
-  public init(info: TraceInfo, spans: [Span]) {
+  package init(info: TraceInfo, spans: [Span]) {
     self.info = info
     self.spans = spans
   }
@@ -27,7 +27,7 @@ public struct TracePage: Sendable, Hashable {
   public var nextPageToken: String?
 
   /// Creates a page from its traces and the token of the next page.
-  public init(traces: [TraceInfo], nextPageToken: String?) {
+  package init(traces: [TraceInfo], nextPageToken: String?) {
     self.traces = traces
     self.nextPageToken = nextPageToken
   }

@@ -36,7 +36,7 @@ public struct TraceInfo: Sendable, Hashable, Codable {
   public var tags: [String: String]
 
   /// Creates trace info from its fields; the state defaults to `OK`.
-  public init(
+  package init(
     traceID: String,
     experimentID: String,
     requestTime: Int64,
@@ -61,16 +61,16 @@ public struct TraceInfo: Sendable, Hashable, Codable {
   }
 
   /// The metadata key that links a trace to a logged model.
-  public static let modelIDKey = "mlflow.modelId"
+  package static let modelIDKey = "mlflow.modelId"
   /// The tag key holding the trace's name (the root span's name).
-  public static let traceNameKey = "mlflow.traceName"
+  package static let traceNameKey = "mlflow.traceName"
   /// The metadata key of the trace schema version; the store sets it to `"3"` when absent.
-  public static let schemaVersionKey = "mlflow.trace_schema.version"
+  package static let schemaVersionKey = "mlflow.trace_schema.version"
 
   /// A new trace ID: `tr-` and 32 lowercase hex digits, the first 12 the current time in
   /// milliseconds and the other 20 random. IDs made one after another sort in time order, so
   /// the indexes MLflow keeps by trace ID (`trace_info`, its tags, metadata and spans) grow at
   /// their end rather than at random places: storing a trace costs the same in a database of
   /// a million traces as in an empty one.
-  public static func newTraceID() -> String { "tr-" + Identifiers.timeOrderedHex(milliseconds: Clock.nowMilliseconds()) }
+  package static func newTraceID() -> String { "tr-" + Identifiers.timeOrderedHex(milliseconds: Clock.nowMilliseconds()) }
 }

@@ -5,17 +5,17 @@
 /// JSONText.string("CHAT_MODEL")        // "\"CHAT_MODEL\""
 /// JSONText.isValid(#"{"q": "hi"}"#)    // true
 /// ```
-public enum JSONText {
+package enum JSONText {
   /// `value` as a JSON string literal, escaped as Python's `json.dumps(value, ensure_ascii=False)`
   /// escapes it.
-  public static func string(_ value: String) -> String {
+  package static func string(_ value: String) -> String {
     var output = ""
     JSONValue.writeString(value, to: &output)
     return output
   }
 
   /// `true` when `text` is one complete JSON value.
-  public static func isValid(_ text: String) -> Bool {
+  package static func isValid(_ text: String) -> Bool {
     JSONValue.isValid(text)
   }
 }

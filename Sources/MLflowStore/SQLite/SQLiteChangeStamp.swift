@@ -33,19 +33,19 @@ import Darwin
 /// // Later: the same stamp means the same committed content, without opening SQLite.
 /// let unchanged = SQLiteChangeStamp.read(databasePath: path)?.text == recordedText
 /// ```
-public struct SQLiteChangeStamp: Sendable, Hashable {
+package struct SQLiteChangeStamp: Sendable, Hashable {
   /// The device the file is on (`st_dev`).
-  public let device: UInt64
+  package let device: UInt64
   /// The file's inode number (`st_ino`).
-  public let inode: UInt64
+  package let inode: UInt64
   /// The file's size in bytes.
-  public let size: Int64
+  package let size: Int64
   /// The last modification time, in nanoseconds since the epoch.
-  public let modificationTimeNanoseconds: Int64
+  package let modificationTimeNanoseconds: Int64
   /// The last status change time, in nanoseconds since the epoch (no user can set it back).
-  public let changeTimeNanoseconds: Int64
+  package let changeTimeNanoseconds: Int64
   /// SQLite's file change counter (header offset 24).
-  public let changeCounter: UInt32
+  package let changeCounter: UInt32
 
   private init(
     device: UInt64, inode: UInt64, size: Int64, modificationTimeNanoseconds: Int64, changeTimeNanoseconds: Int64,
@@ -61,7 +61,7 @@ public struct SQLiteChangeStamp: Sendable, Hashable {
 
   /// The stamp of the database file at `databasePath` now, or `nil` when no stamp can vouch
   /// for its state (see the type's discussion).
-  public static func read(databasePath path: String) -> SQLiteChangeStamp? {
+  package static func read(databasePath path: String) -> SQLiteChangeStamp? {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { return nil }
     defer { close(descriptor) }
@@ -88,7 +88,7 @@ public struct SQLiteChangeStamp: Sendable, Hashable {
 
   /// The fields as decimal numbers separated by spaces (device, inode, size, modification
   /// time, change time, change counter), for a text record; ``init(text:)`` reads it back.
-  public var text: String {
+  package var text: String {
     [
       String(device), String(inode), String(size), String(modificationTimeNanoseconds),
       String(changeTimeNanoseconds), String(changeCounter),
@@ -96,7 +96,7 @@ public struct SQLiteChangeStamp: Sendable, Hashable {
   }
 
   /// Parses ``text``; `nil` when `text` is not six decimal fields in range.
-  public init?(text: some StringProtocol) {
+  package init?(text: some StringProtocol) {
     let fields = text.split(separator: " ", omittingEmptySubsequences: false)
     guard fields.count == 6, let device = UInt64(fields[0]), let inode = UInt64(fields[1]),
       let size = Int64(fields[2]), let modified = Int64(fields[3]), let changed = Int64(fields[4]),

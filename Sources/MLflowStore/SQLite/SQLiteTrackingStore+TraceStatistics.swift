@@ -1,5 +1,5 @@
 extension SQLiteTrackingStore: TraceStatisticsStore {
-  public func traceStatistics(_ queries: [TraceStatisticsQuery]) async throws(MLflowStoreError) -> [TraceStatistics] {
+  package func traceStatistics(_ queries: [TraceStatisticsQuery]) async throws(MLflowStoreError) -> [TraceStatistics] {
     var numbered: [(query: TraceStatisticsQuery, experimentNumber: Int64)] = []
     for query in queries { numbered.append((query, try ExperimentRows.parseID(query.experimentID))) }
     let entries = numbered

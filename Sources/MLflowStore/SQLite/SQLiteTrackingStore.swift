@@ -2,9 +2,9 @@ import Dispatch
 import Synchronization
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 
 /// A ``TrackingStore`` that reads and writes MLflow's own SQLite database (`mlflow.db`)
@@ -54,6 +54,7 @@ public final class SQLiteTrackingStore: TrackingStore {
     /// same place when MLflow runs where the database is.)
     public var artifactRoot: String?
 
+    /// Options with the defaults each property describes.
     public init(
       busyTimeout: Duration = .seconds(5),
       createIfMissing: Bool = true,

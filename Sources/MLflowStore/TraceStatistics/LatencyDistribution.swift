@@ -12,42 +12,42 @@
 /// let latency = LatencyDistribution(counts: [120: 3, 480: 1])
 /// print(latency.percentile(50)!, latency.maximum!)   // 120.0 480
 /// ```
-public struct LatencyDistribution: Sendable, Hashable {
+package struct LatencyDistribution: Sendable, Hashable {
   /// One distinct duration and how many traces took it.
-  public struct Bucket: Sendable, Hashable {
-    public var milliseconds: Int64
-    public var count: Int
+  package struct Bucket: Sendable, Hashable {
+    package var milliseconds: Int64
+    package var count: Int
 
-    public init(milliseconds: Int64, count: Int) {
+    package init(milliseconds: Int64, count: Int) {
       self.milliseconds = milliseconds
       self.count = count
     }
   }
 
   /// The distinct durations, shortest first.
-  public private(set) var buckets: [Bucket]
+  package private(set) var buckets: [Bucket]
 
   /// A distribution from durations and their counts.
-  public init(counts: [Int64: Int] = [:]) {
+  package init(counts: [Int64: Int] = [:]) {
     buckets = counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { Bucket(milliseconds: $0.key, count: $0.value) }
   }
 
   /// A distribution from one duration per trace.
-  public init(durations: [Int64]) {
+  package init(durations: [Int64]) {
     self.init(counts: durations.reduce(into: [:]) { $0[$1, default: 0] += 1 })
   }
 
   /// How many durations it holds.
-  public var count: Int { buckets.reduce(0) { $0 + $1.count } }
+  package var count: Int { buckets.reduce(0) { $0 + $1.count } }
 
   /// The shortest duration, or `nil` when empty.
-  public var minimum: Int64? { buckets.first?.milliseconds }
+  package var minimum: Int64? { buckets.first?.milliseconds }
 
   /// The longest duration, or `nil` when empty.
-  public var maximum: Int64? { buckets.last?.milliseconds }
+  package var maximum: Int64? { buckets.last?.milliseconds }
 
   /// Both distributions' durations together.
-  public func merged(with other: LatencyDistribution) -> LatencyDistribution {
+  package func merged(with other: LatencyDistribution) -> LatencyDistribution {
     var counts: [Int64: Int] = [:]
     for bucket in buckets + other.buckets { counts[bucket.milliseconds, default: 0] += bucket.count }
     return LatencyDistribution(counts: counts)
@@ -55,7 +55,7 @@ public struct LatencyDistribution: Sendable, Hashable {
 
   /// The `percent`-th percentile (0–100) by linear interpolation between the nearest ranks
   /// (see the type's documentation), or `nil` when empty.
-  public func percentile(_ percent: Double) -> Double? {
+  package func percentile(_ percent: Double) -> Double? {
     let total = count
     guard total > 0 else { return nil }
     let position = Double(total - 1) * (percent / 100)
@@ -83,7 +83,7 @@ public struct LatencyDistribution: Sendable, Hashable {
   /// How many durations fall in each bin between consecutive `edges` (ascending): bin `i`
   /// holds `edges[i] ≤ d < edges[i+1]`, the last bin also its upper edge. Durations outside
   /// the edges are not counted.
-  public func histogram(edges: [Double]) -> [Int] {
+  package func histogram(edges: [Double]) -> [Int] {
     guard edges.count >= 2 else { return [] }
     var bins = Array(repeating: 0, count: edges.count - 1)
     for bucket in buckets {

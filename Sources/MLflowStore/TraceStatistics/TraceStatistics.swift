@@ -5,17 +5,17 @@
 /// ```swift
 /// let week = TraceStatisticsQuery(experimentID: "0", modelID: model.modelID, since: nowMillis - 7 * 86_400_000)
 /// ```
-public struct TraceStatisticsQuery: Sendable, Hashable {
+package struct TraceStatisticsQuery: Sendable, Hashable {
   /// The experiment the traces are in.
-  public var experimentID: String
+  package var experimentID: String
   /// The logged model they are linked to.
-  public var modelID: String
+  package var modelID: String
   /// Only traces whose request time is at or after this, in milliseconds since the Unix epoch.
-  public var since: Int64?
+  package var since: Int64?
   /// Only traces whose request time is before this, in milliseconds since the Unix epoch.
-  public var until: Int64?
+  package var until: Int64?
 
-  public init(experimentID: String, modelID: String, since: Int64? = nil, until: Int64? = nil) {
+  package init(experimentID: String, modelID: String, since: Int64? = nil, until: Int64? = nil) {
     self.experimentID = experimentID
     self.modelID = modelID
     self.since = since
@@ -39,18 +39,18 @@ public struct TraceStatisticsQuery: Sendable, Hashable {
 /// print(statistics.all.traces, statistics.all.errorRate ?? 0, statistics.all.latency.percentile(95) ?? 0)
 /// for (name, feedback) in statistics.assessments { print(name, feedback.mean ?? 0, feedback.count) }
 /// ```
-public struct TraceStatistics: Sendable, Hashable {
+package struct TraceStatistics: Sendable, Hashable {
   /// All the traces.
-  public var all: TraceGroupStatistics
+  package var all: TraceGroupStatistics
   /// The traces grouped by the name of their root span (MLflow's trace name); traces without a
   /// name are under `""`.
-  public var byRootSpan: [String: TraceGroupStatistics]
+  package var byRootSpan: [String: TraceGroupStatistics]
   /// The valid feedback assessments on the traces, by assessment name: how many have a numeric
   /// value and their sum. Expectations, feedback that an override replaced (`valid` false) and
   /// feedback without a numeric value (an error, free text) are left out.
-  public var assessments: [String: NumericSummary]
+  package var assessments: [String: NumericSummary]
 
-  public init(
+  package init(
     all: TraceGroupStatistics = TraceGroupStatistics(), byRootSpan: [String: TraceGroupStatistics] = [:],
     assessments: [String: NumericSummary] = [:]
   ) {
@@ -61,19 +61,19 @@ public struct TraceStatistics: Sendable, Hashable {
 }
 
 /// The figures of a group of traces.
-public struct TraceGroupStatistics: Sendable, Hashable {
+package struct TraceGroupStatistics: Sendable, Hashable {
   /// How many traces.
-  public var traces: Int
+  package var traces: Int
   /// How many ended in state `ERROR`.
-  public var errors: Int
+  package var errors: Int
   /// The execution times of those that have one (a trace still in progress has none).
-  public var latency: LatencyDistribution
+  package var latency: LatencyDistribution
   /// Token counts, over the traces that recorded them.
-  public var tokens: UsageFigures
+  package var tokens: UsageFigures
   /// Cost in US dollars, over the traces that recorded it.
-  public var cost: UsageFigures
+  package var cost: UsageFigures
 
-  public init(
+  package init(
     traces: Int = 0, errors: Int = 0, latency: LatencyDistribution = LatencyDistribution(),
     tokens: UsageFigures = UsageFigures(), cost: UsageFigures = UsageFigures()
   ) {
@@ -85,10 +85,10 @@ public struct TraceGroupStatistics: Sendable, Hashable {
   }
 
   /// `errors / traces`, or `nil` without traces.
-  public var errorRate: Double? { traces > 0 ? Double(errors) / Double(traces) : nil }
+  package var errorRate: Double? { traces > 0 ? Double(errors) / Double(traces) : nil }
 
   /// Both groups' traces together.
-  public func merged(with other: TraceGroupStatistics) -> TraceGroupStatistics {
+  package func merged(with other: TraceGroupStatistics) -> TraceGroupStatistics {
     TraceGroupStatistics(
       traces: traces + other.traces, errors: errors + other.errors, latency: latency.merged(with: other.latency),
       tokens: tokens.merged(with: other.tokens), cost: cost.merged(with: other.cost))
@@ -96,19 +96,19 @@ public struct TraceGroupStatistics: Sendable, Hashable {
 }
 
 /// Input, output and total figures of one kind (tokens or cost).
-public struct UsageFigures: Sendable, Hashable {
-  public var input: NumericSummary
-  public var output: NumericSummary
-  public var total: NumericSummary
+package struct UsageFigures: Sendable, Hashable {
+  package var input: NumericSummary
+  package var output: NumericSummary
+  package var total: NumericSummary
 
-  public init(input: NumericSummary = .init(), output: NumericSummary = .init(), total: NumericSummary = .init()) {
+  package init(input: NumericSummary = .init(), output: NumericSummary = .init(), total: NumericSummary = .init()) {
     self.input = input
     self.output = output
     self.total = total
   }
 
   /// `true` when no trace recorded any of them.
-  public var isEmpty: Bool { input.count == 0 && output.count == 0 && total.count == 0 }
+  package var isEmpty: Bool { input.count == 0 && output.count == 0 && total.count == 0 }
 
   func merged(with other: UsageFigures) -> UsageFigures {
     UsageFigures(
@@ -118,20 +118,20 @@ public struct UsageFigures: Sendable, Hashable {
 }
 
 /// How many values were recorded and their sum; the mean follows.
-public struct NumericSummary: Sendable, Hashable {
-  public var count: Int
-  public var sum: Double
+package struct NumericSummary: Sendable, Hashable {
+  package var count: Int
+  package var sum: Double
 
-  public init(count: Int = 0, sum: Double = 0) {
+  package init(count: Int = 0, sum: Double = 0) {
     self.count = count
     self.sum = sum
   }
 
   /// `sum / count`, or `nil` when nothing was recorded.
-  public var mean: Double? { count > 0 ? sum / Double(count) : nil }
+  package var mean: Double? { count > 0 ? sum / Double(count) : nil }
 
   /// One more value.
-  public mutating func add(_ value: Double) {
+  package mutating func add(_ value: Double) {
     count += 1
     sum += value
   }

@@ -10,7 +10,7 @@
 /// ])
 /// print(both[1].all.traces - both[0].all.traces)
 /// ```
-public protocol TraceStatisticsStore: Sendable {
+package protocol TraceStatisticsStore: Sendable {
   /// The figures of the traces each query selects, in the queries' order; all zero for a query
   /// that selects none. Asking for several versions at once lets a store read its traces once.
   ///
@@ -21,7 +21,7 @@ public protocol TraceStatisticsStore: Sendable {
 
 extension TraceStatisticsStore {
   /// The figures of the traces `query` selects.
-  public func traceStatistics(_ query: TraceStatisticsQuery) async throws(MLflowStoreError) -> TraceStatistics {
+  package func traceStatistics(_ query: TraceStatisticsQuery) async throws(MLflowStoreError) -> TraceStatistics {
     try await traceStatistics([query])[0]
   }
 }
