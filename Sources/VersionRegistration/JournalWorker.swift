@@ -1,4 +1,4 @@
-import GitState
+package import GitState
 
 #if canImport(Glibc)
 import Glibc

@@ -1,7 +1,7 @@
-import ChildProcess
-import Foundation
-import MLflowStore
-import TestSupport
+package import ChildProcess
+package import Foundation
+package import MLflowStore
+package import TestSupport
 
 /// A real repository with mlflow-git's hooks installed by the built `mlflow-git`, and MLflow's
 /// database created by the real `mlflow db upgrade` on first use.

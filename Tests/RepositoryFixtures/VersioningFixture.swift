@@ -1,8 +1,8 @@
-import ChildProcess
+package import ChildProcess
 import Foundation
-import GitVersioning
-import MLflowStore
-import TestSupport
+package import GitVersioning
+package import MLflowStore
+package import TestSupport
 
 /// A real repository with an MLflow database (MLflow's own schema) at its top, and the
 /// environment that points mlflow-git and Python MLflow at them; or, as on a fresh machine,
