@@ -7,7 +7,7 @@ import ChildProcess
 ///
 /// ```swift
 /// do {
-///   let snapshot = try GitSnapshot.read()
+///   let snapshot = try GitSnapshot.read(from: appDirectory)
 /// } catch let error where error.code == .detachedHead {
 ///   print("check out a branch, or set a CI branch variable:", error)
 /// }
