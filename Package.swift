@@ -162,13 +162,13 @@ let package = Package(
         "VersionComparison", "MLflowStore", "GitState", "GitVersioning", "ChildProcess", "TestSupport",
       ], exclude: ["Python"],
       swiftSettings: strictSettings),
-    .testTarget(name: "LocalFilesTests", dependencies: ["LocalFiles"], swiftSettings: strictSettings),
+    .testTarget(name: "LocalFilesTests", dependencies: ["LocalFiles", "TestSupport"], swiftSettings: strictSettings),
     .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess", "TestSupport"], swiftSettings: strictSettings),
     .testTarget(
       name: "HTTPClientTests", dependencies: ["HTTPClient", "TestSupport"], exclude: ["Server"],
       swiftSettings: strictSettings),
     // An app's view: only library products, default Swift 6 settings, and the README's snippets verbatim.
-    .testTarget(name: "AppTests", dependencies: ["GitVersioning", "MLflowTracing"]),
+    .testTarget(name: "AppTests", dependencies: ["GitVersioning", "MLflowTracing", "OpenAIChat"]),
     .testTarget(
       name: "ChaosTests",
       dependencies: ["GitVersioning", "VersionRegistration", "MLflowTracing", "ChildProcess", "TestSupport"],
