@@ -29,6 +29,7 @@ struct DocExampleTests {
   @Test("the model examples create one model, and the searches find it")
   func modelExamples() async throws {
     let directory = try TemporaryDirectory("doc-examples")
+    defer { withExtendedLifetime(directory) {} }
     let databasePath = try await MLflowDatabaseTemplate.copy(into: directory)
     let gitTags = Self.gitTags
     let created = try await findOrCreate(databasePath: databasePath, gitTags: gitTags)
@@ -93,6 +94,7 @@ print(model.modelID, model.status)   // m-4f0c…  PENDING
   @Test("the experiment, tracking URI and store-error examples pick the default experiment and the repository's database")
   func selectionExamples() async throws {
     let directory = try TemporaryDirectory("doc-examples")
+    defer { withExtendedLifetime(directory) {} }
     let repositoryRoot = directory.path
     let databasePath = try await MLflowDatabaseTemplate.copy(into: directory)
     #expect(try await storeErrorExample(databasePath: directory.path + "/missing/mlflow.db") == "no database")
@@ -157,6 +159,7 @@ do {
   @Test("the trace examples log a trace MLflow's store keeps, and the statistics examples count it")
   func traceExamples() async throws {
     let directory = try TemporaryDirectory("doc-examples")
+    defer { withExtendedLifetime(directory) {} }
     let store = try await MLflowDatabaseTemplate.store(in: directory)
     let model = try await store.createLoggedModel(experimentID: "0", name: "main-917a4c6", tags: Self.gitTags)
     let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
@@ -236,6 +239,7 @@ print(both[1].all.traces - both[0].all.traces)
   @Test("the change-stamp example records a model read from the state its stamp names, and sees a write change it")
   func changeStampExample() async throws {
     let directory = try TemporaryDirectory("doc-examples")
+    defer { withExtendedLifetime(directory) {} }
     let path = try await MLflowDatabaseTemplate.copy(into: directory)
     let store = try SQLiteTrackingStore(databasePath: path)
     let modelID = try await store.createLoggedModel(experimentID: "0", name: nil, tags: [:]).modelID
