@@ -6,18 +6,21 @@ import TestSupport
 @testable import GitVersioning
 @testable import MLflowTracing
 
-@Suite("The `///` examples of GitVersioning and MLflowTracing are the code the tests run")
+@Suite("The `///` examples of GitVersioning, MLflowTracing and OpenAIChat are the code the tests run")
 struct DocExampleTests {
   @Test("each example AppTests and this target hold is its doc comment's example, character for character")
   func snippetsAreTheComments() throws {
-    for file in ["Tests/AppTests/DocExampleSnippets.swift", "Tests/MLflowTracingTests/DocExampleTests.swift"] {
+    for file in [
+      "Tests/AppTests/DocExampleSnippets.swift", "Tests/AppTests/ChatDocExampleSnippets.swift",
+      "Tests/MLflowTracingTests/DocExampleTests.swift",
+    ] {
       let mismatches = try DocExamples.mismatches(inTestFile: DocExamples.packageRoot + "/" + file)
       #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n\n"))")
     }
   }
 
-  @Test("every fenced example of the GitVersioning and MLflowTracing sources is held by a test", arguments: [
-    "GitVersioning", "MLflowTracing",
+  @Test("every fenced example of the GitVersioning, MLflowTracing and OpenAIChat sources is held by a test", arguments: [
+    "GitVersioning", "MLflowTracing", "OpenAIChat",
   ])
   func everyExampleIsChecked(module: String) throws {
     let unchecked = try DocExamples.unchecked(
