@@ -18,6 +18,7 @@ public struct GitVersioningError: Error, Sendable, CustomStringConvertible {
   /// Where it failed, with the underlying error.
   public let source: Source
 
+  /// An error from `source`.
   public init(_ source: Source) { self.source = source }
 
   /// The runtime's error for what the registration half reported.
@@ -29,6 +30,7 @@ public struct GitVersioningError: Error, Sendable, CustomStringConvertible {
     }
   }
 
+  /// What happened and what to do: the underlying error's description.
   public var description: String {
     switch source {
     case .git(let error): error.description

@@ -13,8 +13,10 @@ public struct TracingError: Error, Sendable, CustomStringConvertible {
   /// What went wrong, with the underlying error.
   public let reason: Reason
 
+  /// An error for `reason`.
   public init(_ reason: Reason) { self.reason = reason }
 
+  /// What happened and what to do.
   public var description: String {
     switch reason {
     case .noActiveVersion:

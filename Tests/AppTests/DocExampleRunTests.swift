@@ -59,18 +59,18 @@ struct DocExampleRunTests {
     }
   }
 
-  @Test("withGitModelVersioning's example body, in a scope with options for a scratch repository, links its trace to the version")
-  func enableExampleCall() async throws {
+  @Test("GitVersioningOptions' example runs the agent in the scratch repository's version, which its trace links to")
+  func optionsExampleRuns() async throws {
     let repository = try await ScratchRepository()
     defer { repository.remove() }
+    let answer = try await optionsExample(appDirectory: repository.path, agent: Agent(), question: "Is it versioned?")
+    #expect(answer == "answered")
     let options = GitVersioningOptions(
       directory: repository.path, environment: repository.environment, indexVerification: .never)
-    let modelID = try await withGitModelVersioning(options: options) { context in
-      try await Agent().answer("Is it versioned?")
-      return try #require(context.activeModel?.modelID)
+    let (modelID, linked) = try await withGitModelVersioning(options: options) { context in
+      (context.activeModel?.modelID, try await searchTraces())
     }
-    #expect(modelID.hasPrefix("m-"))
-    let linked = try await withGitModelVersioning(options: options) { _ in try await searchTraces() }
-    #expect(linked.map(\.metadata["mlflow.modelId"]) == [modelID], "the Agent's one trace, linked to the version")
+    #expect(modelID?.hasPrefix("m-") == true)
+    #expect(linked.map(\.metadata["mlflow.modelId"]) == [modelID], "the agent's one trace, linked to the version")
   }
 }

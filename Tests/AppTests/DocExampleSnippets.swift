@@ -27,6 +27,15 @@ try await withGitModelVersioning { context in
 // end doc example
 }
 
+/// `GitVersioningOptions.init`'s example: the agent's answer, in the version's scope.
+func optionsExample(appDirectory: String, agent: Agent, question: String) async throws -> String {
+// doc example: Sources/GitVersioning/GitVersioningOptions.swift
+let options = GitVersioningOptions(directory: appDirectory, diffExclusions: [".env", "secrets/**"])
+let answer = try await withGitModelVersioning(options: options) { _ in try await agent.answer(question) }
+// end doc example
+  return answer
+}
+
 /// `searchTraces()`'s example; compiled, not run: it enables versioning for the current directory.
 func searchTracesExample() async throws -> Int {
   var found = 0
@@ -136,7 +145,8 @@ span.setTokenUsage(TokenUsage(inputTokens: reply.usage.promptTokens, outputToken
 
 /// The examples' `agent`: answers in a traced step.
 struct Agent {
-  func answer(_ question: String) async throws {
+  @discardableResult
+  func answer(_ question: String) async throws -> String {
     try await trace("agent", type: .agent, inputs: question) { _ in "answered" }
   }
 }
