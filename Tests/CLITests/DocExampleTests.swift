@@ -7,17 +7,10 @@ import TestSupport
 /// `end doc example` lines, at the left margin as the comments show them), declared and run.
 @Suite("The `///` examples of the CLI's argument parsing run, and are their comments' text")
 struct DocExampleTests {
-  @Test("each example this file holds is its doc comment's example, character for character")
-  func snippetsAreTheComments() throws {
-    let mismatches = try DocExamples.mismatches(inTestFile: #filePath)
-    #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n\n"))")
-  }
-
-  @Test("every fenced example of mlflow-git is held by a test (HelpGenerator's shows the help layout)")
-  func everyExampleIsChecked() throws {
-    let unchecked = try DocExamples.unchecked(
-      inModule: "mlflow-git", testFolders: ["CLITests"], exempt: ["Sources/mlflow-git/ArgumentParsing/HelpGenerator.swift"])
-    #expect(unchecked.isEmpty, "examples no test holds:\n\(unchecked.joined(separator: "\n"))")
+  @Test("the examples this file holds are their comments' text, and every example of mlflow-git is held by a test (HelpGenerator's block is the help layout)")
+  func examplesAreTheComments() throws {
+    let problems = try DocExamples.problems(testFiles: [#filePath], modules: ["mlflow-git"], testFolders: ["CLITests"], exempt: ["Sources/mlflow-git/ArgumentParsing/HelpGenerator.swift"])
+    #expect(problems.isEmpty, "\(problems.joined(separator: "\n\n"))")
   }
 
   @Test("ParsableCommand's Greet parses its argument and option, validates, documents both, and runs")

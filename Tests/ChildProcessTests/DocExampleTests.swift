@@ -13,16 +13,10 @@ import Glibc
 /// lines, at the left margin as the comments show them), run with real programs.
 @Suite("The `///` examples of ChildProcess run, and are their comments' text")
 struct DocExampleTests {
-  @Test("each example this file holds is its doc comment's example, character for character")
-  func snippetsAreTheComments() throws {
-    let mismatches = try DocExamples.mismatches(inTestFile: #filePath)
-    #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n\n"))")
-  }
-
-  @Test("every fenced example of ChildProcess is held by a test")
-  func everyExampleIsChecked() throws {
-    let unchecked = try DocExamples.unchecked(inModule: "ChildProcess", testFolders: ["ChildProcessTests"])
-    #expect(unchecked.isEmpty, "examples no test holds:\n\(unchecked.joined(separator: "\n"))")
+  @Test("the examples this file holds are their comments' text, and every example of ChildProcess is held by a test")
+  func examplesAreTheComments() throws {
+    let problems = try DocExamples.problems(testFiles: [#filePath], modules: ["ChildProcess"], testFolders: ["ChildProcessTests"])
+    #expect(problems.isEmpty, "\(problems.joined(separator: "\n\n"))")
   }
 
   @Test("the run examples print what git and python3 wrote")

@@ -9,17 +9,10 @@ import TestSupport
 /// the left margin as the comments show them), run against real repositories made with `git`.
 @Suite("The `///` examples of GitState run, and are their comments' text")
 struct DocExampleTests {
-  @Test("each example this file holds is its doc comment's example, character for character")
-  func snippetsAreTheComments() throws {
-    let mismatches = try DocExamples.mismatches(inTestFile: #filePath)
-    #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n\n"))")
-  }
-
-  @Test("every fenced example of GitState is held by a test (RecordedDiff's shows its file format)")
-  func everyExampleIsChecked() throws {
-    let unchecked = try DocExamples.unchecked(
-      inModule: "GitState", testFolders: ["GitStateTests"], exempt: ["Sources/GitState/RecordedDiff.swift"])
-    #expect(unchecked.isEmpty, "examples no test holds:\n\(unchecked.joined(separator: "\n"))")
+  @Test("the examples this file holds are their comments' text, and every example of GitState is held by a test (RecordedDiff's block is its file format)")
+  func examplesAreTheComments() throws {
+    let problems = try DocExamples.problems(testFiles: [#filePath], modules: ["GitState"], testFolders: ["GitStateTests"], exempt: ["Sources/GitState/RecordedDiff.swift"])
+    #expect(problems.isEmpty, "\(problems.joined(separator: "\n\n"))")
   }
 
   @Test("the repository, head, snapshot, diff and remote examples read the state git reports")

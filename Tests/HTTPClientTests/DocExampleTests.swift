@@ -8,16 +8,10 @@ import TestSupport
 /// at the left margin as the comments show them), sent to a real local HTTP server.
 @Suite("The `///` examples of HTTPClient run, and are their comments' text")
 struct DocExampleTests {
-  @Test("each example this file holds is its doc comment's example, character for character")
-  func snippetsAreTheComments() throws {
-    let mismatches = try DocExamples.mismatches(inTestFile: #filePath)
-    #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n\n"))")
-  }
-
-  @Test("every fenced example of HTTPClient is held by a test")
-  func everyExampleIsChecked() throws {
-    let unchecked = try DocExamples.unchecked(inModule: "HTTPClient", testFolders: ["HTTPClientTests"])
-    #expect(unchecked.isEmpty, "examples no test holds:\n\(unchecked.joined(separator: "\n"))")
+  @Test("the examples this file holds are their comments' text, and every example of HTTPClient is held by a test")
+  func examplesAreTheComments() throws {
+    let problems = try DocExamples.problems(testFiles: [#filePath], modules: ["HTTPClient"], testFolders: ["HTTPClientTests"])
+    #expect(problems.isEmpty, "\(problems.joined(separator: "\n\n"))")
   }
 
   @Test("HTTPRequest's example posts its JSON with its headers; HTTPTransport's reads an answer, or says nothing listens")

@@ -9,16 +9,10 @@ import TestSupport
 /// the left margin as the comments show them), run on real repositories.
 @Suite("The `///` examples of GitHooks run, and are their comments' text")
 struct DocExampleTests {
-  @Test("each example this file holds is its doc comment's example, character for character")
-  func snippetsAreTheComments() throws {
-    let mismatches = try DocExamples.mismatches(inTestFile: #filePath)
-    #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n\n"))")
-  }
-
-  @Test("every fenced example of GitHooks is held by a test")
-  func everyExampleIsChecked() throws {
-    let unchecked = try DocExamples.unchecked(inModule: "GitHooks", testFolders: ["HooksTests"])
-    #expect(unchecked.isEmpty, "examples no test holds:\n\(unchecked.joined(separator: "\n"))")
+  @Test("the examples this file holds are their comments' text, and every example of GitHooks is held by a test")
+  func examplesAreTheComments() throws {
+    let problems = try DocExamples.problems(testFiles: [#filePath], modules: ["GitHooks"], testFolders: ["HooksTests"])
+    #expect(problems.isEmpty, "\(problems.joined(separator: "\n\n"))")
   }
 
   @Test("the install example installs the hooks, the presence example notices when they are gone")

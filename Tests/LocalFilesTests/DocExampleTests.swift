@@ -8,16 +8,10 @@ import TestSupport
 /// at the left margin as the comments show them), run on private files in a temporary folder.
 @Suite("The `///` examples of LocalFiles run, and are their comments' text")
 struct DocExampleTests {
-  @Test("each example this file holds is its doc comment's example, character for character")
-  func snippetsAreTheComments() throws {
-    let mismatches = try DocExamples.mismatches(inTestFile: #filePath)
-    #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n\n"))")
-  }
-
-  @Test("every fenced example of LocalFiles is held by a test")
-  func everyExampleIsChecked() throws {
-    let unchecked = try DocExamples.unchecked(inModule: "LocalFiles", testFolders: ["LocalFilesTests"])
-    #expect(unchecked.isEmpty, "examples no test holds:\n\(unchecked.joined(separator: "\n"))")
+  @Test("the examples this file holds are their comments' text, and every example of LocalFiles is held by a test")
+  func examplesAreTheComments() throws {
+    let problems = try DocExamples.problems(testFiles: [#filePath], modules: ["LocalFiles"], testFolders: ["LocalFilesTests"])
+    #expect(problems.isEmpty, "\(problems.joined(separator: "\n\n"))")
   }
 
   @Test("the private-file and append-only examples append an entry, and deliver the journal's tail once")

@@ -10,18 +10,10 @@ import TestSupport
 /// copies of the database MLflow itself created, and a real `mlflow server`.
 @Suite("The `///` examples of MLflowStore and MLflowServerStore run, and are their comments' text")
 struct DocExampleTests {
-  @Test("each example this file holds is its doc comment's example, character for character")
-  func snippetsAreTheComments() throws {
-    let mismatches = try DocExamples.mismatches(inTestFile: #filePath)
-    #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n\n"))")
-  }
-
-  @Test("every fenced example of MLflowStore and MLflowServerStore is held by a test", arguments: [
-    "MLflowStore", "MLflowServerStore",
-  ])
-  func everyExampleIsChecked(module: String) throws {
-    let unchecked = try DocExamples.unchecked(inModule: module, testFolders: ["MLflowStoreTests"])
-    #expect(unchecked.isEmpty, "examples no test holds:\n\(unchecked.joined(separator: "\n"))")
+  @Test("the examples this file holds are their comments' text, and every example of MLflowStore and MLflowServerStore is held by a test")
+  func examplesAreTheComments() throws {
+    let problems = try DocExamples.problems(testFiles: [#filePath], modules: ["MLflowStore", "MLflowServerStore"], testFolders: ["MLflowStoreTests"])
+    #expect(problems.isEmpty, "\(problems.joined(separator: "\n\n"))")
   }
 
   static let gitTags = ["mlflow.source.git.branch": "main", "mlflow.source.git.commit": String(repeating: "9", count: 40)]

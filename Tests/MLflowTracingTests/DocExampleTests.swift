@@ -8,24 +8,14 @@ import TestSupport
 
 @Suite("The `///` examples of GitVersioning, MLflowTracing and OpenAIChat are the code the tests run")
 struct DocExampleTests {
-  @Test("each example AppTests and this target hold is its doc comment's example, character for character")
-  func snippetsAreTheComments() throws {
-    for file in [
-      "Tests/AppTests/DocExampleSnippets.swift", "Tests/AppTests/ChatDocExampleSnippets.swift",
-      "Tests/MLflowTracingTests/DocExampleTests.swift",
-    ] {
-      let mismatches = try DocExamples.mismatches(inTestFile: DocExamples.packageRoot + "/" + file)
-      #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n\n"))")
-    }
-  }
-
-  @Test("every fenced example of the GitVersioning, MLflowTracing and OpenAIChat sources is held by a test", arguments: [
-    "GitVersioning", "MLflowTracing", "OpenAIChat",
-  ])
-  func everyExampleIsChecked(module: String) throws {
-    let unchecked = try DocExamples.unchecked(
-      inModule: module, testFolders: ["AppTests", "MLflowTracingTests", "GitVersioningTests"])
-    #expect(unchecked.isEmpty, "examples no test holds:\n\(unchecked.joined(separator: "\n"))")
+  @Test("the examples AppTests and this file hold are their comments' text, and every example of GitVersioning, MLflowTracing and OpenAIChat is held by a test")
+  func examplesAreTheComments() throws {
+    let snippets = ["AppTests/DocExampleSnippets.swift", "AppTests/ChatDocExampleSnippets.swift"]
+    let problems = try DocExamples.problems(
+      testFiles: [#filePath] + snippets.map { DocExamples.packageRoot + "/Tests/" + $0 },
+      modules: ["GitVersioning", "MLflowTracing", "OpenAIChat"],
+      testFolders: ["AppTests", "MLflowTracingTests", "GitVersioningTests"])
+    #expect(problems.isEmpty, "\(problems.joined(separator: "\n\n"))")
   }
 
   @Test("TraceJournal's example delivers the journaled traces to their store once it exists")
@@ -35,13 +25,7 @@ struct DocExampleTests {
     let later = scratch.root + "/later"
     let stateDirectory = scratch.root + "/state"
     let modelID = "m-" + String(repeating: "cd", count: 16)
-    let context = GitVersioningContext(
-      info: nil,
-      activeModel: ActiveModel(modelID: modelID, trackingURI: "sqlite:///" + later + "/mlflow.db", experimentID: "0"),
-      problem: nil, foundInIndex: true, stateDirectory: stateDirectory)
-    let ids = ActiveState.$scoped.withValue(.set(context)) {
-      (0..<2).map { (number: Int) in trace("offline-\(number)", inputs: number) { $0.traceID } }
-    }
+    let ids = TraceJournalTests.traces(2, linkedTo: modelID, storedIn: later, stateDirectory: stateDirectory)
     await flushTraces()
     try FileManager.default.createDirectory(atPath: later, withIntermediateDirectories: true)
     try await MLflowDatabaseTemplate.copy(to: later + "/mlflow.db")

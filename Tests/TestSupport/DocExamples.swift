@@ -88,6 +88,18 @@ public enum DocExamples {
     return unchecked
   }
 
+  /// Everything wrong with the examples of `modules` (folders of `Sources/`): a snippet of one of
+  /// `testFiles` (absolute paths, as `#filePath`) that is not its comment's example, and an
+  /// example no test file under `Tests/<folder>` (one of `testFolders`) holds.
+  public static func problems(
+    testFiles: [String], modules: [String], testFolders: [String], exempt: Set<String> = []
+  ) throws -> [String] {
+    try testFiles.flatMap { try mismatches(inTestFile: $0) }
+      + modules.flatMap { module in
+        try unchecked(inModule: module, testFolders: testFolders, exempt: exempt).map { "no test holds " + $0 }
+      }
+  }
+
   static let beginMarker = "// doc example: "
   static let endMarker = "// end doc example"
 
