@@ -74,7 +74,7 @@ let package = Package(
     // MLflow tracing for Swift apps: spans in a TaskLocal tree, traces linked to the active Git version,
     // exported off the caller's path, journaled when the store is unreachable.
     .target(
-      name: "MLflowTracing", dependencies: ["GitVersioning", "MLflowStore", "MLflowServerStore", "LocalFiles"],
+      name: "MLflowTracing", dependencies: ["GitVersioning", "VersionRegistration", "MLflowStore", "MLflowServerStore", "LocalFiles"],
       swiftSettings: strictSettings),
     // A minimal OpenAI-compatible chat-completions client whose calls are MLflow CHAT_MODEL spans, as
     // Python MLflow's OpenAI autolog records them. Knows nothing of Git.
@@ -163,8 +163,8 @@ let package = Package(
     .testTarget(
       name: "VersionRegistrationTests",
       dependencies: [
-        "VersionRegistration", "GitVersioning", "GitState", "MLflowStore", "LocalFiles", "ChildProcess", "TestSupport",
-        "RepositoryFixtures",
+        "VersionRegistration", "GitVersioning", "GitHooks", "MLflowTracing", "GitState", "MLflowStore", "LocalFiles",
+        "ChildProcess", "TestSupport", "RepositoryFixtures",
       ],
       swiftSettings: strictSettings),
     .testTarget(
@@ -183,13 +183,13 @@ let package = Package(
         "VersionComparison", "MLflowStore", "GitState", "GitVersioning", "ChildProcess", "TestSupport",
       ], exclude: ["Python"],
       swiftSettings: strictSettings),
-    .testTarget(name: "LocalFilesTests", dependencies: ["LocalFiles"], swiftSettings: strictSettings),
+    .testTarget(name: "LocalFilesTests", dependencies: ["LocalFiles", "TestSupport"], swiftSettings: strictSettings),
     .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess", "TestSupport"], swiftSettings: strictSettings),
     .testTarget(
       name: "HTTPClientTests", dependencies: ["HTTPClient", "TestSupport"], exclude: ["Server"],
       swiftSettings: strictSettings),
     // An app's view: only library products, default Swift 6 settings, and the README's snippets verbatim.
-    .testTarget(name: "AppTests", dependencies: ["GitVersioning", "MLflowTracing"]),
+    .testTarget(name: "AppTests", dependencies: ["GitVersioning", "MLflowTracing", "OpenAIChat"]),
     .testTarget(
       name: "ChaosTests",
       dependencies: ["GitVersioning", "VersionRegistration", "MLflowTracing", "ChildProcess", "TestSupport"],

@@ -1,9 +1,9 @@
 // The libcurl C API (Debian: libcurl4-openssl-dev for these headers, libcurl4 at run time), for the
 // HTTPClient module.
 //
-// libcurl is not linked: it and its ~30 libraries (OpenSSL, GnuTLS, Kerberos, LDAP, …) cost about
-// 3 ms at every process start. `ccurl_load` opens it with dlopen on the first request instead, so
-// programs that never talk HTTP never load it.
+// libcurl is not linked: loading it and its ~30 libraries (OpenSSL, GnuTLS, Kerberos, LDAP, …)
+// would lengthen every process start. `ccurl_load` opens it with dlopen on the first request
+// instead, so programs that never talk HTTP never load it.
 //
 // curl_easy_setopt, curl_easy_getinfo and curl_multi_setopt are C variadics, which Swift cannot call:
 // the static inline functions below call them with one argument of a fixed type.

@@ -30,7 +30,7 @@ import LocalFiles
 ///
 /// # Usage
 /// ```swift
-/// let repository = try GitRepository.discover(from: "/src/app")
+/// let repository = try GitRepository.discover(from: appDirectory)
 /// let report = try HookInstallation.install(in: repository, executablePath: "/usr/local/bin/mlflow-git")
 /// report.notes.forEach { print($0) }
 /// ```

@@ -6,7 +6,7 @@ extension GitDiff {
   ///
   /// # Usage
   /// ```swift
-  /// for file in GitDiff(bytes: storedDiff).fileChanges { print(file.path, file.added ?? "binary") }
+  /// for file in GitDiff(bytes: storedDiff).fileChanges { print(file.path, file.added.map(String.init) ?? "binary") }
   /// ```
   package var fileChanges: [RevisionComparison.FileChange] {
     var changes: [RevisionComparison.FileChange] = []

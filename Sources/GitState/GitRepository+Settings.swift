@@ -16,7 +16,7 @@ extension GitRepository {
   /// # Usage
   /// ```swift
   /// for setting in try repository.configSettings("core.hooksPath") {
-  ///   print(setting.scope, setting.origin, setting.value)   // local file:.git/config .husky/_
+  ///   print(setting.scope, setting.origin, setting.value)   // local file:/src/app/.git/config .husky/_
   /// }
   /// ```
   package func configSettings(_ key: String) throws(GitStateError) -> [ConfigSetting] {

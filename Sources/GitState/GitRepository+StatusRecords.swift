@@ -13,7 +13,7 @@ extension GitRepository {
   ///
   /// # Usage
   /// ```swift
-  /// var repository = try GitRepository.discover(from: "/src/app")
+  /// var repository = try GitRepository.discover(from: appDirectory)
   /// repository.recordsFolder = "records"
   /// repository.removeStatusRecords()
   /// ```

@@ -15,7 +15,7 @@ import Foundation
 ///
 /// # Usage
 /// ```swift
-/// let repository = try GitRepository.discover(from: "/src/app/Sources")
+/// let repository = try GitRepository.discover(from: appDirectory + "/Sources")
 /// print(repository.workTree)          // "/src/app"
 /// print(try repository.head())        // branch "main" at 93be08f5…
 /// ```

@@ -6,7 +6,7 @@
 ///
 /// # Usage
 /// ```swift
-/// let snapshot = try GitSnapshot.read(options: .init(remoteName: "origin", diffExclusions: [".env"]))
+/// let snapshot = try GitSnapshot.read(from: appDirectory, options: .init(remoteName: "origin", diffExclusions: [".env"]))
 /// print(snapshot.branch, snapshot.commit, snapshot.isDirty)
 /// print(snapshot.remoteURL?.withoutCredentials ?? "no remote")
 /// ```

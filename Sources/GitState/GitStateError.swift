@@ -7,7 +7,8 @@ import ChildProcess
 ///
 /// ```swift
 /// do {
-///   let snapshot = try GitSnapshot.read()
+///   let snapshot = try GitSnapshot.read(from: appDirectory)
+///   print(snapshot.branch, snapshot.commit)
 /// } catch let error where error.code == .detachedHead {
 ///   print("check out a branch, or set a CI branch variable:", error)
 /// }

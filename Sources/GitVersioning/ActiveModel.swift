@@ -18,7 +18,8 @@ public struct ActiveModel: Sendable, Hashable {
   /// experiment selected by name (`MLFLOW_EXPERIMENT_NAME`), which delivery looks up or creates.
   public var experimentName: String?
 
-  /// The model `modelID` in the store `trackingURI` (without credentials), in its experiment.
+  /// A model in `trackingURI`'s experiment `experimentID`, or, while that ID is not known, in the
+  /// experiment named `experimentName` (ignored when `experimentID` is given).
   public init(modelID: String, trackingURI: String, experimentID: String?, experimentName: String? = nil) {
     self.modelID = modelID
     self.trackingURI = trackingURI

@@ -13,7 +13,7 @@ import VersionRegistration
 ///
 /// # Usage
 /// ```swift
-/// let opened = try await RepositoryStore.open(options: options)
+/// let opened = try await RepositoryStore.open(options: options.settings)
 /// let base = try await ComparedVersion.resolve(.mergeBase, in: opened.repository, store: opened, options: options)
 /// let head = try await ComparedVersion.resolve(.currentState, in: opened.repository, store: opened, options: options)
 /// print(base.name, "→", head.name)

@@ -51,9 +51,10 @@ public func enableGitModelVersioning(
 ///
 /// # Usage
 /// ```swift
-/// try await withGitModelVersioning { context in
+/// let answer = try await withGitModelVersioning { context in
 ///   try await agent.answer(question)   // traces link to context.activeModel
 /// }
+/// print(answer)
 /// ```
 ///
 /// - Parameter isolation: The actor `body` runs on: the caller's (`#isolation`), so a

@@ -30,6 +30,7 @@ public struct GitVersioningError: Error, Sendable, CustomStringConvertible {
     }
   }
 
+  /// What happened and what to do: the underlying error's description.
   public var description: String {
     switch source {
     case .git(let error): error.description

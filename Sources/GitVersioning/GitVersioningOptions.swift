@@ -24,7 +24,14 @@ public struct GitVersioningOptions: Sendable {
   /// "Logged from"); `nil` means this program's name.
   public var sourceName: String?
 
-  /// Options with the defaults each property describes.
+  /// Options for ``enableGitModelVersioning(remoteName:options:)`` and
+  /// ``withGitModelVersioning(remoteName:options:isolation:_:)``; every default is MLflow's behaviour
+  /// for the current directory, except `dirtyVersions` (one version per distinct diff).
+  ///
+  /// ```swift
+  /// let options = GitVersioningOptions(directory: appDirectory, diffExclusions: [".env", "secrets/**"])
+  /// let answer = try await withGitModelVersioning(options: options) { _ in try await agent.answer(question) }
+  /// ```
   public init(
     directory: String? = nil,
     environment: [String: String]? = nil,

@@ -11,7 +11,7 @@ extension VersionResolution {
   /// # Usage
   /// ```swift
   /// let resolution = try await VersionResolution.resolve(
-  ///   options: GitVersioningOptions(indexVerification: .beforeReturning))
+  ///   options: GitVersioningOptions(directory: appDirectory, indexVerification: .beforeReturning))
   /// if resolution.storeCheck == .storeUnchanged { print("mlflow.db unchanged since the last check") }
   /// ```
   package enum StoreCheck: Sendable, Hashable {

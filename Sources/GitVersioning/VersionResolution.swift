@@ -26,7 +26,7 @@ import Foundation
 ///
 /// # Usage
 /// ```swift
-/// let resolution = try await VersionResolution.resolve(options: GitVersioningOptions())
+/// let resolution = try await VersionResolution.resolve(options: GitVersioningOptions(directory: appDirectory))
 /// print(resolution.version.displayName, resolution.modelID)
 /// ```
 package struct VersionResolution: Sendable {

@@ -3,7 +3,7 @@
 ///
 /// # Usage
 /// ```swift
-/// var request = HTTPRequest(method: "POST", url: "https://api.example.com/v1/chat/completions")
+/// var request = HTTPRequest(method: "POST", url: baseURL + "/v1/chat/completions")
 /// request.headers = [("Content-Type", "application/json"), ("Authorization", "Bearer " + key)]
 /// request.body = Array(json.utf8)
 /// request.timeout = .seconds(30)

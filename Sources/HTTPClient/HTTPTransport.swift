@@ -8,7 +8,7 @@ import Synchronization
 /// # Usage
 /// ```swift
 /// let answer = await HTTPTransport.shared.send(
-///   HTTPRequest(method: "GET", url: "http://127.0.0.1:5000/health", timeout: .seconds(5)))
+///   HTTPRequest(method: "GET", url: serverURL + "/health", timeout: .seconds(5)))
 /// switch answer {
 /// case .success(let response): print(response.status, String(decoding: response.body, as: UTF8.self))
 /// case .failure(.notConnected(let reason)): print("nothing is listening:", reason)

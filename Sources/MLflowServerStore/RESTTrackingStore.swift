@@ -30,12 +30,14 @@ public import MLflowStore
 ///
 /// # Usage
 /// ```swift
-/// let store = try RESTTrackingStore(serverURL: "http://127.0.0.1:5000", environment: ProcessInfo.processInfo.environment)
+/// let store = try RESTTrackingStore(serverURL: serverURL, environment: ProcessInfo.processInfo.environment)
 /// let experiment = try await ExperimentSelection.resolve(in: store)
 /// let found = try await store.searchLoggedModels(
 ///   LoggedModelSearch(experimentIDs: [experiment.experimentID], tags: gitTags, maxResults: 1))
-/// let model = try await found.models.first ?? store.createLoggedModel(
-///   experimentID: experiment.experimentID, name: nil, tags: gitTags)
+/// var model = found.models.first
+/// if model == nil {
+///   model = try await store.createLoggedModel(experimentID: experiment.experimentID, name: nil, tags: gitTags)
+/// }
 /// ```
 public final class RESTTrackingStore: TrackingStore {
   /// The server's base URL, without credentials.

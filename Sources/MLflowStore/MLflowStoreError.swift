@@ -5,7 +5,7 @@
 ///
 /// ```swift
 /// do {
-///   let store = try SQLiteTrackingStore(databasePath: "/src/app/mlflow.db")
+///   let store = try SQLiteTrackingStore(databasePath: databasePath, options: .init(createIfMissing: false))
 ///   _ = try await store.loggedModel(id: modelID)
 /// } catch let error where error.code == .storeNotCreated {
 ///   print("no MLflow database yet:", error)

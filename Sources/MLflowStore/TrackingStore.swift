@@ -7,7 +7,7 @@
 ///
 /// # Usage
 /// ```swift
-/// let store: any TrackingStore = try SQLiteTrackingStore(databasePath: "/src/app/mlflow.db")
+/// let store: any TrackingStore = try SQLiteTrackingStore(databasePath: databasePath)
 /// let experiment = try await ExperimentSelection.resolve(in: store)
 /// let page = try await store.searchLoggedModels(
 ///   LoggedModelSearch(experimentIDs: [experiment.experimentID], tags: gitTags, maxResults: 1))

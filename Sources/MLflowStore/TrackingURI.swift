@@ -15,6 +15,7 @@ public import Foundation
 ///   defaultDirectory: repository.workTree)
 /// if case .sqlite(let path) = uri {
 ///   let store = try SQLiteTrackingStore(databasePath: path)
+///   print("models and traces in", store.databasePath)
 /// }
 /// ```
 public enum TrackingURI: Sendable, Hashable, CustomStringConvertible {

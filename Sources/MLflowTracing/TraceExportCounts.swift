@@ -21,5 +21,6 @@ public struct TraceExportCounts: Sendable, Hashable {
   /// Traces handed over that reached the store, the journal or their end.
   public var settled: Int { stored + journaled + spilled + dropped }
 
+  /// All counts zero.
   package init() {}
 }

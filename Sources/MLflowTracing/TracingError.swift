@@ -16,6 +16,7 @@ public struct TracingError: Error, Sendable, CustomStringConvertible {
   /// An error for `reason`.
   public init(_ reason: Reason) { self.reason = reason }
 
+  /// What happened and what to do.
   public var description: String {
     switch reason {
     case .noActiveVersion:

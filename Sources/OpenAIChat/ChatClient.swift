@@ -118,10 +118,12 @@ public struct ChatClient: Sendable, CustomStringConvertible, CustomReflectable {
     return components.string ?? "the API"
   }
 
+  /// The base URL (without credentials), model and timeout; never the API key.
   public var description: String {
     "ChatClient(\(Self.withoutCredentials(baseURL)), model: \(model), timeout: \(timeout))"
   }
 
+  /// What `dump` and debuggers show: the description's fields, never the API key.
   public var customMirror: Mirror {
     Mirror(
       self, children: ["baseURL": Self.withoutCredentials(baseURL), "model": model, "timeout": timeout],

@@ -40,7 +40,7 @@ public struct ChatCompletion: Sendable, Decodable {
     /// Their sum, as reported.
     public var totalTokens: Int
 
-    /// Token counts; `totalTokens` defaults to the sum of the other two.
+    /// Usage from the prompt and completion counts; the total defaults to their sum.
     public init(promptTokens: Int, completionTokens: Int, totalTokens: Int? = nil) {
       self.promptTokens = promptTokens
       self.completionTokens = completionTokens

@@ -5,6 +5,7 @@
 /// ```swift
 /// do {
 ///   let completion = try await client.complete(messages: messages)
+///   print(completion.text ?? "")
 /// } catch {
 ///   if error.code == .rateLimited { try await Task.sleep(for: .seconds(error.retryAfterSeconds ?? 5)) }
 ///   print("error: \(error)")
@@ -64,6 +65,8 @@ public struct ChatError: Error, Sendable, Hashable, CustomStringConvertible {
   /// For ``Code-swift.struct/rateLimited``: how long the provider asks to wait (`Retry-After`).
   public let retryAfterSeconds: Int?
 
+  /// An error of kind `code` from calling `endpoint` (without credentials), with the HTTP
+  /// `status` and the provider's `message` when there are any.
   package init(code: Code, endpoint: String, status: Int? = nil, message: String = "", retryAfterSeconds: Int? = nil) {
     self.code = code
     self.endpoint = endpoint
@@ -72,6 +75,7 @@ public struct ChatError: Error, Sendable, Hashable, CustomStringConvertible {
     self.retryAfterSeconds = retryAfterSeconds
   }
 
+  /// What happened and what to do, naming the endpoint and never the API key.
   public var description: String {
     let said = message.isEmpty ? "" : ": \(message)"
     let http = status.map { "HTTP \($0)\(said)" } ?? message

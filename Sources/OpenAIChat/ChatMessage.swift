@@ -13,6 +13,7 @@ public struct ChatMessage: Sendable, Hashable, Codable {
   public struct Role: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
     /// OpenAI's spelling, e.g. `assistant`.
     public let rawValue: String
+    /// The role OpenAI spells `rawValue`.
     public init(rawValue: String) { self.rawValue = rawValue }
 
     public init(from decoder: any Decoder) throws {
@@ -24,6 +25,7 @@ public struct ChatMessage: Sendable, Hashable, Codable {
       try container.encode(rawValue)
     }
 
+    /// OpenAI's spelling.
     public var description: String { rawValue }
 
     /// Instructions for the model.
@@ -41,7 +43,7 @@ public struct ChatMessage: Sendable, Hashable, Codable {
   /// What they say; `nil` in an assistant message that only calls tools.
   public var content: String?
 
-  /// A message from `role`; ``system(_:)``, ``user(_:)`` and ``assistant(_:)`` say it shorter.
+  /// A message from `role`; `content` is `nil` in an assistant message that only calls tools.
   public init(role: Role, content: String?) {
     self.role = role
     self.content = content

@@ -11,7 +11,7 @@ import MLflowStore
 ///
 /// # Usage
 /// ```swift
-/// try HTMLReport(comparison).text.write(toFile: "compare.html", atomically: true, encoding: .utf8)
+/// try HTMLReport(comparison).text.write(toFile: reportFolder + "/compare.html", atomically: false, encoding: .utf8)
 /// ```
 package struct HTMLReport: Sendable {
   package let comparison: VersionComparison

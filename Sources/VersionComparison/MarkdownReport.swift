@@ -7,7 +7,7 @@ import GitVersioning
 ///
 /// # Usage
 /// ```swift
-/// try MarkdownReport(comparison).text.write(toFile: "compare.md", atomically: true, encoding: .utf8)
+/// try MarkdownReport(comparison).text.write(toFile: reportFolder + "/compare.md", atomically: false, encoding: .utf8)
 /// ```
 package struct MarkdownReport: Sendable {
   package let comparison: VersionComparison

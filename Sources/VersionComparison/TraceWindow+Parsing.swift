@@ -11,8 +11,8 @@ extension TraceWindow {
   ///   (`+02:00`, `-0500`).
   ///
   /// ```swift
-  /// TraceWindow.time(from: "7d", now: nowMillis)            // a week ago
-  /// TraceWindow.time(from: "2026-11-01T00:00Z", now: 0)     // 1_793_491_200_000
+  /// let weekAgo = TraceWindow.time(from: "7d", now: nowMillis)
+  /// let november = TraceWindow.time(from: "2026-11-01T00:00Z", now: 0)     // 1_793_491_200_000
   /// ```
   package static func time(from text: String, now: Int64) -> Int64? {
     if let unit = text.last, let amount = Int64(text.dropLast()), amount >= 0 {

@@ -9,7 +9,7 @@ package import MLflowStore
 ///
 /// # Usage
 /// ```swift
-/// let comparison = try await VersionComparison.make(a: .mergeBase, b: .currentState)
+/// let comparison = try await VersionComparison.make(a: .mergeBase, b: .currentState, options: options)
 /// print(TerminalReport(comparison).text)
 /// ```
 package struct VersionComparison: Sendable {

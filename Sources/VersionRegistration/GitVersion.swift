@@ -8,7 +8,7 @@ public import GitState
 ///
 /// # Usage
 /// ```swift
-/// let version = GitVersion(snapshot: try GitSnapshot.read())
+/// let version = GitVersion(snapshot: try GitSnapshot.read(from: appDirectory))
 /// print(version.displayName)   // main-93be08f, or main-93be08f-dirty-3a2c1b
 /// ```
 public struct GitVersion: Sendable, Hashable {

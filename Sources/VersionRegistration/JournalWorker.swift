@@ -19,8 +19,8 @@ import Glibc
 /// let worker = JournalWorker(
 ///   refreshingHooks: { repository in _ = try? HookInstallation.refreshForwarding(in: repository) },
 ///   deliveringTraces: { stateDirectory in await TraceJournal(stateDirectory: stateDirectory).deliver() })
-/// let report = try await worker.run(background: false)
-/// print("\(report.versions.delivered) versions, \(report.traces.delivered) traces delivered")
+/// let report = try await worker.run(in: appDirectory, background: false)
+/// print("versions created: \(report.versions.created), traces stored: \(report.traces.delivered)")
 /// ```
 package struct JournalWorker<Traces: JournaledTracesReport>: Sendable {
   /// What one run did: the versions delivered, then the traces.

@@ -1,4 +1,4 @@
-/// How versions are registered: what the runtime's `RegistrationSettings` (or the CLI) says
+/// How versions are registered: what the runtime's `GitVersioningOptions` (or the CLI) says
 /// about the environment, dirty versions and tags.
 package struct RegistrationSettings: Sendable {
   /// Where to look for the repository; `nil` means the current directory.

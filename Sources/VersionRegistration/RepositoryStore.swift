@@ -12,8 +12,8 @@ import Foundation
 ///
 /// # Usage
 /// ```swift
-/// let opened = try await RepositoryStore.open(options: RegistrationSettings())
-/// let model = try await opened.store.loggedModel(id: "m-…")
+/// let opened = try await RepositoryStore.open(options: RegistrationSettings(directory: appDirectory))
+/// let model = try await opened.store.loggedModel(id: modelID)
 /// ```
 package struct RepositoryStore: Sendable {
   /// The repository.

@@ -108,8 +108,6 @@ struct SyncCommand: ParsableCommand {
   }
 }
 
-/// The worker logs the problems of the traces it delivers in the background.
-extension TraceJournal.Report: JournaledTracesReport {}
 
 /// A one-line progress bar on standard error.
 enum ProgressBar {

@@ -10,6 +10,18 @@ import TestSupport
 
 @Suite("Traces the store cannot take wait in the journal and are delivered once")
 struct TraceJournalTests {
+  /// Records `count` traces linked to `modelID`, whose store is the `mlflow.db` of folder `later`,
+  /// in a version scope whose mlflow-git state folder is `stateDirectory`; returns their IDs.
+  static func traces(_ count: Int, linkedTo modelID: String, storedIn later: String, stateDirectory: String) -> [String] {
+    let context = GitVersioningContext(
+      info: nil,
+      activeModel: ActiveModel(modelID: modelID, trackingURI: "sqlite:///" + later + "/mlflow.db", experimentID: "0"),
+      problem: nil, foundInIndex: true, stateDirectory: stateDirectory)
+    return ActiveState.$scoped.withValue(.set(context)) {
+      (0..<count).map { (number: Int) in trace("offline-\(number)", inputs: number) { $0.traceID } }
+    }
+  }
+
   @Test("with the store missing, traces are journaled in private files and delivered, once, when it exists")
   func journaledThenDelivered() async throws {
     let scratch = try Scratch()
@@ -17,13 +29,7 @@ struct TraceJournalTests {
     let later = scratch.root + "/later"
     let stateDirectory = scratch.root + "/state"
     let modelID = "m-" + String(repeating: "ab", count: 16)
-    let context = GitVersioningContext(
-      info: nil,
-      activeModel: ActiveModel(modelID: modelID, trackingURI: "sqlite:///" + later + "/mlflow.db", experimentID: "0"),
-      problem: nil, foundInIndex: true, stateDirectory: stateDirectory)
-    let ids = ActiveState.$scoped.withValue(.set(context)) {
-      (0..<3).map { (number: Int) in trace("offline-\(number)", inputs: number) { $0.traceID } }
-    }
+    let ids = Self.traces(3, linkedTo: modelID, storedIn: later, stateDirectory: stateDirectory)
     let before = TraceExporter.shared.counts
     await flushTraces()
     #expect(TraceExporter.shared.counts.journaled >= before.journaled)

@@ -6,7 +6,7 @@
 ///
 /// # Usage
 /// ```swift
-/// let store = try SQLiteTrackingStore(databasePath: "/src/app/mlflow.db")
+/// let store = try SQLiteTrackingStore(databasePath: databasePath)
 /// let model = try await store.createLoggedModel(
 ///   experimentID: "0",
 ///   name: "main-917a4c6",

@@ -2,8 +2,8 @@
 ///
 /// # Usage
 /// ```swift
-/// JSONText.string("CHAT_MODEL")        // "\"CHAT_MODEL\""
-/// JSONText.isValid(#"{"q": "hi"}"#)    // true
+/// let type = JSONText.string("CHAT_MODEL")        // "\"CHAT_MODEL\""
+/// let valid = JSONText.isValid(#"{"q": "hi"}"#)    // true
 /// ```
 package enum JSONText {
   /// `value` as a JSON string literal, escaped as Python's `json.dumps(value, ensure_ascii=False)`

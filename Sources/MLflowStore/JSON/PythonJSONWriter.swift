@@ -10,7 +10,7 @@
 /// writer.raw(": ")
 /// writer.integer(42)
 /// writer.raw("}")
-/// String(decoding: writer.bytes, as: UTF8.self)  // {"name": 42}
+/// let text = String(decoding: writer.bytes, as: UTF8.self)  // {"name": 42}
 /// ```
 package struct PythonJSONWriter {
   package private(set) var bytes: [UInt8] = []

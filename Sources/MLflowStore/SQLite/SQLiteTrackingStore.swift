@@ -29,7 +29,7 @@ public import Foundation
 ///
 /// # Usage
 /// ```swift
-/// let store = try SQLiteTrackingStore(databasePath: "/src/app/mlflow.db")
+/// let store = try SQLiteTrackingStore(databasePath: databasePath)
 /// let model = try await store.createLoggedModel(
 ///   experimentID: "0", name: "main-917a4c6", tags: ["mlflow.source.git.branch": "main"])
 /// let found = try await store.searchLoggedModels(

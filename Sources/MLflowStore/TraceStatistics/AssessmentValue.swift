@@ -5,9 +5,9 @@ import ChildProcess
 ///
 /// # Usage
 /// ```swift
-/// AssessmentValue.aggregate(.bool(true))        // 1.0
-/// AssessmentValue.aggregate(.string(" Yes "))   // 1.0 (a judge's categorical rating)
-/// AssessmentValue.aggregate(.string("great"))   // nil
+/// let passed = AssessmentValue.aggregate(.bool(true))        // 1.0
+/// let rated = AssessmentValue.aggregate(.string(" Yes "))   // 1.0 (a judge's categorical rating)
+/// let other = AssessmentValue.aggregate(.string("great"))   // nil
 /// ```
 package enum AssessmentValue {
   /// `true`/`false` count as 1 and 0, a finite number as itself, the strings `yes` and `no`
