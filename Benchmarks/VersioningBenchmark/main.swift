@@ -33,8 +33,8 @@ let python = referencePython()
 let mlflow = mlflowExecutable(nextTo: python)
 let benchmarkDirectory = packageRoot() + "/Benchmarks/VersioningBenchmark"
 let cli = arguments.cliPath
-/// How the measured `mlflow-git` is linked: install.sh makes a static executable, which starts
-/// about 1 ms sooner than a static-stdlib build, and 3–4 ms sooner than the default dynamic one.
+/// How the measured `mlflow-git` is linked, printed with its figures: install.sh makes a static
+/// executable, which starts sooner than a static-stdlib build and the default dynamic one.
 let cliLinking = setupShell(
   "ldd '\(cli)' 2>&1 | grep -q 'not a dynamic executable' && echo static-executable"
     + " || { ldd '\(cli)' | grep -q libswiftCore && echo dynamic || echo static-stdlib; }"
