@@ -48,8 +48,8 @@ struct ManagerFixture {
 
   /// Runs a hook manager (`lefthook`, `pre-commit`) in the repository.
   @discardableResult
-  func manager(_ tool: String, _ arguments: String...) async throws -> ChildProcess.Output {
-    let output = try await base.run(try await HookManagers.toolsDirectory() + "/" + tool, arguments)
+  func manager(_ tool: String, _ arguments: String..., in directory: String? = nil) async throws -> ChildProcess.Output {
+    let output = try await base.run(try await HookManagers.toolsDirectory() + "/" + tool, arguments, in: directory)
     guard output.succeeded else {
       throw TestFailure("\(tool) \(arguments.joined(separator: " ")) failed: \(output.standardErrorText)\(output.standardOutputText)")
     }

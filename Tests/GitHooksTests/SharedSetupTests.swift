@@ -16,21 +16,16 @@ struct SharedSetupTests {
     try fixture.scratch.git(["clone", "-q", fixture.repo, clone])
     try await prepare(clone)
     try await MLflowDatabaseTemplate.copy(to: clone + "/mlflow.db")
-    let install = try await ChildProcess.runLimited(
-      "sh", arguments: ["-c", "cd \"$1\" && exec \"$2\" install", "install", clone, HookFixture.cliPath],
-      environment: fixture.base.environment)
+    let install = try await fixture.base.run(HookFixture.cliPath, ["install"], in: clone)
     try #require(install.succeeded, "\(install.standardErrorText)")
     #expect(!install.standardOutputText.contains("to share this setup"), "a teammate has nothing to commit: \(install.standardOutputText)")
     let status = try fixture.scratch.git(["-C", clone, "status", "--porcelain", "--untracked-files=all"])
     #expect(status.isEmpty, "the teammate's tree is clean: \(status)")
     try fixture.scratch.git(["-C", clone, "commit", "-q", "--allow-empty", "-m", "teammate"], environment: fixture.base.environment)
     let commit = try fixture.scratch.git(["-C", clone, "rev-parse", "HEAD"])
-    let sync = try await ChildProcess.runLimited(
-      "sh", arguments: ["-c", "cd \"$1\" && exec \"$2\" sync", "sync", clone, HookFixture.cliPath], environment: fixture.base.environment)
+    let sync = try await fixture.base.run(HookFixture.cliPath, ["sync"], in: clone)
     #expect(sync.succeeded, "\(sync.standardErrorText)")
-    let versions = try await ChildProcess.runLimited(
-      "sh", arguments: ["-c", "cd \"$1\" && exec \"$2\" versions --json", "versions", clone, HookFixture.cliPath],
-      environment: fixture.base.environment)
+    let versions = try await fixture.base.run(HookFixture.cliPath, ["versions", "--json"], in: clone)
     #expect(versions.standardOutputText.contains(commit), "the teammate's commit is a version")
   }
 
@@ -67,10 +62,7 @@ struct SharedSetupTests {
     try await Self.installShared(fixture, expecting: ["lefthook.yml"])
     try await fixture.manager("lefthook", "install")
     #expect(try await fixture.commitAndCheck("after lefthook install").registered)
-    try await Self.checkTeammate(fixture) { clone in
-      _ = try await ChildProcess.runLimited(
-        "sh", arguments: ["-c", "cd \"$1\" && exec lefthook install", "lefthook", clone], environment: fixture.base.environment)
-    }
+    try await Self.checkTeammate(fixture) { clone in _ = try await fixture.manager("lefthook", "install", in: clone) }
     try await Self.uninstallShared(fixture, restoring: [fixture.repo + "/lefthook.yml": Data(config.utf8)])
   }
 
@@ -104,10 +96,7 @@ struct SharedSetupTests {
     try await fixture.base.sync()
     #expect(try await fixture.base.models(branch: "feature", commit: try await fixture.base.head()).count == 1, "post-checkout")
     try await fixture.git("checkout", "-q", "main")
-    try await Self.checkTeammate(fixture) { clone in
-      _ = try await ChildProcess.runLimited(
-        "sh", arguments: ["-c", "cd \"$1\" && exec pre-commit install", "pre-commit", clone], environment: fixture.base.environment)
-    }
+    try await Self.checkTeammate(fixture) { clone in _ = try await fixture.manager("pre-commit", "install", in: clone) }
     try await Self.uninstallShared(fixture, restoring: [fixture.repo + "/.pre-commit-config.yaml": Data(config.utf8)])
   }
 

@@ -46,13 +46,13 @@ package struct HookFixture {
     try await run(HookFixture.cliPath, arguments, environment: extra)
   }
 
-  /// Runs `executable` with `arguments` in the repository, with the fixture's environment and
-  /// `extra` on top (`ChildProcess.runLimited`: no thread blocks).
-  package func run(_ executable: String, _ arguments: [String], environment extra: [String: String] = [:]) async throws
-    -> ChildProcess.Output
-  {
+  /// Runs `executable` with `arguments` in `directory` (the repository by default), with the
+  /// fixture's environment and `extra` on top (`ChildProcess.runLimited`: no thread blocks).
+  package func run(
+    _ executable: String, _ arguments: [String], in directory: String? = nil, environment extra: [String: String] = [:]
+  ) async throws -> ChildProcess.Output {
     try await ChildProcess.runLimited(
-      "sh", arguments: ["-c", "cd \"$1\" && shift && exec \"$@\"", "mlflow-git", repo, executable] + arguments,
+      "sh", arguments: ["-c", "cd \"$1\" && shift && exec \"$@\"", "mlflow-git", directory ?? repo, executable] + arguments,
       environment: environment.merging(extra) { $1 })
   }
 
