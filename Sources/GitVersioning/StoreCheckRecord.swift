@@ -70,7 +70,7 @@ struct StoreCheckRecord: Sendable {
   /// The recorded entries, oldest first; none when the file is missing, unreadable or has a
   /// line that is not an entry.
   func entries() -> [Entry] {
-    guard let bytes = (try? PrivateFiles.read(path)) ?? nil, !bytes.isEmpty else { return [] }
+    guard let bytes = PrivateFiles.contents(path), !bytes.isEmpty else { return [] }
     guard bytes.last == UInt8(ascii: "\n") else { return [] }
     var entries: [Entry] = []
     for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {

@@ -125,10 +125,10 @@ package enum PrivateFiles {
 
   /// The content of `path`, or `nil` when it is missing or cannot be read: for a file whose
   /// absence and unreadability mean the same to the caller.
-  package static func contents(_ path: String) -> [UInt8]? { (try? read(path)) ?? nil }
+  package static func contents(_ path: String) -> [UInt8]? { try? read(path) }
 
-  /// The first `limit` bytes of `path` (all of a shorter file) in one `read`, or `nil` when it
-  /// is missing or cannot be read: enough to tell whose file it is, at the cost of a `stat`.
+  /// The first `limit` bytes of `path` (all of a shorter file), or `nil` when it is missing or
+  /// cannot be read: enough to tell whose file it is without reading the rest.
   package static func head(_ path: String, limit: Int = 512) -> [UInt8]? {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { return nil }

@@ -23,7 +23,7 @@ extension TraceJournal {
 
   /// The journal's counters; zero when nothing was ever spilled or dropped.
   package var counters: Counters {
-    guard let bytes = try? PrivateFiles.read(directory + "/counters.json"),
+    guard let bytes = PrivateFiles.contents(directory + "/counters.json"),
       let counters = try? JSONDecoder().decode(Counters.self, from: Data(bytes))
     else { return Counters() }
     return counters

@@ -78,7 +78,7 @@ extension TraceJournal {
         }
         ledger.orphan = orphan
       }
-      guard let content = try? PrivateFiles.read(ledger.path) else {
+      guard let content = PrivateFiles.contents(ledger.path) else {
         ledger.orphan?.release()
         return  // delivered meanwhile
       }

@@ -81,7 +81,7 @@ package struct TraceJournal: Sendable {
   /// The number of traces waiting.
   package var count: Int {
     files().reduce(0) { total, file in
-      total + (file.countByName ?? (try? PrivateFiles.read(path(of: file))).map { TraceRecord.split($0).records.count } ?? 0)
+      total + (file.countByName ?? PrivateFiles.contents(path(of: file)).map { TraceRecord.split($0).records.count } ?? 0)
     }
   }
 

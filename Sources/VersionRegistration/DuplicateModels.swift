@@ -30,7 +30,7 @@ struct DuplicateModels: Sendable {
   }
 
   private func lines() -> [(store: String, modelID: String)] {
-    guard let bytes = (try? PrivateFiles.read(path)) ?? nil else { return [] }
+    guard let bytes = PrivateFiles.contents(path) else { return [] }
     return bytes.split(separator: UInt8(ascii: "\n")).compactMap { line in
       let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
         .map { String(decoding: $0, as: UTF8.self) }

@@ -352,7 +352,7 @@ package enum JournalDelivery {
   static func worktree(of entry: Journal.Entry, in repository: GitRepository) -> GitRepository {
     if entry.gitDirectory == repository.gitDirectory { return repository }
     var workTree: String?
-    if let pointer = (try? PrivateFiles.read(entry.gitDirectory + "/gitdir")) ?? nil {
+    if let pointer = PrivateFiles.contents(entry.gitDirectory + "/gitdir") {
       let dotGit = String(decoding: pointer, as: UTF8.self).trimmingSpaces()
       if dotGit.hasSuffix("/.git") { workTree = String(dotGit.dropLast("/.git".count)) }
     } else if entry.gitDirectory == repository.commonDirectory, entry.gitDirectory.hasSuffix("/.git") {

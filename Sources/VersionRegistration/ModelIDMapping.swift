@@ -74,7 +74,7 @@ package enum ModelIDMapping {
 
   /// Every provisional ID with its final ID.
   static func mappings(stateDirectory: String) -> [String: String] {
-    guard let bytes = (try? PrivateFiles.read(path(stateDirectory))) ?? nil else { return [:] }
+    guard let bytes = PrivateFiles.contents(path(stateDirectory)) else { return [:] }
     var result: [String: String] = [:]
     for line in bytes.split(separator: UInt8(ascii: "\n")) {
       let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)

@@ -52,7 +52,7 @@ package struct UndeliveredVersions: Sendable {
 
   /// The record of `modelID`, or `nil`.
   package func find(_ modelID: String) -> UndeliveredVersion? {
-    guard Self.isModelID(modelID), let bytes = (try? PrivateFiles.read(recordPath(modelID))) ?? nil,
+    guard Self.isModelID(modelID), let bytes = PrivateFiles.contents(recordPath(modelID)),
       let json = JSONValue.parse(String(decoding: bytes, as: UTF8.self))
     else { return nil }
     return UndeliveredVersion(json: json)
@@ -61,13 +61,13 @@ package struct UndeliveredVersions: Sendable {
   /// A dirty version's diff in MLflow's format.
   func diff(of modelID: String) -> [UInt8]? {
     guard Self.isModelID(modelID) else { return nil }
-    return (try? PrivateFiles.read(diffPath(modelID))) ?? nil
+    return PrivateFiles.contents(diffPath(modelID))
   }
 
   /// A dirty version's binary patch, when a binary file changed (see ``GitVersion/patch``).
   func patch(of modelID: String) -> [UInt8]? {
     guard Self.isModelID(modelID) else { return nil }
-    return (try? PrivateFiles.read(patchPath(modelID))) ?? nil
+    return PrivateFiles.contents(patchPath(modelID))
   }
 
   /// The version `record` stands for, with its diff and patch.

@@ -110,7 +110,7 @@ package struct VersionIndex: Sendable {
 
   /// The last line for `key` in the file at `path`.
   private static func lookup(_ key: Key, in path: String) -> Lookup {
-    guard let bytes = (try? PrivateFiles.read(path)) ?? nil else { return .absent }
+    guard let bytes = PrivateFiles.contents(path) else { return .absent }
     let prefix = Array(key.linePrefix.utf8)
     var found = Lookup.absent
     for line in bytes.split(separator: UInt8(ascii: "\n")) where line.starts(with: prefix) {
@@ -146,7 +146,7 @@ package struct VersionIndex: Sendable {
     var order: [Key] = []
     var latest: [Key: Entry?] = [:]
     for path in [legacyPath] + shardPaths() {
-      guard let bytes = (try? PrivateFiles.read(path)) ?? nil else { continue }
+      guard let bytes = PrivateFiles.contents(path) else { continue }
       for line in bytes.split(separator: UInt8(ascii: "\n")) {
         let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
           .map { String(decoding: $0, as: UTF8.self) }
@@ -202,7 +202,7 @@ package enum VersionIndexReport {
   /// The last `lines` lines of the background worker's log, or `nil` when there is none.
   package static func workerLogTail(of repository: GitRepository, lines: Int) -> [String]? {
     let path = StateFolder(path: Registration.stateDirectory(of: repository)).workerLog
-    guard let bytes = (try? PrivateFiles.read(path)) ?? nil else { return nil }
+    guard let bytes = PrivateFiles.contents(path) else { return nil }
     return String(decoding: bytes, as: UTF8.self).split(separator: "\n").suffix(lines).map(String.init)
   }
 }
