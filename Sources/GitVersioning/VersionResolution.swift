@@ -223,8 +223,7 @@ package struct VersionResolution: Sendable {
     key: VersionIndex.Key, options: GitVersioningOptions, created: Bool = false, storeCheck: StoreCheck = .notMade,
     experimentID: String? = nil
   ) -> VersionResolution {
-    let folder = UndeliveredVersions(stateDirectory: Registration.stateDirectory(of: repository))
-    let undelivered = folder.contains(modelID) ? folder.find(modelID) : nil
+    let undelivered = UndeliveredVersions(stateDirectory: Registration.stateDirectory(of: repository)).find(modelID)
     return VersionResolution(
       version: version, repository: repository, trackingURI: trackingURI,
       experimentID: experimentID ?? (key.experiment.hasPrefix("id:") ? String(key.experiment.dropFirst(3)) : nil),
