@@ -12,10 +12,10 @@ import Glibc
 ///
 /// A start whose version the hooks already registered reads the Git state in-process (the Git
 /// index and `lstat`, no `git status`) and the local index, and makes no store request. The
-/// diff is computed only when the tree is dirty. When the store is absent (no `mlflow.db` and no `mlflow` to create it, or a tracking
-/// server down), the version still gets its model ID at once and is kept undelivered (see
-/// ``UndeliveredVersion``); undelivered versions are delivered in the background once their
-/// store is there. It never throws: outside a repository, with no commits yet, detached without
+/// diff is computed only when the tree is dirty. When the store is absent (no `mlflow.db` and
+/// no `mlflow` to create it, or a tracking server down), the version still gets its model ID
+/// at once and is kept undelivered (see ``UndeliveredVersion``); undelivered versions are
+/// delivered in the background once their store is there. It never throws: outside a repository, with no commits yet, detached without
 /// a CI branch variable, or with the store failing otherwise (a wrong setting, a locked
 /// database), it prints one warning, returns a context whose `info` and `activeModel` are `nil`
 /// (``GitVersioningContext/problem`` says why), and the app keeps running. Unlike Python, a
